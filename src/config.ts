@@ -1,0 +1,86 @@
+import path from "node:path";
+import { AppError } from "./errors.js";
+
+/** Everything the process is configured with, read and checked once at start. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Where browsers reach this server; used in the snippet. */
+  readonly publicUrl: string;
+  /** Postgres connection string; null means embedded PGlite under `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  /** Ingest requests allowed per access token and client IP per minute; 0 turns the limit off. */
+  readonly widgetRateLimitPerMinute: number;
+  /** How long an access token lookup is trusted before the database is asked again. */
+  readonly tokenCacheMs: number;
+}
+
+export interface ConfigOverrides {
+  host?: string | undefined;
+  port?: number | string | undefined;
+  dataDir?: string | undefined;
+  databaseUrl?: string | undefined;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function integer(name: string, raw: string | number | undefined, fallback: number, min = 0): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = typeof raw === "number" ? raw : Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new AppError("invalid_config", `${name} must be an integer >= ${min}, got "${raw}".`, {
+      field: name,
+    });
+  }
+  return value;
+}
+
+function databaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === "") return null;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new AppError("invalid_config", "DATABASE_URL must start with postgres://", {
+      field: "DATABASE_URL",
+    });
+  }
+  return raw;
+}
+
+function publicUrl(raw: string | undefined, host: string, port: number): string {
+  const fallbackHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  const value = raw && raw !== "" ? raw : `http://${fallbackHost}:${port}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new AppError("invalid_config", `PUBLIC_URL is not a URL: "${value}".`, {
+      field: "PUBLIC_URL",
+    });
+  }
+  return url.origin + url.pathname.replace(/\/+$/, "");
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigOverrides = {},
+): Config {
+  const host = overrides.host ?? env.HOST ?? "127.0.0.1";
+  const port = integer("PORT", overrides.port ?? env.PORT, 3000);
+  const logLevel = env.LOG_LEVEL ?? "info";
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new AppError("invalid_config", `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}.`, {
+      field: "LOG_LEVEL",
+    });
+  }
+  return Object.freeze({
+    host,
+    port,
+    publicUrl: publicUrl(env.PUBLIC_URL, host, port),
+    databaseUrl: databaseUrl(overrides.databaseUrl ?? env.DATABASE_URL),
+    dataDir: path.resolve(overrides.dataDir ?? env.DATA_DIR ?? "data"),
+    logLevel,
+    widgetRateLimitPerMinute: integer("WIDGET_RATE_LIMIT", env.WIDGET_RATE_LIMIT, 60),
+    tokenCacheMs: integer("TOKEN_CACHE_MS", env.TOKEN_CACHE_MS, 5000),
+  });
+}

@@ -1,0 +1,81 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import { AppError } from "../errors.js";
+import { lockDataDir } from "./data-dir-lock.js";
+import type { DB } from "./schema.js";
+
+export type Database = Kysely<DB>;
+export type Engine = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly engine: Engine;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** Postgres connection string; when absent, embedded PGlite is used. */
+  databaseUrl?: string | null;
+  /** PGlite's home; null keeps PGlite in memory (tests). */
+  dataDir?: string | null;
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Counts and money amounts fit in a double; strings would leak into every caller.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw new AppError(
+      "database_unavailable",
+      `Cannot connect to DATABASE_URL: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: "postgres", close: () => db.destroy() };
+}
+
+async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
+  const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
+  try {
+    const client = dataDir
+      ? await PGlite.create({ dataDir: path.join(dataDir, "pglite") })
+      : await PGlite.create();
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+    return {
+      db,
+      engine: "pglite",
+      close: async () => {
+        await db.destroy();
+        await unlock();
+      },
+    };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
+
+export function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPglite(options.dataDir ?? null);
+}

@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as initial from "./0001-initial.js";
+
+/** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
+const migrations: Record<string, Migration> = {
+  "0001-initial": initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,84 @@
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  /** Set by the first live event: proof that the embed works. */
+  install_verified_at: Timestamp | null;
+  install_event_id: string | null;
+  /** When on, widget events must carry customer_oid_hash (HMAC of customer_oid). */
+  verify_customers: Generated<boolean>;
+  customer_hash_secret: string;
+  created_at: CreatedAt;
+}
+
+export interface EmbedTokensTable {
+  account_id: string;
+  /** The public `access_token_id` pasted into the snippet. */
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+}
+
+export interface ApiKeysTable {
+  account_id: string;
+  id: string;
+  name: string;
+  /** SHA-256 of the secret; the secret itself is shown once and never stored. */
+  secret_hash: string;
+  /** First characters of the secret, so people can tell keys apart. */
+  secret_prefix: string;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+}
+
+export interface ReasonsTable {
+  account_id: string;
+  id: string;
+  text: string;
+  sort_key: number;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type EventKind = "answer" | "dismissal";
+export type EventSource = "widget" | "api";
+
+export interface EventsTable {
+  account_id: string;
+  id: string;
+  kind: EventKind;
+  source: EventSource;
+  reason_id: string | null;
+  /** The reason's text when the customer chose it; renames don't rewrite history. */
+  reason_text: string | null;
+  comment: string | null;
+  customer_oid: string;
+  subscription_oids: string[];
+  test_mode: boolean;
+  install_check: Generated<boolean>;
+  idempotency_key: string | null;
+  locale: string | null;
+  /** MRR at stake in minor units, filled in by the billing sync. */
+  mrr_amount: number | null;
+  mrr_currency: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DB {
+  accounts: AccountsTable;
+  embed_tokens: EmbedTokensTable;
+  api_keys: ApiKeysTable;
+  reasons: ReasonsTable;
+  events: EventsTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type Reason = Selectable<ReasonsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type NewEvent = Insertable<EventsTable>;

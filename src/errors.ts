@@ -1,0 +1,52 @@
+/**
+ * Every error the service reports, in one table: code, HTTP status and a default message.
+ * Handlers throw `AppError`; the server's error handler and the CLI turn it into the one
+ * error shape `{ error: { code, message, field } }` or a one-line message.
+ */
+export const errorTable = {
+  validation_error: { status: 400, message: "The request is not valid." },
+  invalid_json: { status: 400, message: "The body is not valid JSON." },
+  invalid_access_token: { status: 403, message: "Unknown or revoked access_token_id." },
+  invalid_customer_hash: {
+    status: 403,
+    message: "customer_oid_hash does not match customer_oid.",
+  },
+  not_found: { status: 404, message: "Not found." },
+  body_too_large: { status: 413, message: "The body is too large." },
+  unsupported_media_type: {
+    status: 415,
+    message: "Send the body as application/json or text/plain JSON.",
+  },
+  unknown_reason: { status: 422, message: "reason_id is not one of this account's reasons." },
+  rate_limited: { status: 429, message: "Too many requests, slow down." },
+  data_dir_locked: { status: 503, message: "The data directory is used by another process." },
+  database_unavailable: { status: 503, message: "The database is not reachable." },
+  invalid_config: { status: 500, message: "The configuration is not valid." },
+  internal_error: { status: 500, message: "Something went wrong on our side." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorTable;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { field?: string; cause?: unknown }) {
+    super(message ?? errorTable[code].message, { cause: options?.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.status = errorTable[code].status;
+    this.field = options?.field;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; field?: string } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.field === undefined ? {} : { field: this.field }),
+      },
+    };
+  }
+}

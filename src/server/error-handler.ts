@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { AppError } from "../errors.js";
+
+type ValidationError = NonNullable<FastifyError["validation"]>[number];
+
+/** `body/comment` or the missing property: the name a client recognises. */
+function fieldOf(issue: ValidationError): string | undefined {
+  const params = issue.params as Record<string, unknown>;
+  const missing = params.missingProperty;
+  const path = issue.instancePath
+    .split("/")
+    .filter(Boolean)
+    .join(".")
+    .replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+  if (typeof missing === "string") return path ? `${path}.${missing}` : missing;
+  return path || undefined;
+}
+
+const FASTIFY_CODES: Record<string, AppError["code"]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: "body_too_large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "validation_error",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "invalid_json",
+  FST_ERR_CTP_INVALID_JSON_BODY: "invalid_json",
+};
+
+/** Turns anything thrown into the one error shape of the service. */
+export function toAppError(error: FastifyError | AppError | Error): AppError {
+  if (error instanceof AppError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation && fastifyError.validation.length > 0) {
+    const issue = fastifyError.validation[0] as ValidationError;
+    const field = fieldOf(issue);
+    const message = `${field ?? fastifyError.validationContext ?? "request"} ${issue.message ?? "is not valid"}`;
+    return new AppError("validation_error", message, field ? { field } : {});
+  }
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped) return new AppError(mapped, undefined, { cause: error });
+  // JSON.parse failures from the body parser carry a 400 status and a SyntaxError.
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return new AppError("invalid_json", `The body is not valid JSON: ${error.message}`);
+  }
+  if (fastifyError.statusCode === 429) return new AppError("rate_limited");
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new AppError("validation_error", fastifyError.message);
+  }
+  return new AppError("internal_error", undefined, { cause: error });
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, "request failed");
+    else request.log.info({ code: appError.code, field: appError.field }, appError.message);
+    return reply.status(appError.status).send(appError.toJSON());
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(new AppError("not_found", `No route ${request.method} ${request.url}`).toJSON()),
+  );
+}

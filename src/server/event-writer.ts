@@ -1,0 +1,128 @@
+import type { Database } from "../db/database.js";
+import { createEventsRepository } from "../db/repositories/events.js";
+import type { EventRow, NewEvent } from "../db/schema.js";
+
+export interface RecordedEvent {
+  event: EventRow;
+  /** False when the idempotency key was seen before and `event` is the first one stored. */
+  created: boolean;
+}
+
+interface Pending {
+  row: NewEvent & { id: string; created_at: Date };
+  resolve: (result: RecordedEvent) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface EventWriterOptions {
+  maxBatch?: number;
+  maxConcurrentFlushes?: number;
+}
+
+/**
+ * Group commit for ingest: events that arrive while a transaction is in flight wait and go
+ * together in the next one. Nobody waits for a timer, an idle server commits each event
+ * alone, a busy one amortises the commit (the expensive, durable part) over many. Every
+ * promise resolves only after its event is committed.
+ */
+export function createEventWriter(db: Database, options: EventWriterOptions = {}) {
+  const maxBatch = options.maxBatch ?? 500;
+  const maxConcurrent = options.maxConcurrentFlushes ?? 2;
+  const events = createEventsRepository(db);
+  const queue: Pending[] = [];
+  // Accounts known to have their install check; saves a lock round trip per batch.
+  const verifiedAccounts = new Set<string>();
+  let flushing = 0;
+  const idle: Array<() => void> = [];
+
+  async function writeBatch(batch: Pending[]): Promise<RecordedEvent[]> {
+    return db.transaction().execute(async (trx) => {
+      const keyOf = (p: Pending) => `${p.row.account_id}\u0000${p.row.idempotency_key}`;
+      const firstByKey = new Map<string, Pending>();
+      for (const p of batch) if (!firstByKey.has(keyOf(p))) firstByKey.set(keyOf(p), p);
+      const unique = [...firstByKey.values()];
+
+      const inserted = await events.insertNew(
+        unique.map((p) => p.row),
+        trx,
+      );
+      const byId = new Map(inserted.map((row) => [row.id, row]));
+      const stored = new Map<string, RecordedEvent>();
+      for (const p of unique) {
+        const row = byId.get(p.row.id);
+        if (row) stored.set(keyOf(p), { event: row, created: true });
+      }
+
+      const missing = unique.filter((p) => !stored.has(keyOf(p)));
+      if (missing.length > 0) {
+        const existing = await events.findByIdempotencyKeys(
+          [...new Set(missing.map((p) => p.row.account_id))],
+          missing.map((p) => p.row.idempotency_key as string),
+          trx,
+        );
+        for (const row of existing) {
+          stored.set(`${row.account_id}\u0000${row.idempotency_key}`, {
+            event: row,
+            created: false,
+          });
+        }
+      }
+
+      for (const row of inserted) {
+        if (row.test_mode || verifiedAccounts.has(row.account_id)) continue;
+        if (await events.claimInstallCheck(row.account_id, row.id, trx)) row.install_check = true;
+        verifiedAccounts.add(row.account_id);
+      }
+
+      return batch.map((p) => {
+        const result = stored.get(keyOf(p));
+        if (!result) throw new Error(`event ${p.row.id} was neither stored nor found`);
+        // A later duplicate inside the same batch replays the first one.
+        return p === firstByKey.get(keyOf(p)) ? result : { event: result.event, created: false };
+      });
+    });
+  }
+
+  async function flush(batch: Pending[]): Promise<void> {
+    try {
+      const results = await writeBatch(batch);
+      batch.forEach((p, i) => p.resolve(results[i] as RecordedEvent));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One bad row must not fail its neighbours: retry each alone.
+      await Promise.all(batch.map((p) => flush([p])));
+    }
+  }
+
+  function pump(): void {
+    while (flushing < maxConcurrent && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      flushing++;
+      void flush(batch).finally(() => {
+        flushing--;
+        if (queue.length > 0) pump();
+        else if (flushing === 0) for (const done of idle.splice(0)) done();
+      });
+    }
+  }
+
+  return {
+    record(row: NewEvent & { id: string }): Promise<RecordedEvent> {
+      return new Promise((resolve, reject) => {
+        queue.push({ row: { ...row, created_at: new Date() }, resolve, reject });
+        pump();
+      });
+    },
+
+    /** Resolves once everything queued so far is committed (for shutdown). */
+    drain(): Promise<void> {
+      if (flushing === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise((resolve) => idle.push(resolve));
+    },
+  };
+}
+
+export type EventWriter = ReturnType<typeof createEventWriter>;

@@ -1,0 +1,141 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import cors from "@fastify/cors";
+import rateLimit from "@fastify/rate-limit";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { toApiEvent } from "../../db/api-event.js";
+import { newId } from "../../db/ids.js";
+import { AppError } from "../../errors.js";
+import type { EventWriter } from "../event-writer.js";
+import {
+  COMMENT_MAX_LENGTH,
+  WidgetConfigQuery,
+  WidgetConfigReply,
+  WidgetEventBody,
+  WidgetEventReply,
+} from "../schemas/widget.js";
+import type { WidgetAccount, WidgetAccounts } from "../widget-accounts.js";
+import { widgetTexts } from "../widget-texts.js";
+
+export interface WidgetApiOptions {
+  accounts: WidgetAccounts;
+  writer: EventWriter;
+  /** Events per access token and client IP per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+}
+
+const BRAND_COLOR = "#4f46e5";
+const BODY_LIMIT = 16 * 1024;
+
+function checkCustomerHash(account: WidgetAccount, body: WidgetEventBody): void {
+  if (!account.verifyCustomers) return;
+  const expected = createHmac("sha256", account.customerHashSecret)
+    .update(body.customer_oid)
+    .digest();
+  const given = Buffer.from(body.customer_oid_hash ?? "", "hex");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new AppError("invalid_customer_hash", undefined, { field: "customer_oid_hash" });
+  }
+}
+
+/** The reason as the customer saw it, or the right error for the answer. */
+function chosenReason(account: WidgetAccount, body: WidgetEventBody) {
+  if (body.kind === "dismissal") return null;
+  if (body.reason_id === undefined) {
+    throw new AppError("validation_error", "reason_id is required for an answer.", {
+      field: "reason_id",
+    });
+  }
+  const reason = account.reasonsById.get(body.reason_id);
+  if (!reason) throw new AppError("unknown_reason", undefined, { field: "reason_id" });
+  return reason;
+}
+
+/** Keyed by token and IP: one busy site must not throttle another behind the same NAT. */
+function rateLimitKey(request: FastifyRequest): string {
+  const body = request.body as { access_token_id?: unknown } | undefined;
+  const token = typeof body?.access_token_id === "string" ? body.access_token_id : "-";
+  return `${token}|${request.ip}`;
+}
+
+/** The public routes the widget calls from customers' browsers on any origin. */
+export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetApiOptions) {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(cors, { origin: "*", methods: ["GET", "POST"], maxAge: 86400 });
+  if (options.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      global: false,
+      // After parsing, so the key can include the token from the body.
+      hook: "preValidation",
+      errorResponseBuilder: (_request, context) =>
+        new AppError("rate_limited", `Too many requests, retry in ${context.after}.`),
+    });
+  }
+
+  // The widget posts JSON as text/plain: a "simple" request that needs no CORS preflight.
+  app.removeContentTypeParser("text/plain");
+  app.addContentTypeParser(
+    "text/plain",
+    { parseAs: "string" },
+    app.getDefaultJsonParser("error", "error"),
+  );
+
+  app.get(
+    "/api/widget/config",
+    {
+      schema: { querystring: WidgetConfigQuery, response: { 200: WidgetConfigReply } },
+    },
+    async (request, reply) => {
+      const account = await options.accounts.resolve(request.query.access_token_id);
+      const { locale, texts } = widgetTexts(request.query.locale);
+      reply.header("cache-control", "public, max-age=60");
+      return {
+        account: { name: account.name },
+        locale,
+        reasons: account.activeReasons.map((r) => ({ id: r.id, text: r.text })),
+        texts: { ...texts },
+        brand: { color: BRAND_COLOR },
+        comment_max_length: COMMENT_MAX_LENGTH,
+      };
+    },
+  );
+
+  app.post(
+    "/api/widget/events",
+    {
+      bodyLimit: BODY_LIMIT,
+      schema: { body: WidgetEventBody, response: { 200: WidgetEventReply, 201: WidgetEventReply } },
+      config: {
+        rateLimit: {
+          max: options.rateLimitPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: rateLimitKey,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const account = await options.accounts.resolve(body.access_token_id);
+      checkCustomerHash(account, body);
+      const reason = chosenReason(account, body);
+      const { event, created } = await options.writer.record({
+        account_id: account.accountId,
+        id: newId("evt"),
+        kind: body.kind ?? "answer",
+        source: "widget",
+        reason_id: reason?.id ?? null,
+        reason_text: reason?.text ?? null,
+        comment: reason && body.comment?.trim() ? body.comment.trim() : null,
+        customer_oid: body.customer_oid,
+        subscription_oids: body.subscription_oids ?? [],
+        test_mode: body.test_mode ?? false,
+        idempotency_key: body.idempotency_key,
+        locale: body.locale ?? null,
+        mrr_amount: null,
+        mrr_currency: null,
+      });
+      if (!created) reply.header("idempotent-replayed", "true");
+      return reply.status(created ? 201 : 200).send({ event: toApiEvent(event) });
+    },
+  );
+}

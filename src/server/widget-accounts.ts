@@ -1,0 +1,67 @@
+import type { Database } from "../db/database.js";
+import { createAccountsRepository } from "../db/repositories/accounts.js";
+import { createEmbedTokensRepository } from "../db/repositories/embed-tokens.js";
+import { createReasonsRepository } from "../db/repositories/reasons.js";
+import type { Reason } from "../db/schema.js";
+import { AppError } from "../errors.js";
+
+export interface WidgetAccount {
+  accountId: string;
+  name: string;
+  verifyCustomers: boolean;
+  customerHashSecret: string;
+  /** Shown in the widget, in order. */
+  activeReasons: Reason[];
+  /** Every reason, archived too: a widget loaded before an archive may still send one. */
+  reasonsById: Map<string, Reason>;
+}
+
+/**
+ * What the public widget routes need for a token, cached for `ttlMs` so ingest does not
+ * hit the database twice per event. A revoked token or an edited reason shows within ttlMs.
+ */
+export function createWidgetAccounts(db: Database, ttlMs: number) {
+  const tokens = createEmbedTokensRepository(db);
+  const accounts = createAccountsRepository(db);
+  const reasons = createReasonsRepository(db);
+  const cache = new Map<string, { expires: number; value: Promise<WidgetAccount | undefined> }>();
+
+  async function load(tokenId: string): Promise<WidgetAccount | undefined> {
+    const token = await tokens.findActive(tokenId);
+    if (!token) return undefined;
+    const [account, all] = await Promise.all([
+      accounts.find(token.accountId),
+      reasons.list(token.accountId, { includeArchived: true }),
+    ]);
+    if (!account) return undefined;
+    return {
+      accountId: account.id,
+      name: account.name,
+      verifyCustomers: token.verifyCustomers,
+      customerHashSecret: token.customerHashSecret,
+      activeReasons: all.filter((r) => r.archived_at === null),
+      reasonsById: new Map(all.map((r) => [r.id, r])),
+    };
+  }
+
+  return {
+    /** The token's account, or an `invalid_access_token` error. */
+    async resolve(tokenId: string): Promise<WidgetAccount> {
+      const now = Date.now();
+      let entry = cache.get(tokenId);
+      if (!entry || entry.expires <= now) {
+        entry = { expires: now + ttlMs, value: load(tokenId) };
+        // Failed lookups are not cached: the next request asks the database again.
+        entry.value.catch(() => cache.delete(tokenId));
+        if (ttlMs > 0) cache.set(tokenId, entry);
+        // Bounded: tokens of deleted or idle accounts must not pile up forever.
+        if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);
+      }
+      const account = await entry.value;
+      if (!account) throw new AppError("invalid_access_token", undefined, { field: "access_token_id" });
+      return account;
+    },
+  };
+}
+
+export type WidgetAccounts = ReturnType<typeof createWidgetAccounts>;

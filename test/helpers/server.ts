@@ -1,0 +1,74 @@
+import type { FastifyInstance } from "fastify";
+import { loadConfig } from "../../src/config.js";
+import { type ApiEvent, toApiEvent } from "../../src/db/api-event.js";
+import type { DatabaseHandle } from "../../src/db/database.js";
+import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
+import { buildApp } from "../../src/server/app.js";
+import { createTestDatabase } from "./database.js";
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  accountId: string;
+  accessTokenId: string;
+  secretKey: string;
+  /** The account's events, test ones included, oldest first. */
+  storedEvents(): Promise<ApiEvent[]>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Keep the ingest rate limit on (off by default so tests can post freely). */
+  rateLimit?: boolean;
+  /** Passed through as environment to the config. */
+  env?: Record<string, string>;
+  /** Listen on a port (browser tests) or not (app.inject tests). */
+  listen?: boolean;
+}
+
+/** The real app on a fresh database with one account, as `npm start` would serve it. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    WIDGET_RATE_LIMIT: options.rateLimit ? "60" : "0",
+    TOKEN_CACHE_MS: "0",
+    ...options.env,
+  });
+  const created = await createAccountsRepository(database.db).create("Acme Test");
+  const app = await buildApp({ config, database });
+  let url = "";
+  if (options.listen !== false) {
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const address = app.server.address();
+    if (!address || typeof address === "string") throw new Error("no port");
+    url = `http://127.0.0.1:${address.port}`;
+  } else {
+    await app.ready();
+  }
+  let closed = false;
+  return {
+    url,
+    app,
+    database,
+    accountId: created.account.id,
+    accessTokenId: created.accessTokenId,
+    secretKey: created.secretKey,
+    async storedEvents() {
+      const rows = await database.db
+        .selectFrom("events")
+        .selectAll()
+        .where("account_id", "=", created.account.id)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+      return rows.map(toApiEvent);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await database.close();
+    },
+  };
+}
