@@ -15,6 +15,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
   /** Where the built widget lives (tests may point elsewhere). */
   widgetDir?: string;
+  /** The token the /demo page embeds; null leaves the page explaining how to get one. */
+  demoAccessTokenId?: string | null;
 }
 
 /** Composes the server in a visible order: shared behaviour, services, then routes. */

@@ -1,0 +1,8 @@
+import { configFrom, parseCommand, withDatabase } from "../options.js";
+
+export async function migrateCommand(argv: string[]): Promise<void> {
+  const { values } = parseCommand(argv, {});
+  await withDatabase(configFrom(values), async (_database, applied) => {
+    console.log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
+  });
+}

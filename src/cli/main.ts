@@ -1,0 +1,61 @@
+import { AppError } from "../errors.js";
+import { CliError } from "./cli-error.js";
+import { accountCommand } from "./commands/account.js";
+import { demoCommand } from "./commands/demo.js";
+import { exportCommand } from "./commands/export.js";
+import { migrateCommand } from "./commands/migrate.js";
+import { snippetCommand } from "./commands/snippet.js";
+import { startCommand } from "./commands/start.js";
+
+const USAGE = `Usage: cancel-insights <command> [options]
+
+Commands:
+  start [--port 3000] [--host 127.0.0.1]   migrate, then serve (creates a demo account on an empty database)
+  migrate                                  bring the database schema up to date
+  demo [--events N]                        create a demo account filled with N realistic events (default 500)
+  snippet --token ID                       print the embed snippet for an access token
+  account create --name NAME [--json]      create an account; --json prints account_id, access_token_id, secret_key
+  export --account ID [--format json|csv] [--include-test]
+                                           print every event of an account (JSON lines or CSV)
+
+Every command takes --data-dir DIR (embedded PGlite, default ./data) and honours DATABASE_URL.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  start: startCommand,
+  migrate: migrateCommand,
+  demo: demoCommand,
+  snippet: snippetCommand,
+  account: accountCommand,
+  export: exportCommand,
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(USAGE);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(`Unknown command "${name}". Run "cancel-insights --help".`);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
+  await command(rest);
+}
+
+// `export ... | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError || error instanceof AppError) {
+    console.error(`cancel-insights: ${error.message}`);
+    process.exitCode = error instanceof CliError ? 2 : 1;
+    return;
+  }
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,55 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type Config, loadConfig } from "../config.js";
+import { type DatabaseHandle, openDatabase } from "../db/database.js";
+import { migrateToLatest } from "../db/migrate.js";
+import { CliError } from "./cli-error.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Options every command takes. */
+const COMMON: Options = {
+  "data-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+export function parseCommand<T extends Options>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options: { ...COMMON, ...options }, strict: true });
+  } catch (error) {
+    throw new CliError((error as Error).message.split("\n")[0]);
+  }
+}
+
+export function configFrom(values: Record<string, unknown>): Config {
+  return loadConfig(process.env, {
+    dataDir: values["data-dir"] as string | undefined,
+    port: values.port as string | undefined,
+    host: values.host as string | undefined,
+  });
+}
+
+/**
+ * Opens and migrates the configured database, runs `work` with it and the names of the
+ * migrations applied just now, and always closes it.
+ */
+export async function withDatabase<T>(
+  config: Config,
+  work: (database: DatabaseHandle, applied: string[]) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrateToLatest(database.db);
+    return await work(database, applied);
+  } finally {
+    await database.close();
+  }
+}
+
+export function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new CliError(`--${name} must be a whole number >= 0, got "${raw}".`);
+  }
+  return value;
+}

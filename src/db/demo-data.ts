@@ -1,0 +1,139 @@
+import type { Database } from "./database.js";
+import { newId } from "./ids.js";
+import { createAccountsRepository } from "./repositories/accounts.js";
+import { createEmbedTokensRepository } from "./repositories/embed-tokens.js";
+import { createReasonsRepository } from "./repositories/reasons.js";
+import type { NewEvent } from "./schema.js";
+
+/** How often each default reason is picked, in the order of DEFAULT_REASONS. */
+const REASON_WEIGHTS = [26, 18, 12, 16, 8, 4, 7, 4, 5];
+
+const COMMENTS: Record<string, string[]> = {
+  en: [
+    "We only used it a couple of times a month, hard to justify the price.",
+    "Our budget got cut this quarter.",
+    "Needed a Salesforce integration, it never came.",
+    "Moved to a tool our parent company already pays for.",
+    "The export kept timing out on large reports.",
+    "Waited three days for a support reply.",
+    "We'll be back after the busy season.",
+    "We are shutting the business down, thanks for everything!",
+    "Great product, just not for us right now.",
+    "Too many features we didn't need.",
+  ],
+  de: [
+    "Leider zu teuer für unser kleines Team.",
+    "Uns fehlt eine DATEV-Anbindung.",
+    "Wir sind zu einem Mitbewerber gewechselt.",
+  ],
+  fr: [
+    "Trop cher pour l'usage que nous en avons.",
+    "Il manque l'export vers notre comptabilité.",
+    "Nous reviendrons à la rentrée.",
+  ],
+  es: ["Demasiado caro para nosotros.", "Nos cambiamos a otra herramienta.", "Cerramos la empresa."],
+};
+
+const PLANS = [
+  { amount: 2900, weight: 50 },
+  { amount: 7900, weight: 32 },
+  { amount: 19900, weight: 14 },
+  { amount: 49900, weight: 4 },
+];
+
+/** Small seeded PRNG (mulberry32): the same seed gives the same demo history. */
+function prng(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pickWeighted<T>(random: () => number, items: T[], weights: number[]): T {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let roll = random() * total;
+  for (let i = 0; i < items.length; i++) {
+    roll -= weights[i] ?? 0;
+    if (roll < 0) return items[i] as T;
+  }
+  return items[items.length - 1] as T;
+}
+
+/** A date in the last year, busier in January and on weekdays, as SaaS churn tends to be. */
+function churnDate(random: () => number, now: number): Date {
+  for (;;) {
+    const date = new Date(now - random() * 365 * 86_400_000);
+    const seasonal = date.getUTCMonth() === 0 ? 1 : date.getUTCMonth() === 7 ? 0.55 : 0.7;
+    const weekday = date.getUTCDay() === 0 || date.getUTCDay() === 6 ? 0.5 : 1;
+    if (random() < seasonal * weekday) return date;
+  }
+}
+
+/** Fills an account with `count` believable past events (answers, some dismissals). */
+export async function seedDemoEvents(
+  db: Database,
+  accountId: string,
+  count: number,
+  seed = 42,
+): Promise<void> {
+  const random = prng(seed);
+  const reasons = await createReasonsRepository(db).list(accountId);
+  const locales = Object.keys(COMMENTS);
+  const now = Date.now();
+  const batch: NewEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const plan = pickWeighted(random, PLANS, PLANS.map((p) => p.weight));
+    const dismissed = random() < 0.12;
+    const reason = dismissed ? null : pickWeighted(random, reasons, REASON_WEIGHTS);
+    const locale = pickWeighted(random, locales, [80, 8, 7, 5]);
+    const comments = COMMENTS[locale] ?? [];
+    const comment = reason && random() < 0.55 ? comments[Math.floor(random() * comments.length)] : null;
+    const customer = `cus_demo_${Math.floor(random() * count * 3)}`;
+    batch.push({
+      account_id: accountId,
+      id: newId("evt"),
+      kind: dismissed ? "dismissal" : "answer",
+      source: "widget",
+      reason_id: reason?.id ?? null,
+      reason_text: reason?.text ?? null,
+      comment: comment ?? null,
+      customer_oid: customer,
+      subscription_oids: [`sub_${customer.slice(4)}`],
+      test_mode: false,
+      idempotency_key: null,
+      locale,
+      mrr_amount: plan.amount,
+      mrr_currency: "usd",
+      created_at: churnDate(random, now),
+    });
+    if (batch.length === 1000 || i === count - 1) {
+      await db.insertInto("events").values(batch.splice(0)).execute();
+    }
+  }
+}
+
+export interface DemoAccount {
+  accountId: string;
+  accessTokenId: string;
+  created: boolean;
+}
+
+/**
+ * On an empty database, a demo account with some history so a newcomer sees the whole
+ * product at once; otherwise the oldest account and its first active token.
+ */
+export async function ensureDemoAccount(db: Database, events = 300): Promise<DemoAccount | null> {
+  const accounts = createAccountsRepository(db);
+  const [oldest] = await accounts.list();
+  if (oldest) {
+    const [token] = await createEmbedTokensRepository(db).listActive(oldest.id);
+    return token ? { accountId: oldest.id, accessTokenId: token, created: false } : null;
+  }
+  const created = await accounts.create("Demo SaaS");
+  await seedDemoEvents(db, created.account.id, events);
+  return { accountId: created.account.id, accessTokenId: created.accessTokenId, created: true };
+}

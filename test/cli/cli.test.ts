@@ -1,0 +1,228 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
+import { newId } from "../../src/db/ids.js";
+import { freePort, runCli, startCli } from "../helpers/cli.js";
+import { createTestDatabase, testEngine } from "../helpers/database.js";
+
+// The CLI runs as its own process: on PGlite it gets a data directory, on Postgres the URL
+// of a fresh database.
+let env: NodeJS.ProcessEnv;
+let openForTest: () => Promise<DatabaseHandle>;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  if (testEngine === "postgres") {
+    const database = await createTestDatabase();
+    env = { DATABASE_URL: database.url ?? "" };
+    openForTest = () => openDatabase({ databaseUrl: database.url });
+    cleanup = () => database.close();
+  } else {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "ci-cli-"));
+    env = { DATA_DIR: dataDir, DATABASE_URL: "" };
+    openForTest = () => openDatabase({ dataDir });
+    cleanup = () => rm(dataDir, { recursive: true, force: true });
+  }
+});
+afterAll(() => cleanup());
+
+async function createAccount(name: string) {
+  const result = await runCli(["account", "create", "--name", name, "--json"], env);
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as {
+    account_id: string;
+    access_token_id: string;
+    secret_key: string;
+  };
+}
+
+describe("account create", () => {
+  it("--json prints one object with the account id, access token and secret key", async () => {
+    const account = await createAccount("Acme Inc");
+    expect(account).toMatchObject({
+      account_id: expect.stringMatching(/^acc_/),
+      name: "Acme Inc",
+      access_token_id: expect.stringMatching(/^tok_/),
+      secret_key: expect.stringMatching(/^sk_/),
+    });
+    const database = await openForTest();
+    try {
+      const stored = await database.db
+        .selectFrom("api_keys")
+        .select(["secret_hash", "secret_prefix"])
+        .where("account_id", "=", account.account_id)
+        .executeTakeFirstOrThrow();
+      // Only a hash is kept: the secret itself appears nowhere in the database.
+      expect(stored.secret_hash).not.toContain(account.secret_key);
+      expect(stored.secret_hash).toHaveLength(64);
+      const reasons = await database.db
+        .selectFrom("reasons")
+        .select("text")
+        .where("account_id", "=", account.account_id)
+        .execute();
+      expect(reasons.map((r) => r.text)).toContain("Too expensive");
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("without --name exits non-zero with a one-line message", async () => {
+    const result = await runCli(["account", "create", "--json"], env);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split("\n")).toEqual(["cancel-insights: --name NAME is required."]);
+    expect(result.stdout).toBe("");
+  });
+});
+
+describe("bad input exits non-zero with one line", () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ["unknown command", ["frobnicate"], /Unknown command "frobnicate"/],
+    ["unknown option", ["migrate", "--colour"], /Unknown option '--colour'/],
+    ["snippet without token", ["snippet"], /--token ID is required/],
+    ["snippet with a bad token", ["snippet", "--token", "<script>"], /not an access token id/],
+    ["export without account", ["export"], /--account ID is required/],
+    ["export in xml", ["export", "--account", "acc_x", "--format", "xml"], /json or csv/],
+    ["export of an unknown account", ["export", "--account", "acc_nope"], /No account/],
+    ["demo with a bad count", ["demo", "--events", "lots"], /--events must be a whole number/],
+    ["a bad PORT", ["migrate"], /PORT must be an integer/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, async () => {
+      const result = await runCli(args, name === "a bad PORT" ? { ...env, PORT: "http" } : env);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+    });
+  }
+});
+
+describe("snippet", () => {
+  it("prints the embed snippet with the token and PUBLIC_URL", async () => {
+    const result = await runCli(["snippet", "--token", "tok_abc123"], {
+      ...env,
+      PUBLIC_URL: "https://ci.example.com/",
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('s.src="https://ci.example.com/barecancel.js"');
+    expect(result.stdout).toContain('access_token_id: "tok_abc123"');
+    expect(result.stdout).toContain("window.barecancel.params");
+  });
+});
+
+describe("export", () => {
+  it("prints every live event as JSON lines, test events only with --include-test", async () => {
+    const { account_id } = await createAccount("Export Co");
+    const database = await openForTest();
+    try {
+      const base = {
+        account_id,
+        kind: "answer" as const,
+        source: "api" as const,
+        reason_id: "rsn_x",
+        reason_text: "Too expensive",
+        customer_oid: "cus_1",
+        subscription_oids: ["sub_a", "sub_b"],
+        idempotency_key: null,
+        locale: "en",
+        mrr_amount: 4900,
+        mrr_currency: "usd",
+      };
+      await database.db
+        .insertInto("events")
+        .values([
+          {
+            ...base,
+            id: newId("evt"),
+            comment: "=HYPERLINK(\"http://evil\")",
+            test_mode: false,
+            created_at: new Date("2026-01-01T00:00:00Z"),
+          },
+          {
+            ...base,
+            id: newId("evt"),
+            comment: "plain, with \"quotes\"\nand a newline",
+            test_mode: false,
+            created_at: new Date("2026-01-02T00:00:00Z"),
+          },
+          {
+            ...base,
+            id: newId("evt"),
+            comment: "a test",
+            test_mode: true,
+            created_at: new Date("2026-01-03T00:00:00Z"),
+          },
+        ])
+        .execute();
+    } finally {
+      await database.close();
+    }
+
+    const json = await runCli(["export", "--account", account_id], env);
+    expect(json.code).toBe(0);
+    const lines = json.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      reason: "Too expensive",
+      comment: '=HYPERLINK("http://evil")',
+      subscription_oids: ["sub_a", "sub_b"],
+      mrr: { amount: 4900, currency: "usd" },
+      created_at: "2026-01-01T00:00:00.000Z",
+    });
+
+    const all = await runCli(["export", "--account", account_id, "--include-test"], env);
+    expect(all.stdout.trim().split("\n")).toHaveLength(3);
+
+    const csv = await runCli(["export", "--account", account_id, "--format", "csv"], env);
+    expect(csv.code).toBe(0);
+    const [header, first] = csv.stdout.split("\n");
+    expect(header).toBe(
+      "id,created_at,kind,source,reason_id,reason,comment,customer_oid,subscription_oids,test_mode,install_check,locale,mrr_amount,mrr_currency",
+    );
+    // The formula is defused with an apostrophe; quotes and newlines are CSV-quoted.
+    expect(first).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(csv.stdout).toContain('"plain, with ""quotes""\nand a newline"');
+  });
+});
+
+describe("start", () => {
+  it("on an empty database creates the demo account and serves /demo and the widget", async () => {
+    const port = await freePort();
+    const empty = await emptyDatabase();
+    const server = await startCli([], { ...empty.env, PORT: String(port) });
+    try {
+      await checkStarted(server.output(), port);
+    } finally {
+      await server.stop();
+      await empty.cleanup();
+    }
+  });
+});
+
+/** A database nobody has used yet, for the engine under test. */
+async function emptyDatabase(): Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }> {
+  if (testEngine === "postgres") {
+    const database = await createTestDatabase();
+    return { env: { DATABASE_URL: database.url ?? "" }, cleanup: () => database.close() };
+  }
+  const dataDir = await mkdtemp(path.join(tmpdir(), "ci-start-"));
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: "" },
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+async function checkStarted(output: string, port: number) {
+  const base = `http://127.0.0.1:${port}`;
+  expect(output).toContain(`Cancel Insights is running at ${base}`);
+  expect(output).toContain(`${base}/demo`);
+  const token = output.match(/Embed token:\s+(tok_\w+) \(demo account created\)/)?.[1];
+  expect(token).toBeDefined();
+  const demo = await fetch(`${base}/demo`);
+  expect(demo.status).toBe(200);
+  expect(await demo.text()).toContain(token);
+  expect((await fetch(`${base}/barecancel.js`)).status).toBe(200);
+  expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: "ok" });
+}
