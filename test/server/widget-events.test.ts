@@ -103,9 +103,15 @@ describe("POST /api/widget/events", () => {
   });
 
   it("records a dismissal without reason or comment", async () => {
-    const response = await post(answer({ kind: "dismissal", reason_id: undefined, test_mode: true }));
+    const response = await post(
+      answer({ kind: "dismissal", reason_id: undefined, test_mode: true }),
+    );
     expect(response.statusCode).toBe(201);
-    expect(response.json().event).toMatchObject({ kind: "dismissal", reason_id: null, comment: null });
+    expect(response.json().event).toMatchObject({
+      kind: "dismissal",
+      reason_id: null,
+      comment: null,
+    });
   });
 
   it("flags the first live event as the install check, and only the first", async () => {
@@ -261,7 +267,9 @@ describe("POST /api/widget/events refuses bad input and stores nothing", () => {
   it("a revoked token is refused", async () => {
     const tokens = createEmbedTokensRepository(server.database.db);
     const tokenId = await tokens.create(server.accountId, "to revoke");
-    expect((await post(answer({ access_token_id: tokenId, test_mode: true }))).statusCode).toBe(201);
+    expect((await post(answer({ access_token_id: tokenId, test_mode: true }))).statusCode).toBe(
+      201,
+    );
     await tokens.revoke(server.accountId, tokenId);
     const before = await eventCount();
     const response = await post(answer({ access_token_id: tokenId }));

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+
+let server: TestServer;
+let reasonId: string;
+beforeAll(async () => {
+  server = await startTestServer({ listen: false, env: { WIDGET_RATE_LIMIT: "5" } });
+  const config = await server.app.inject({
+    url: `/api/widget/config?access_token_id=${server.accessTokenId}`,
+  });
+  reasonId = config.json().reasons[0].id;
+});
+afterAll(() => server.close());
+
+function post(ip: string, n: number) {
+  return server.app.inject({
+    method: "POST",
+    url: "/api/widget/events",
+    remoteAddress: ip,
+    headers: { "content-type": "text/plain" },
+    payload: JSON.stringify({
+      access_token_id: server.accessTokenId,
+      customer_oid: "cus_rl",
+      reason_id: reasonId,
+      test_mode: true,
+      idempotency_key: `rate-${ip.replaceAll(".", "_")}-${n}`,
+    }),
+  });
+}
+
+describe("ingest rate limit per token and IP", () => {
+  it("refuses the request past the limit with 429 JSON, and nothing is stored", async () => {
+    for (let i = 0; i < 5; i++) expect((await post("10.0.0.1", i)).statusCode).toBe(201);
+    const stored = (await server.storedEvents()).length;
+    const refused = await post("10.0.0.1", 99);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.code).toBe("rate_limited");
+    expect(refused.headers["retry-after"]).toBeDefined();
+    expect((await server.storedEvents()).length).toBe(stored);
+    // Another client of the same site is not throttled by the first one.
+    expect((await post("10.0.0.2", 1)).statusCode).toBe(201);
+  });
+});
