@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmbedTokensRepository } from "../../src/db/repositories/embed-tokens.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -276,5 +277,38 @@ describe("POST /api/widget/events refuses bad input and stores nothing", () => {
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe("invalid_access_token");
     expect(await eventCount()).toBe(before);
+  });
+});
+
+describe("verified customers", () => {
+  it("when on, only a customer_oid_hash made with the account's secret is accepted", async () => {
+    const db = server.database.db;
+    const { customer_hash_secret } = await db
+      .updateTable("accounts")
+      .set({ verify_customers: true })
+      .where("id", "=", server.accountId)
+      .returning("customer_hash_secret")
+      .executeTakeFirstOrThrow();
+    try {
+      const hash = createHmac("sha256", customer_hash_secret).update("cus_123").digest("hex");
+      const before = await eventCount();
+      for (const bad of [undefined, "00", hash.replace(/^./, hash[0] === "a" ? "b" : "a")]) {
+        const refused = await post(answer({ customer_oid_hash: bad, test_mode: true }));
+        expect(refused.statusCode).toBe(403);
+        expect(refused.json().error).toMatchObject({
+          code: "invalid_customer_hash",
+          field: "customer_oid_hash",
+        });
+      }
+      expect(await eventCount()).toBe(before);
+      const accepted = await post(answer({ customer_oid_hash: hash, test_mode: true }));
+      expect(accepted.statusCode).toBe(201);
+    } finally {
+      await db
+        .updateTable("accounts")
+        .set({ verify_customers: false })
+        .where("id", "=", server.accountId)
+        .execute();
+    }
   });
 });
