@@ -26,7 +26,12 @@ export interface ConfigOverrides {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
-function integer(name: string, raw: string | number | undefined, fallback: number, min = 0): number {
+function integer(
+  name: string,
+  raw: string | number | undefined,
+  fallback: number,
+  min = 0,
+): number {
   if (raw === undefined || raw === "") return fallback;
   const value = typeof raw === "number" ? raw : Number(raw);
   if (!Number.isInteger(value) || value < min) {

@@ -31,7 +31,11 @@ const COMMENTS: Record<string, string[]> = {
     "Il manque l'export vers notre comptabilité.",
     "Nous reviendrons à la rentrée.",
   ],
-  es: ["Demasiado caro para nosotros.", "Nos cambiamos a otra herramienta.", "Cerramos la empresa."],
+  es: [
+    "Demasiado caro para nosotros.",
+    "Nos cambiamos a otra herramienta.",
+    "Cerramos la empresa.",
+  ],
 };
 
 const PLANS = [
@@ -86,12 +90,17 @@ export async function seedDemoEvents(
   const now = Date.now();
   const batch: NewEvent[] = [];
   for (let i = 0; i < count; i++) {
-    const plan = pickWeighted(random, PLANS, PLANS.map((p) => p.weight));
+    const plan = pickWeighted(
+      random,
+      PLANS,
+      PLANS.map((p) => p.weight),
+    );
     const dismissed = random() < 0.12;
     const reason = dismissed ? null : pickWeighted(random, reasons, REASON_WEIGHTS);
     const locale = pickWeighted(random, locales, [80, 8, 7, 5]);
     const comments = COMMENTS[locale] ?? [];
-    const comment = reason && random() < 0.55 ? comments[Math.floor(random() * comments.length)] : null;
+    const comment =
+      reason && random() < 0.55 ? comments[Math.floor(random() * comments.length)] : null;
     const customer = `cus_demo_${Math.floor(random() * count * 3)}`;
     batch.push({
       account_id: accountId,

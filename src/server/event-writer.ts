@@ -86,7 +86,7 @@ export function createEventWriter(db: Database, options: EventWriterOptions = {}
   async function flush(batch: Pending[]): Promise<void> {
     try {
       const results = await writeBatch(batch);
-      batch.forEach((p, i) => p.resolve(results[i] as RecordedEvent));
+      for (const [i, p] of batch.entries()) p.resolve(results[i] as RecordedEvent);
     } catch (error) {
       if (batch.length === 1) {
         batch[0]?.reject(error);

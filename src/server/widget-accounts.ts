@@ -58,7 +58,8 @@ export function createWidgetAccounts(db: Database, ttlMs: number) {
         if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);
       }
       const account = await entry.value;
-      if (!account) throw new AppError("invalid_access_token", undefined, { field: "access_token_id" });
+      if (!account)
+        throw new AppError("invalid_access_token", undefined, { field: "access_token_id" });
       return account;
     },
   };

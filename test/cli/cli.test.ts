@@ -136,14 +136,14 @@ describe("export", () => {
           {
             ...base,
             id: newId("evt"),
-            comment: "=HYPERLINK(\"http://evil\")",
+            comment: '=HYPERLINK("http://evil")',
             test_mode: false,
             created_at: new Date("2026-01-01T00:00:00Z"),
           },
           {
             ...base,
             id: newId("evt"),
-            comment: "plain, with \"quotes\"\nand a newline",
+            comment: 'plain, with "quotes"\nand a newline',
             test_mode: false,
             created_at: new Date("2026-01-02T00:00:00Z"),
           },
@@ -162,7 +162,10 @@ describe("export", () => {
 
     const json = await runCli(["export", "--account", account_id], env);
     expect(json.code).toBe(0);
-    const lines = json.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const lines = json.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({
       reason: "Too expensive",

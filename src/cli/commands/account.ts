@@ -5,7 +5,9 @@ import { configFrom, parseCommand, withDatabase } from "../options.js";
 export async function accountCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
   if (action !== "create") {
-    throw new CliError(`Unknown account action "${action ?? ""}". Try: account create --name NAME.`);
+    throw new CliError(
+      `Unknown account action "${action ?? ""}". Try: account create --name NAME.`,
+    );
   }
   const { values } = parseCommand(rest, {
     name: { type: "string" },

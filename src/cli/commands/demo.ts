@@ -8,8 +8,6 @@ export async function demoCommand(argv: string[]): Promise<void> {
   await withDatabase(configFrom(values), async ({ db }) => {
     const { account, accessTokenId } = await createAccountsRepository(db).create("Demo SaaS");
     await seedDemoEvents(db, account.id, events, Date.now() % 2 ** 31);
-    console.log(
-      JSON.stringify({ account_id: account.id, access_token_id: accessTokenId, events }),
-    );
+    console.log(JSON.stringify({ account_id: account.id, access_token_id: accessTokenId, events }));
   });
 }

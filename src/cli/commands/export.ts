@@ -66,7 +66,8 @@ export async function exportCommand(argv: string[]): Promise<void> {
       includeTest: Boolean(values["include-test"]),
     });
     if (format === "json") {
-      for await (const row of rows) await write(process.stdout, `${JSON.stringify(toApiEvent(row))}\n`);
+      for await (const row of rows)
+        await write(process.stdout, `${JSON.stringify(toApiEvent(row))}\n`);
       return;
     }
     const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });

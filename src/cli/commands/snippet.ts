@@ -9,7 +9,8 @@ export async function snippetCommand(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, { token: { type: "string" } });
   const token = values.token;
   if (typeof token !== "string") throw new CliError("--token ID is required.");
-  if (!TOKEN_PATTERN.test(token)) throw new CliError(`--token "${token}" is not an access token id.`);
+  if (!TOKEN_PATTERN.test(token))
+    throw new CliError(`--token "${token}" is not an access token id.`);
   const config = configFrom(values);
   console.log(renderSnippet({ publicUrl: config.publicUrl, accessTokenId: token }));
 }

@@ -46,12 +46,16 @@ export async function startCommand(argv: string[]): Promise<void> {
 
     const relative = path.relative(process.cwd(), config.dataDir);
     const shown = relative.startsWith("..") ? config.dataDir : `./${relative}`;
-    const storage = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${shown}`;
+    const storage = config.databaseUrl
+      ? "PostgreSQL (DATABASE_URL)"
+      : `embedded PGlite in ${shown}`;
     const lines = [
       "",
       `  Cancel Insights is running at ${config.publicUrl}`,
       `  Demo page:        ${config.publicUrl}/demo`,
-      demo ? `  Embed token:      ${demo.accessTokenId}${demo.created ? " (demo account created)" : ""}` : "",
+      demo
+        ? `  Embed token:      ${demo.accessTokenId}${demo.created ? " (demo account created)" : ""}`
+        : "",
       `  Widget script:    ${config.publicUrl}/barecancel.js`,
       `  Data:             ${storage}`,
       "  Stop with Ctrl+C.",

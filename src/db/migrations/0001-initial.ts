@@ -80,10 +80,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("mrr_currency", "text")
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint("events_pkey", ["account_id", "id"])
-    .addCheckConstraint(
-      "events_answer_has_reason",
-      sql`kind <> 'answer' or reason_id is not null`,
-    )
+    .addCheckConstraint("events_answer_has_reason", sql`kind <> 'answer' or reason_id is not null`)
     .execute();
   await db.schema
     .createIndex("events_idempotency_key")

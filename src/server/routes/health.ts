@@ -1,5 +1,5 @@
-import { sql } from "kysely";
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
 import type { DatabaseHandle } from "../../db/database.js";
 
 export async function healthRoutes(app: FastifyInstance, options: { database: DatabaseHandle }) {

@@ -60,7 +60,7 @@ export async function widgetScriptRoutes(app: FastifyInstance, options: { dir?: 
       .header("access-control-allow-origin", "*")
       .header("cross-origin-resource-policy", "cross-origin");
     const match = request.headers["if-none-match"];
-    if (match && match.split(",").some((tag) => tag.trim().replace(/^W\//, "") === widget.etag)) {
+    if (match?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === widget.etag)) {
       return reply.status(304).send();
     }
     const encoding = pickEncoding(request);
