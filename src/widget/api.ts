@@ -1,0 +1,115 @@
+import type { Params } from "./params.js";
+import { fail, type WidgetError } from "./report.js";
+
+export const CONFIG_TIMEOUT = 2000;
+export const STORE_TIMEOUT = 2500;
+
+export type Texts = Record<
+  | "title"
+  | "subtitle"
+  | "reasons_label"
+  | "comment_label"
+  | "comment_placeholder"
+  | "submit"
+  | "skip"
+  | "close"
+  | "reason_required"
+  | "comment_required"
+  | "sending",
+  string
+>;
+
+export interface Config {
+  reasons: { id: string; text: string }[];
+  texts: Texts;
+  brand?: { color?: string };
+  comment_max_length?: number;
+}
+
+export interface StoredEvent {
+  id: string;
+  [field: string]: unknown;
+}
+
+let base = "";
+
+/**
+ * The server is wherever the script came from. A path before the file name is kept, so a
+ * server published under a sub-path (PUBLIC_URL=https://x.example/insights) works too.
+ */
+export function setBaseFromScript(src: string): void {
+  const url = new URL(src, location.href);
+  const path = url.pathname.replace(/\/(js\/application|barecancel)\.js$/, "");
+  base = url.origin + (path === url.pathname ? "" : path);
+}
+
+export function timeout(ms: number, step: string): WidgetError {
+  return fail("timeout", `${step} took longer than ${ms} ms`, { step });
+}
+
+/** Settles within `ms` whatever `promise` does. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, step: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(timeout(ms, step)), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+async function call(path: string, init: RequestInit, ms: number, code: string) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ms);
+  try {
+    const res = await fetch(base + path, { ...init, credentials: "omit", signal: abort.signal });
+    const body = await res.json().catch(() => null);
+    if (res.ok && body) return body;
+    const error = body?.error ?? {};
+    throw fail(code, error.message || `HTTP ${res.status}`, { status: res.status, error });
+  } catch (e) {
+    if ((e as WidgetError).details) throw e;
+    if (abort.signal.aborted) throw timeout(ms, code === "config_failed" ? "config" : "store");
+    throw fail(code, String((e as Error)?.message || e), { network: true });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const configs = new Map<string, Promise<Config>>();
+
+/** One request per token and language for the page's lifetime; failures are retried. */
+export function loadConfig(p: Params): Promise<Config> {
+  const key = `${p.access_token_id}\n${p.locale}`;
+  let config = configs.get(key);
+  if (!config) {
+    const q = `access_token_id=${encodeURIComponent(p.access_token_id)}&locale=${encodeURIComponent(p.locale)}`;
+    config = call(`/api/widget/config?${q}`, {}, CONFIG_TIMEOUT, "config_failed").then(
+      (c: Config) => {
+        if (!c.reasons?.length || !c.texts) throw fail("config_failed", "no reasons configured");
+        return c;
+      },
+    );
+    config.catch(() => configs.delete(key));
+    configs.set(key, config);
+  }
+  return config;
+}
+
+const retryable = (e: WidgetError) =>
+  !!e.details.network || ((e.details.status as number) ?? 0) >= 500;
+
+/**
+ * Stores an answer or dismissal. The body keeps its idempotency key, so a retry after a
+ * lost reply can never count the answer twice.
+ */
+export async function storeEvent(body: object): Promise<StoredEvent> {
+  const until = Date.now() + STORE_TIMEOUT;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // A string body goes out as text/plain: a "simple" request, so no CORS preflight.
+      const init = { method: "POST", body: JSON.stringify(body), keepalive: true };
+      return (await call("/api/widget/events", init, until - Date.now(), "store_failed")).event;
+    } catch (e) {
+      if (attempt || !retryable(e as WidgetError) || until - Date.now() < 800) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
