@@ -1,0 +1,167 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BROKEN_CONFIG,
+  type BrokenMode,
+  type Callbacks,
+  htmlPage,
+  modal,
+  paramsSource,
+  recordCallbacks,
+  setupWidgetTests,
+  snippet,
+  startBrokenWidgetServer,
+  waitFor,
+} from "../helpers/browser.js";
+
+// No real server here: the widget talks to servers that are down or never answer.
+const env = setupWidgetTests({ server: false });
+const servers = {} as Record<BrokenMode, { url: string; close(): Promise<void> }>;
+const modes: BrokenMode[] = ["down", "slow", "store-down", "store-slow"];
+
+beforeAll(async () => {
+  for (const mode of modes) servers[mode] = await startBrokenWidgetServer(mode);
+});
+afterAll(async () => {
+  await Promise.all(modes.map((mode) => servers[mode]?.close()));
+});
+
+const BUDGET_MS = 3000;
+
+interface TriggerKind {
+  name: string;
+  body: string;
+  click(page: Page): Promise<void>;
+  /** Resolves with the time the cancel went on. */
+  done(page: Page, calls: Callbacks): Promise<number>;
+}
+
+const kinds: TriggerKind[] = [
+  {
+    name: "link",
+    body: `<a id="barecancel-trigger" href="/gone?via=link">Cancel</a>`,
+    click: (page) => page.getByRole("link", { name: "Cancel" }).click(),
+    done: async () => (await env.site.waitForHit("/gone?via=link")).at,
+  },
+  {
+    name: "form",
+    body: `<form id="barecancel-trigger" action="/gone?via=form" method="post">
+      <input type="hidden" name="plan" value="pro"><button>Cancel</button></form>`,
+    click: (page) => page.getByRole("button", { name: "Cancel" }).click(),
+    done: async () => (await env.site.waitForHit("/gone?via=form")).at,
+  },
+  {
+    name: "callback",
+    body: `<button id="barecancel-trigger">Cancel</button>`,
+    click: (page) => page.getByRole("button", { name: "Cancel" }).click(),
+    done: async (_page, calls) => {
+      await waitFor(() => calls.sent.length, "callback_send", 5000);
+      return Date.now();
+    },
+  },
+];
+
+async function openPage(page: Page, mode: BrokenMode, body: string, extra = {}) {
+  const calls = await recordCallbacks(page);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const params = paramsSource({ access_token_id: "tok_x", customer_oid: "cus_1", ...extra });
+  const url = env.site.page(
+    `/r-${mode}-${Math.random()}`,
+    htmlPage(body + snippet(servers[mode].url, params)),
+  );
+  await page.goto(url);
+  return { calls, pageErrors: errors };
+}
+
+describe("a widget server that is down or hangs never blocks the cancel", () => {
+  const table = (["down", "slow"] as const).flatMap((mode) =>
+    kinds.map((kind) => ({ mode, kind })),
+  );
+
+  it.each(table)("config $mode, $kind.name trigger: goes on within 3 s", async ({ mode, kind }) => {
+    const { page, site } = env;
+    site.hits.length = 0;
+    const { calls, pageErrors } = await openPage(page, mode, kind.body);
+    const clicked = Date.now();
+    await kind.click(page);
+    const wentOn = await kind.done(page, calls);
+    expect(wentOn - clicked).toBeLessThan(BUDGET_MS);
+    expect(await modal(page).count()).toBe(0);
+    expect(calls.errors[0]).toMatchObject({
+      code: mode === "down" ? "config_failed" : "timeout",
+      message: expect.any(String),
+    });
+    expect(calls.sent).toEqual([
+      expect.objectContaining({ event_id: null, customer_oid: "cus_1" }),
+    ]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it.each(["store-down", "store-slow"] as const)(
+    "%s: the answer is lost, the cancel is not",
+    async (mode) => {
+      const { page, site } = env;
+      site.hits.length = 0;
+      const { calls, pageErrors } = await openPage(page, mode, kinds[0]?.body ?? "");
+      await page.getByRole("link", { name: "Cancel" }).click();
+      await page.getByRole("radio", { name: "Missing features" }).check();
+      const clicked = Date.now();
+      await page.getByRole("button", { name: BROKEN_CONFIG.texts.submit }).click();
+      const hit = await site.waitForHit("/gone?via=link");
+      expect(hit.at - clicked).toBeLessThan(BUDGET_MS);
+      expect(calls.errors[0]).toMatchObject({
+        code: mode === "store-down" ? "store_failed" : "timeout",
+        message: expect.any(String),
+      });
+      expect(calls.sent).toEqual([
+        expect.objectContaining({ event_id: null, reason_id: "rsn_b", reason: "Missing features" }),
+      ]);
+      expect(pageErrors).toEqual([]);
+    },
+  );
+});
+
+describe("mistakes of the site never block the cancel", () => {
+  it("invalid params: the action goes on untouched and callback_error says why", async () => {
+    const { page, site } = env;
+    const calls = await recordCallbacks(page);
+    const params = `{ access_token_id: "tok_x",
+      callback_error: function (e) { return window.__bcError(e); } }`;
+    await page.goto(
+      site.page(
+        "/invalid",
+        htmlPage(
+          `<a id="barecancel-trigger" href="/gone?via=invalid">Cancel</a>${snippet(servers.down.url, params)}`,
+        ),
+      ),
+    );
+    await page.getByRole("link", { name: "Cancel" }).click();
+    await site.waitForHit("/gone?via=invalid");
+    expect(calls.errors).toEqual([
+      expect.objectContaining({ code: "invalid_params", details: { field: "customer_oid" } }),
+    ]);
+  });
+
+  it("callbacks that throw or reject never reach the page, and the cancel goes on", async () => {
+    const { page, site } = env;
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    const params = `{ access_token_id: "tok_x", customer_oid: "cus_1",
+      callback_send: function () { return Promise.reject(new Error("site bug")); },
+      callback_error: function () { throw new Error("another site bug"); } }`;
+    await page.goto(
+      site.page(
+        "/throwing",
+        htmlPage(
+          `<a id="barecancel-trigger" href="/gone?via=throwing">Cancel</a>${snippet(servers["store-down"].url, params)}`,
+        ),
+      ),
+    );
+    await page.getByRole("link", { name: "Cancel" }).click();
+    await page.getByRole("radio", { name: "Too expensive" }).check();
+    await page.getByRole("button", { name: BROKEN_CONFIG.texts.submit }).click();
+    await site.waitForHit("/gone?via=throwing");
+    expect(pageErrors).toEqual([]);
+  });
+});
