@@ -43,26 +43,26 @@ export async function callSend(p: Params, choice: Choice | null, event: StoredEv
   if (event) data.event_id = event.id;
   const send = p.callback_send;
   if (typeof send !== "function") return;
+  const run = Promise.resolve()
+    .then(() => send(data))
+    .catch((e) => {
+      throw fail("callback_failed", String(e?.message || e));
+    });
   try {
-    await withTimeout(
-      Promise.resolve().then(() => send(data)),
-      SEND_TIMEOUT,
-      "callback_send",
-    );
+    await withTimeout(run, SEND_TIMEOUT, "callback_send");
   } catch (e) {
-    report(p, (e as { code?: string }).code ? e : fail("callback_failed", String(e)));
+    report(p, e);
   }
 }
 
 /** Ask, store, tell the site, then let the cancel go on. `proceed` is the cancel itself. */
 export async function runFlow(p: Params, trigger: Element, proceed: () => void): Promise<void> {
   let modal: Modal | undefined;
-  let choice: Choice | null = null;
   try {
     const config = await withTimeout(loadConfig(p), CONFIG_TIMEOUT, "config");
     const key = randomKey();
     modal = openModal(config, p.comment_required, trigger);
-    choice = await modal.choice;
+    const choice = await modal.choice;
     if (!choice) {
       // Closing cancels nothing; the dismissal is only counted, so nobody waits for it.
       storeEvent(eventBody(p, { kind: "dismissal" }, key)).catch((e) => report(p, e));

@@ -15,9 +15,9 @@ export function fail(code: string, message: string, details: Record<string, unkn
 
 /** Anything thrown inside the widget, as the shape promised to `callback_error`. */
 export function toWidgetError(e: unknown): WidgetError {
-  const err = e as Partial<WidgetError> | null;
-  return err?.code && err.message
-    ? (err as WidgetError)
+  // Ours carry details; anything else (a DOMException, a TypeError) is a surprise.
+  return (e as WidgetError)?.details
+    ? (e as WidgetError)
     : fail("unexpected", String((e as Error)?.message || e));
 }
 

@@ -3,7 +3,7 @@
 const CSS = `:host{all:initial!important}
 *{box-sizing:border-box;margin:0;font:inherit;color:inherit}
 [hidden]{display:none!important}
-dialog{--c:#4f46e5;margin:auto;width:min(30rem,calc(100vw - 24px));max-height:calc(100vh - 24px);padding:0;border:0;border-radius:16px;background:#fff;color:#0f172a;font:15px/1.5 system-ui,sans-serif;box-shadow:0 24px 64px -12px #0008;overflow:auto}
+dialog{--c:#4f46e5;margin:auto;width:min(480px,calc(100vw - 24px));max-height:calc(100vh - 24px);padding:0;border:0;border-radius:16px;background:#fff;color:#0f172a;font:15px/1.5 system-ui,sans-serif;box-shadow:0 24px 64px -12px #0008;overflow:auto}
 dialog::backdrop{background:#0f172a8c}
 form{position:relative;padding:24px}
 h2{font-size:20px;font-weight:700;padding-right:36px}

@@ -122,6 +122,38 @@ describe("a widget server that is down or hangs never blocks the cancel", () => 
   );
 });
 
+describe("a widget server stopped after the page loaded", () => {
+  it.each([
+    { before: "the config arrived", mode: "down" as const, code: "config_failed" },
+    { before: "the answer was sent", mode: "store-down" as const, code: "store_failed" },
+  ])("stopped before $before: the cancel goes on within 3 s", async ({ mode, code }) => {
+    const { page, site } = env;
+    site.hits.length = 0;
+    const server = await startBrokenWidgetServer(mode);
+    const calls = await recordCallbacks(page);
+    const params = paramsSource({ access_token_id: "tok_x", customer_oid: "cus_1" });
+    const body = `<a id="barecancel-trigger" href="/gone?via=stopped">Cancel</a>`;
+    const configDone =
+      mode === "store-down"
+        ? page.waitForEvent("requestfinished", (r) => r.url().includes("/config"))
+        : null;
+    await page.goto(site.page(`/stopped-${mode}`, htmlPage(body + snippet(server.url, params))));
+    await configDone;
+    // Now the port is closed: connections are refused, as with a server that went away.
+    await server.close();
+    const clicked = Date.now();
+    await page.getByRole("link", { name: "Cancel" }).click();
+    if (mode === "store-down") {
+      await page.getByRole("radio", { name: "Too expensive" }).check();
+      await page.getByRole("button", { name: BROKEN_CONFIG.texts.submit }).click();
+    }
+    const hit = await site.waitForHit("/gone?via=stopped");
+    expect(hit.at - clicked).toBeLessThan(BUDGET_MS);
+    expect(calls.errors[0]).toMatchObject({ code, message: expect.any(String) });
+    expect(calls.sent).toEqual([expect.objectContaining({ event_id: null })]);
+  });
+});
+
 describe("mistakes of the site never block the cancel", () => {
   it("invalid params: the action goes on untouched and callback_error says why", async () => {
     const { page, site } = env;
@@ -147,9 +179,10 @@ describe("mistakes of the site never block the cancel", () => {
     const { page, site } = env;
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
+    const calls = await recordCallbacks(page);
     const params = `{ access_token_id: "tok_x", customer_oid: "cus_1",
       callback_send: function () { return Promise.reject(new Error("site bug")); },
-      callback_error: function () { throw new Error("another site bug"); } }`;
+      callback_error: function (e) { window.__bcError(e); throw new Error("another site bug"); } }`;
     await page.goto(
       site.page(
         "/throwing",
@@ -163,5 +196,7 @@ describe("mistakes of the site never block the cancel", () => {
     await page.getByRole("button", { name: BROKEN_CONFIG.texts.submit }).click();
     await site.waitForHit("/gone?via=throwing");
     expect(pageErrors).toEqual([]);
+    expect(calls.errors.map((e) => e.code)).toEqual(["store_failed", "callback_failed"]);
+    expect(calls.errors[1]?.message).toContain("site bug");
   });
 });
