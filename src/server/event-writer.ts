@@ -19,67 +19,66 @@ export interface EventWriterOptions {
   maxConcurrentFlushes?: number;
 }
 
+/** Events with the same key are one answer; events without a key are never merged. */
+function keyOf(row: NewEvent & { id: string }): string {
+  return row.idempotency_key === null || row.idempotency_key === undefined
+    ? `\u0001${row.id}`
+    : `${row.account_id}\u0000${row.idempotency_key}`;
+}
+
 /**
- * Group commit for ingest: events that arrive while a transaction is in flight wait and go
- * together in the next one. Nobody waits for a timer, an idle server commits each event
- * alone, a busy one amortises the commit (the expensive, durable part) over many. Every
- * promise resolves only after its event is committed.
+ * Group commit for ingest: events that arrive in the same turn of the event loop, or while
+ * a write is in flight, go to the database together in one multi-row INSERT. An idle server
+ * writes each event alone with no timer to wait for; a busy one spreads the round trip and
+ * the commit (the expensive, durable part) over many. Every promise resolves only after its
+ * event is committed.
  */
 export function createEventWriter(db: Database, options: EventWriterOptions = {}) {
   const maxBatch = options.maxBatch ?? 500;
   const maxConcurrent = options.maxConcurrentFlushes ?? 2;
   const events = createEventsRepository(db);
   const queue: Pending[] = [];
-  // Accounts known to have their install check; saves a lock round trip per batch.
+  // Accounts known to have their install check; saves a round trip per batch.
   const verifiedAccounts = new Set<string>();
   let flushing = 0;
+  let scheduled = false;
   const idle: Array<() => void> = [];
 
+  // No transaction: the INSERT is atomic by itself and the install-check claim is one
+  // statement of its own, so the common path costs one round trip, not three.
   async function writeBatch(batch: Pending[]): Promise<RecordedEvent[]> {
-    return db.transaction().execute(async (trx) => {
-      const keyOf = (p: Pending) => `${p.row.account_id}\u0000${p.row.idempotency_key}`;
-      const firstByKey = new Map<string, Pending>();
-      for (const p of batch) if (!firstByKey.has(keyOf(p))) firstByKey.set(keyOf(p), p);
-      const unique = [...firstByKey.values()];
+    const firstByKey = new Map<string, Pending>();
+    for (const p of batch) if (!firstByKey.has(keyOf(p.row))) firstByKey.set(keyOf(p.row), p);
+    const unique = [...firstByKey.values()];
 
-      const inserted = await events.insertNew(
-        unique.map((p) => p.row),
-        trx,
+    const inserted = await events.insertNew(unique.map((p) => p.row));
+    const byId = new Map(inserted.map((row) => [row.id, row]));
+    const stored = new Map<string, RecordedEvent>();
+    for (const p of unique) {
+      const row = byId.get(p.row.id);
+      if (row) stored.set(keyOf(p.row), { event: row, created: true });
+    }
+
+    const missing = unique.filter((p) => !stored.has(keyOf(p.row)));
+    if (missing.length > 0) {
+      const existing = await events.findByIdempotencyKeys(
+        [...new Set(missing.map((p) => p.row.account_id))],
+        missing.map((p) => p.row.idempotency_key as string),
       );
-      const byId = new Map(inserted.map((row) => [row.id, row]));
-      const stored = new Map<string, RecordedEvent>();
-      for (const p of unique) {
-        const row = byId.get(p.row.id);
-        if (row) stored.set(keyOf(p), { event: row, created: true });
-      }
+      for (const row of existing) stored.set(keyOf(row), { event: row, created: false });
+    }
 
-      const missing = unique.filter((p) => !stored.has(keyOf(p)));
-      if (missing.length > 0) {
-        const existing = await events.findByIdempotencyKeys(
-          [...new Set(missing.map((p) => p.row.account_id))],
-          missing.map((p) => p.row.idempotency_key as string),
-          trx,
-        );
-        for (const row of existing) {
-          stored.set(`${row.account_id}\u0000${row.idempotency_key}`, {
-            event: row,
-            created: false,
-          });
-        }
-      }
+    for (const row of inserted) {
+      if (row.test_mode || verifiedAccounts.has(row.account_id)) continue;
+      if (await events.claimInstallCheck(row.account_id, row.id)) row.install_check = true;
+      verifiedAccounts.add(row.account_id);
+    }
 
-      for (const row of inserted) {
-        if (row.test_mode || verifiedAccounts.has(row.account_id)) continue;
-        if (await events.claimInstallCheck(row.account_id, row.id, trx)) row.install_check = true;
-        verifiedAccounts.add(row.account_id);
-      }
-
-      return batch.map((p) => {
-        const result = stored.get(keyOf(p));
-        if (!result) throw new Error(`event ${p.row.id} was neither stored nor found`);
-        // A later duplicate inside the same batch replays the first one.
-        return p === firstByKey.get(keyOf(p)) ? result : { event: result.event, created: false };
-      });
+    return batch.map((p) => {
+      const result = stored.get(keyOf(p.row));
+      if (!result) throw new Error(`event ${p.row.id} was neither stored nor found`);
+      // A later duplicate inside the same batch replays the first one.
+      return p === firstByKey.get(keyOf(p.row)) ? result : { event: result.event, created: false };
     });
   }
 
@@ -98,6 +97,7 @@ export function createEventWriter(db: Database, options: EventWriterOptions = {}
   }
 
   function pump(): void {
+    scheduled = false;
     while (flushing < maxConcurrent && queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       flushing++;
@@ -113,7 +113,12 @@ export function createEventWriter(db: Database, options: EventWriterOptions = {}
     record(row: NewEvent & { id: string }): Promise<RecordedEvent> {
       return new Promise((resolve, reject) => {
         queue.push({ row: { ...row, created_at: new Date() }, resolve, reject });
-        pump();
+        // Wait one turn of the event loop so that requests parsed in the same turn share
+        // the write (PGlite, which never yields mid-query, would otherwise write one by one).
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(pump);
+        }
       });
     },
 

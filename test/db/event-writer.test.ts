@@ -94,6 +94,18 @@ describe("event writer (group commit)", () => {
     expect(await count(account.id)).toBe(1);
   });
 
+  it("events without an idempotency key are never merged", async () => {
+    const { account } = await createAccountsRepository(database.db).create("Keyless");
+    const writer = createEventWriter(database.db);
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        writer.record(event(account.id, { idempotency_key: null, test_mode: true })),
+      ),
+    );
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(await count(account.id)).toBe(3);
+  });
+
   it("one bad row fails alone; its batch neighbours are stored", async () => {
     const { account } = await createAccountsRepository(database.db).create("Isolation");
     const writer = createEventWriter(database.db);

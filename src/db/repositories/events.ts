@@ -30,26 +30,21 @@ export function createEventsRepository(db: Database) {
     },
 
     /**
-     * Makes `eventId` the account's install check if the account has none yet. The
-     * conditional update takes the account's row lock, so concurrent writers (and other
-     * processes) agree on a single first event.
+     * Makes `eventId` the account's install check if the account has none yet. One
+     * statement: the conditional update takes the account's row lock, so concurrent
+     * writers (and other processes) agree on a single first event.
      */
     async claimInstallCheck(accountId: string, eventId: string, trx: Executor = db) {
-      const claimed = await trx
-        .updateTable("accounts")
-        .set({ install_verified_at: sql`now()`, install_event_id: eventId })
-        .where("id", "=", accountId)
-        .where("install_event_id", "is", null)
-        .returning("id")
-        .executeTakeFirst();
-      if (!claimed) return false;
-      await trx
-        .updateTable("events")
-        .set({ install_check: true })
-        .where("account_id", "=", accountId)
-        .where("id", "=", eventId)
-        .execute();
-      return true;
+      const result = await sql<{ id: string }>`
+        with claimed as (
+          update accounts set install_verified_at = now(), install_event_id = ${eventId}
+          where id = ${accountId} and install_event_id is null
+          returning id
+        )
+        update events set install_check = true
+        where account_id = ${accountId} and id = ${eventId} and exists (select 1 from claimed)
+        returning id`.execute(trx);
+      return result.rows.length > 0;
     },
 
     /** Every event of an account in creation order, a page at a time (keyset paging). */
