@@ -2,7 +2,8 @@ import type { Params } from "./params.js";
 import { fail, type WidgetError } from "./report.js";
 
 export const CONFIG_TIMEOUT = 2000;
-export const STORE_TIMEOUT = 2500;
+// Leaves room within the 3 s promise for callback_send and the navigation after it.
+export const STORE_TIMEOUT = 2300;
 
 export type Texts = Record<
   | "title"

@@ -86,6 +86,7 @@ describe("a widget server that is down or hangs never blocks the cancel", () => 
     const clicked = Date.now();
     await kind.click(page);
     const wentOn = await kind.done(page, calls);
+    console.info(`config ${mode}, ${kind.name}: went on ${wentOn - clicked} ms after the click`);
     expect(wentOn - clicked).toBeLessThan(BUDGET_MS);
     expect(await modal(page).count()).toBe(0);
     expect(calls.errors[0]).toMatchObject({
@@ -109,6 +110,7 @@ describe("a widget server that is down or hangs never blocks the cancel", () => 
       const clicked = Date.now();
       await page.getByRole("button", { name: BROKEN_CONFIG.texts.submit }).click();
       const hit = await site.waitForHit("/gone?via=link");
+      console.info(`${mode}: went on ${hit.at - clicked} ms after the click`);
       expect(hit.at - clicked).toBeLessThan(BUDGET_MS);
       expect(calls.errors[0]).toMatchObject({
         code: mode === "store-down" ? "store_failed" : "timeout",
@@ -148,6 +150,7 @@ describe("a widget server stopped after the page loaded", () => {
       await page.getByRole("button", { name: BROKEN_CONFIG.texts.submit }).click();
     }
     const hit = await site.waitForHit("/gone?via=stopped");
+    console.info(`${mode}: went on ${hit.at - clicked} ms after the click`);
     expect(hit.at - clicked).toBeLessThan(BUDGET_MS);
     expect(calls.errors[0]).toMatchObject({ code, message: expect.any(String) });
     expect(calls.sent).toEqual([expect.objectContaining({ event_id: null })]);
@@ -180,23 +183,21 @@ describe("mistakes of the site never block the cancel", () => {
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
     const calls = await recordCallbacks(page);
+    // A button, not a link: reports sent to the test just before a navigation may be lost.
     const params = `{ access_token_id: "tok_x", customer_oid: "cus_1",
       callback_send: function () { return Promise.reject(new Error("site bug")); },
       callback_error: function (e) { window.__bcError(e); throw new Error("another site bug"); } }`;
+    const body = `<button id="barecancel-trigger" onclick="window.cancelled = true">Cancel</button>`;
     await page.goto(
-      site.page(
-        "/throwing",
-        htmlPage(
-          `<a id="barecancel-trigger" href="/gone?via=throwing">Cancel</a>${snippet(servers["store-down"].url, params)}`,
-        ),
-      ),
+      site.page("/throwing", htmlPage(body + snippet(servers["store-down"].url, params))),
     );
-    await page.getByRole("link", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Cancel" }).click();
     await page.getByRole("radio", { name: "Too expensive" }).check();
     await page.getByRole("button", { name: BROKEN_CONFIG.texts.submit }).click();
-    await site.waitForHit("/gone?via=throwing");
-    expect(pageErrors).toEqual([]);
+    await page.waitForFunction(() => (window as unknown as { cancelled?: boolean }).cancelled);
+    await waitFor(() => calls.errors.length === 2, "two errors");
     expect(calls.errors.map((e) => e.code)).toEqual(["store_failed", "callback_failed"]);
     expect(calls.errors[1]?.message).toContain("site bug");
+    expect(pageErrors).toEqual([]);
   });
 });
