@@ -1,6 +1,6 @@
 import type { Database } from "../db/database.js";
-import { createEventsRepository } from "../db/repositories/events.js";
-import type { EventRow, NewEvent } from "../db/schema.js";
+import { createEventsRepository, type IngestEvent } from "../db/repositories/events.js";
+import type { EventRow } from "../db/schema.js";
 
 export interface RecordedEvent {
   event: EventRow;
@@ -9,7 +9,7 @@ export interface RecordedEvent {
 }
 
 interface Pending {
-  row: NewEvent & { id: string; created_at: Date };
+  row: IngestEvent;
   resolve: (result: RecordedEvent) => void;
   reject: (error: unknown) => void;
 }
@@ -20,7 +20,7 @@ export interface EventWriterOptions {
 }
 
 /** Events with the same key are one answer; events without a key are never merged. */
-function keyOf(row: NewEvent & { id: string }): string {
+function keyOf(row: Pick<EventRow, "id" | "account_id" | "idempotency_key">): string {
   return row.idempotency_key === null || row.idempotency_key === undefined
     ? `\u0001${row.id}`
     : `${row.account_id}\u0000${row.idempotency_key}`;
@@ -51,12 +51,14 @@ export function createEventWriter(db: Database, options: EventWriterOptions = {}
     for (const p of batch) if (!firstByKey.has(keyOf(p.row))) firstByKey.set(keyOf(p.row), p);
     const unique = [...firstByKey.values()];
 
-    const inserted = await events.insertNew(unique.map((p) => p.row));
-    const byId = new Map(inserted.map((row) => [row.id, row]));
+    const insertedIds = await events.insertNew(unique.map((p) => p.row));
+    const inserted: EventRow[] = [];
     const stored = new Map<string, RecordedEvent>();
     for (const p of unique) {
-      const row = byId.get(p.row.id);
-      if (row) stored.set(keyOf(p.row), { event: row, created: true });
+      if (!insertedIds.has(p.row.id)) continue;
+      const row: EventRow = { ...p.row, install_check: false };
+      inserted.push(row);
+      stored.set(keyOf(row), { event: row, created: true });
     }
 
     const missing = unique.filter((p) => !stored.has(keyOf(p.row)));
@@ -110,7 +112,7 @@ export function createEventWriter(db: Database, options: EventWriterOptions = {}
   }
 
   return {
-    record(row: NewEvent & { id: string }): Promise<RecordedEvent> {
+    record(row: Omit<IngestEvent, "created_at">): Promise<RecordedEvent> {
       return new Promise((resolve, reject) => {
         queue.push({ row: { ...row, created_at: new Date() }, resolve, reject });
         // Wait one turn of the event loop so that requests parsed in the same turn share

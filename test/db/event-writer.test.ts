@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.js";
 import { newId } from "../../src/db/ids.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
-import type { NewEvent } from "../../src/db/schema.js";
+import type { IngestEvent } from "../../src/db/repositories/events.js";
 import { createEventWriter } from "../../src/server/event-writer.js";
 import { createTestDatabase } from "../helpers/database.js";
 
@@ -12,7 +12,9 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-function event(accountId: string, overrides: Partial<NewEvent> = {}): NewEvent & { id: string } {
+type NewIngestEvent = Omit<IngestEvent, "created_at">;
+
+function event(accountId: string, overrides: Partial<NewIngestEvent> = {}): NewIngestEvent {
   return {
     account_id: accountId,
     id: newId("evt"),

@@ -1,19 +1,61 @@
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import type { Database } from "../database.js";
-import type { EventRow, NewEvent } from "../schema.js";
+import type { EventRow, EventsTable } from "../schema.js";
 
 type Executor = Database;
 
+/** A complete event as ingest writes it: every column but the install-check flag. */
+export type IngestEvent = Omit<EventRow, "install_check">;
+
+const INGEST_COLUMNS = [
+  "account_id",
+  "id",
+  "kind",
+  "source",
+  "reason_id",
+  "reason_text",
+  "comment",
+  "customer_oid",
+  "subscription_oids",
+  "test_mode",
+  "idempotency_key",
+  "locale",
+  "mrr_amount",
+  "mrr_currency",
+  "created_at",
+] as const satisfies ReadonlyArray<keyof EventsTable>;
+
+// Ingest's hot path: the statement text depends only on the row count, so it is built once
+// per count instead of by the query builder per batch (a measurable share of ingest CPU).
+const insertTexts = new Map<number, string>();
+function insertText(rowCount: number): string {
+  let text = insertTexts.get(rowCount);
+  if (!text) {
+    const width = INGEST_COLUMNS.length;
+    const rows = Array.from(
+      { length: rowCount },
+      (_, r) => `(${INGEST_COLUMNS.map((_, c) => `$${r * width + c + 1}`).join(",")})`,
+    );
+    text =
+      `insert into events (${INGEST_COLUMNS.join(",")}) values ${rows.join(",")} ` +
+      "on conflict (account_id, idempotency_key) do nothing returning id";
+    if (insertTexts.size < 1000) insertTexts.set(rowCount, text);
+  }
+  return text;
+}
+
 export function createEventsRepository(db: Database) {
   return {
-    /** Inserts what is new; rows whose idempotency key exists already are skipped. */
-    insertNew(rows: NewEvent[], trx: Executor = db): Promise<EventRow[]> {
-      return trx
-        .insertInto("events")
-        .values(rows)
-        .onConflict((oc) => oc.columns(["account_id", "idempotency_key"]).doNothing())
-        .returningAll()
-        .execute();
+    /**
+     * Inserts what is new and returns the ids it stored; rows whose idempotency key exists
+     * already are skipped. Only ids come back: the caller holds the rows it sent.
+     */
+    async insertNew(rows: IngestEvent[], trx: Executor = db): Promise<Set<string>> {
+      const params = rows.flatMap((row) => INGEST_COLUMNS.map((column) => row[column]));
+      const result = await trx.executeQuery<{ id: string }>(
+        CompiledQuery.raw(insertText(rows.length), params),
+      );
+      return new Set(result.rows.map((row) => row.id));
     },
 
     findByIdempotencyKeys(
