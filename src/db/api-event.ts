@@ -4,7 +4,7 @@ import type { EventRow } from "./schema.js";
 /** An event as the widget, the REST API and `export` show it. */
 export const ApiEvent = Type.Object({
   id: Type.String(),
-  kind: Type.Union([Type.Literal("answer"), Type.Literal("dismissal")]),
+  kind: Type.Union([Type.Literal("answer"), Type.Literal("skip"), Type.Literal("dismissal")]),
   source: Type.Union([Type.Literal("widget"), Type.Literal("api")]),
   reason_id: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
@@ -14,6 +14,7 @@ export const ApiEvent = Type.Object({
   test_mode: Type.Boolean(),
   install_check: Type.Boolean(),
   locale: Type.Union([Type.String(), Type.Null()]),
+  plan: Type.Union([Type.String(), Type.Null()]),
   mrr: Type.Union([Type.Object({ amount: Type.Integer(), currency: Type.String() }), Type.Null()]),
   created_at: Type.String({ format: "date-time" }),
 });
@@ -32,6 +33,7 @@ export function toApiEvent(row: EventRow): ApiEvent {
     test_mode: row.test_mode,
     install_check: row.install_check,
     locale: row.locale,
+    plan: row.plan,
     mrr:
       row.mrr_amount === null || row.mrr_currency === null
         ? null

@@ -39,10 +39,10 @@ const COMMENTS: Record<string, string[]> = {
 };
 
 const PLANS = [
-  { amount: 2900, weight: 50 },
-  { amount: 7900, weight: 32 },
-  { amount: 19900, weight: 14 },
-  { amount: 49900, weight: 4 },
+  { name: "Starter", amount: 2900, weight: 50 },
+  { name: "Growth", amount: 7900, weight: 32 },
+  { name: "Business", amount: 19900, weight: 14 },
+  { name: "Enterprise", amount: 49900, weight: 4 },
 ];
 
 /** Small seeded PRNG (mulberry32): the same seed gives the same demo history. */
@@ -95,8 +95,10 @@ export async function seedDemoEvents(
       PLANS,
       PLANS.map((p) => p.weight),
     );
-    const dismissed = random() < 0.12;
-    const reason = dismissed ? null : pickWeighted(random, reasons, REASON_WEIGHTS);
+    const roll = random();
+    // Most answer; some skip the question and cancel; a few close the dialog and stay.
+    const kind = roll < 0.06 ? "dismissal" : roll < 0.16 ? "skip" : "answer";
+    const reason = kind === "answer" ? pickWeighted(random, reasons, REASON_WEIGHTS) : null;
     const locale = pickWeighted(random, locales, [80, 8, 7, 5]);
     const comments = COMMENTS[locale] ?? [];
     const comment =
@@ -105,7 +107,7 @@ export async function seedDemoEvents(
     batch.push({
       account_id: accountId,
       id: newId("evt"),
-      kind: dismissed ? "dismissal" : "answer",
+      kind,
       source: "widget",
       reason_id: reason?.id ?? null,
       reason_text: reason?.text ?? null,
@@ -117,6 +119,7 @@ export async function seedDemoEvents(
       locale,
       mrr_amount: plan.amount,
       mrr_currency: "usd",
+      plan: plan.name,
       created_at: churnDate(random, now),
     });
     if (batch.length === 1000 || i === count - 1) {

@@ -46,7 +46,8 @@ export interface ReasonsTable {
   updated_at: CreatedAt;
 }
 
-export type EventKind = "answer" | "dismissal";
+/** An answer; a skip (cancelled without answering); a dismissal (closed, cancelled nothing). */
+export type EventKind = "answer" | "skip" | "dismissal";
 export type EventSource = "widget" | "api";
 
 export interface EventsTable {
@@ -67,7 +68,23 @@ export interface EventsTable {
   /** MRR at stake in minor units, filled in by the billing sync. */
   mrr_amount: number | null;
   mrr_currency: string | null;
+  /** The plan being cancelled, filled in by the billing sync. */
+  plan: Generated<string | null>;
   created_at: CreatedAt;
+}
+
+/** Kept equal to `events` by triggers (migration 0003); '' stands for "none". */
+export interface EventRollupsDailyTable {
+  account_id: string;
+  /** `YYYY-MM-DD`; compare with strings, select it through to_char (drivers map dates differently). */
+  day: string;
+  kind: EventKind;
+  reason_id: string;
+  plan: string;
+  test_mode: boolean;
+  currency: string;
+  events: number;
+  mrr_amount: number;
 }
 
 export interface DB {
@@ -76,6 +93,7 @@ export interface DB {
   api_keys: ApiKeysTable;
   reasons: ReasonsTable;
   events: EventsTable;
+  event_rollups_daily: EventRollupsDailyTable;
 }
 
 export type Account = Selectable<AccountsTable>;

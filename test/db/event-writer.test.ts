@@ -30,6 +30,7 @@ function event(accountId: string, overrides: Partial<NewIngestEvent> = {}): NewI
     locale: null,
     mrr_amount: null,
     mrr_currency: null,
+    plan: null,
     ...overrides,
   };
 }

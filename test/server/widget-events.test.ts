@@ -115,6 +115,12 @@ describe("POST /api/widget/events", () => {
     });
   });
 
+  it("records a skip (cancelled without answering) without reason or comment", async () => {
+    const response = await post(answer({ kind: "skip", comment: "ignored", test_mode: true }));
+    expect(response.statusCode).toBe(201);
+    expect(response.json().event).toMatchObject({ kind: "skip", reason_id: null, comment: null });
+  });
+
   it("flags the first live event as the install check, and only the first", async () => {
     const first = await post(answer());
     const second = await post(answer());

@@ -22,6 +22,7 @@ const INGEST_COLUMNS = [
   "locale",
   "mrr_amount",
   "mrr_currency",
+  "plan",
   "created_at",
 ] as const satisfies ReadonlyArray<keyof EventsTable>;
 

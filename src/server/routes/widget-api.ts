@@ -40,7 +40,7 @@ function checkCustomerHash(account: WidgetAccount, body: WidgetEventBody): void 
 
 /** The reason as the customer saw it, or the right error for the answer. */
 function chosenReason(account: WidgetAccount, body: WidgetEventBody) {
-  if (body.kind === "dismissal") return null;
+  if (body.kind === "dismissal" || body.kind === "skip") return null;
   if (body.reason_id === undefined) {
     throw new AppError("validation_error", "reason_id is required for an answer.", {
       field: "reason_id",
@@ -133,6 +133,7 @@ export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetAp
         locale: body.locale ?? null,
         mrr_amount: null,
         mrr_currency: null,
+        plan: null,
       });
       if (!created) reply.header("idempotent-replayed", "true");
       return reply.status(created ? 201 : 200).send({ event: toApiEvent(event) });

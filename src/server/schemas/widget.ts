@@ -22,7 +22,9 @@ export const WidgetConfigReply = Type.Object({
 export const WidgetEventBody = Type.Object({
   access_token_id: TokenId,
   customer_oid: Type.String({ minLength: 1, maxLength: 255 }),
-  kind: Type.Optional(Type.Union([Type.Literal("answer"), Type.Literal("dismissal")])),
+  kind: Type.Optional(
+    Type.Union([Type.Literal("answer"), Type.Literal("skip"), Type.Literal("dismissal")]),
+  ),
   reason_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   comment: Type.Optional(Type.String({ maxLength: COMMENT_MAX_LENGTH })),
   subscription_oids: Type.Optional(
