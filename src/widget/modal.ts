@@ -5,14 +5,15 @@ import { adoptStyles } from "./styles.js";
 export const HOST_TAG = "barecancel-modal";
 
 export interface Choice {
-  kind: "answer" | "dismissal";
+  // A skip is a cancel without an answer; a dismissal (closing) is no cancel at all.
+  kind: "answer" | "skip" | "dismissal";
   reason_id?: string;
   reason?: string;
   comment?: string;
 }
 
 export interface Modal {
-  /** The answer, or "dismissal" for skip; null when closed (the modal is gone by then). */
+  /** An answer or a skip; null when closed (the modal is gone by then). */
   choice: Promise<Choice | null>;
   close(): void;
 }
@@ -120,7 +121,7 @@ export function openModal(
       comment: text || undefined,
     });
   });
-  skip.addEventListener("click", () => busy || choose({ kind: "dismissal" }));
+  skip.addEventListener("click", () => busy || choose({ kind: "skip" }));
   close.addEventListener("click", dismiss);
   // Esc: handled here so it is a recorded dismissal and never closes mid-send.
   dialog.addEventListener("cancel", (e) => {

@@ -4,7 +4,7 @@ export const DEFAULT_TRIGGER = "#barecancel-trigger";
 
 export interface SendData {
   event_id: string | null;
-  kind: "answer" | "dismissal" | null;
+  kind: "answer" | "skip" | "dismissal" | null;
   reason_id: string | null;
   reason: string | null;
   comment: string | null;

@@ -173,7 +173,7 @@ describe("dismissing", () => {
     },
   );
 
-  it("skip and cancel records a dismissal and goes on with the cancel", async () => {
+  it("skip and cancel records a skip and goes on with the cancel", async () => {
     const { page, site } = env;
     const calls = await recordCallbacks(page);
     const { customer, target, trigger } = await openCancelPage(page);
@@ -181,9 +181,9 @@ describe("dismissing", () => {
     await button(page, "skip").click();
     await page.waitForURL(site.origin + target);
     const [event] = await env.eventsOf(customer);
-    expect(event).toMatchObject({ kind: "dismissal", reason_id: null, comment: null });
+    expect(event).toMatchObject({ kind: "skip", reason_id: null, comment: null });
     expect(calls.sent).toEqual([
-      expect.objectContaining({ event_id: event?.id, kind: "dismissal", reason_id: null }),
+      expect.objectContaining({ event_id: event?.id, kind: "skip", reason_id: null }),
     ]);
   });
 });
