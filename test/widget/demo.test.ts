@@ -1,9 +1,83 @@
-import type { Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
-import { modal, setupWidgetTests } from "../helpers/browser.js";
+import Fastify from "fastify";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { toApiEvent } from "../../src/db/api-event.js";
+import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
+import { buildApp } from "../../src/server/app.js";
+import { demoRoutes } from "../../src/server/routes/demo.js";
+import { ensureWidgetBuilt, launchBrowser, modal, waitFor } from "../helpers/browser.js";
+import { createTestDatabase } from "../helpers/database.js";
 
-// The server's own /demo page, on the server's origin, with the test account's token.
-const env = setupWidgetTests();
+/**
+ * The real app with the account's token for its /demo page, as `npm start` serves it. The
+ * page must be on the server's own origin, so the usual host site is not used here.
+ */
+async function startDemoServer() {
+  ensureWidgetBuilt();
+  const database = await createTestDatabase();
+  const created = await createAccountsRepository(database.db).create("Demo Co");
+  const app = await buildApp({
+    config: loadConfig({ WIDGET_RATE_LIMIT: "0", TOKEN_CACHE_MS: "0" }),
+    database,
+    demoAccessTokenId: created.accessTokenId,
+  });
+  // Until the app composes /demo itself, the test adds the route the same way.
+  if (!app.hasRoute({ method: "GET", url: "/demo" })) {
+    await app.register(demoRoutes, { accessTokenId: async () => created.accessTokenId });
+  }
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const { port } = app.server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    accessTokenId: created.accessTokenId,
+    async storedEvents() {
+      const rows = await database.db
+        .selectFrom("events")
+        .selectAll()
+        .where("account_id", "=", created.account.id)
+        .orderBy("created_at")
+        .execute();
+      return rows.map(toApiEvent);
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+const env = {} as {
+  browser: Browser;
+  server: Awaited<ReturnType<typeof startDemoServer>>;
+  config: { reasons: { id: string; text: string }[]; texts: Record<string, string> };
+  context: BrowserContext;
+  page: Page;
+  eventsOf(customer: string, count: number): Promise<ReturnType<typeof toApiEvent>[]>;
+};
+
+beforeAll(async () => {
+  [env.browser, env.server] = await Promise.all([launchBrowser(), startDemoServer()]);
+  const res = await fetch(
+    `${env.server.url}/api/widget/config?access_token_id=${env.server.accessTokenId}`,
+  );
+  env.config = await res.json();
+});
+afterAll(async () => {
+  await Promise.all([env.browser?.close(), env.server?.close()]);
+});
+beforeEach(async () => {
+  env.context = await env.browser.newContext();
+  env.page = await env.context.newPage();
+});
+afterEach(async () => {
+  await env.context?.close();
+});
+env.eventsOf = (customer, count) =>
+  waitFor(async () => {
+    const events = (await env.server.storedEvents()).filter((e) => e.customer_oid === customer);
+    return events.length >= count ? events : null;
+  }, `${count} demo event(s)`);
 
 async function answer(page: Page, reasonIndex: number) {
   const reason = env.config.reasons[reasonIndex] as { id: string; text: string };
@@ -61,5 +135,37 @@ describe("the /demo page", () => {
       test_mode: false,
     });
     expect(errors).toEqual([]);
+  });
+});
+
+describe("the /demo page without a browser", () => {
+  async function bareApp(accessTokenId: string | null) {
+    const app = Fastify();
+    await app.register(demoRoutes, { accessTokenId: async () => accessTokenId });
+    return app;
+  }
+
+  it("explains how to get a token when there is none, and embeds no snippet", async () => {
+    const app = await bareApp(null);
+    const res = await app.inject({ url: "/demo", headers: { host: "example.test" } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain("No embed token yet");
+    expect(res.body).not.toContain("barecancel.js");
+    await app.close();
+  });
+
+  it("escapes what it echoes and what it embeds", async () => {
+    const app = await bareApp('tok_"</script><b>');
+    const page = await app.inject({ url: "/demo", headers: { host: "example.test" } });
+    expect(page.body).toContain('access_token_id: "tok_\\"\\u003c/script>\\u003cb>"');
+    expect(page.body).not.toContain("</script><b>");
+    const posted = await app.inject({
+      method: "POST",
+      url: "/demo/cancelled",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "via=%3Cimg%20src%3Dx%3E",
+    });
+    expect(posted.body).toContain("&#60;img src=x&#62;");
+    await app.close();
   });
 });
