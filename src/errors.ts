@@ -6,12 +6,23 @@
 export const errorTable = {
   validation_error: { status: 400, message: "The request is not valid." },
   invalid_json: { status: 400, message: "The body is not valid JSON." },
+  invalid_credentials: { status: 401, message: "Wrong email or password." },
+  not_signed_in: { status: 401, message: "Sign in first." },
   invalid_access_token: { status: 403, message: "Unknown or revoked access_token_id." },
   invalid_customer_hash: {
     status: 403,
     message: "customer_oid_hash does not match customer_oid.",
   },
+  csrf_failed: {
+    status: 403,
+    message: "The request did not come from the dashboard (missing or wrong CSRF token).",
+  },
+  forbidden: { status: 403, message: "Only an owner of this account can do this." },
   not_found: { status: 404, message: "Not found." },
+  already_set_up: { status: 409, message: "The first user exists already: sign in instead." },
+  email_taken: { status: 409, message: "A user with this email exists already." },
+  last_owner: { status: 409, message: "An account must keep at least one owner." },
+  invite_expired: { status: 410, message: "This invite link was used already or has expired." },
   body_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: {
     status: 415,
@@ -19,6 +30,10 @@ export const errorTable = {
   },
   unknown_reason: { status: 422, message: "reason_id is not one of this account's reasons." },
   rate_limited: { status: 429, message: "Too many requests, slow down." },
+  login_locked: {
+    status: 429,
+    message: "Too many failed sign-ins: sign-in is locked for a while, try again later.",
+  },
   data_dir_locked: { status: 503, message: "The data directory is used by another process." },
   database_unavailable: { status: 503, message: "The database is not reachable." },
   invalid_config: { status: 500, message: "The configuration is not valid." },

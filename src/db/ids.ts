@@ -14,7 +14,7 @@ export function randomToken(length = 22): string {
   return out + randomToken(length - out.length);
 }
 
-export type IdPrefix = "acc" | "tok" | "key" | "rsn" | "evt";
+export type IdPrefix = "acc" | "tok" | "key" | "rsn" | "evt" | "usr" | "inv";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken()}`;

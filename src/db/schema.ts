@@ -2,6 +2,8 @@ import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** Defaults to now() on insert, may be updated later. */
+type TouchedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface AccountsTable {
   id: string;
@@ -87,6 +89,58 @@ export interface EventRollupsDailyTable {
   mrr_amount: number;
 }
 
+export type Role = "owner" | "member";
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased: one person, one user, however they type their address. */
+  email: string;
+  /** argon2id, in the PHC string format (parameters and salt included). */
+  password_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  account_id: string;
+  user_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the random token in the cookie; the token itself is never stored. */
+  id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  last_seen_at: TouchedAt;
+  expires_at: Timestamp;
+  user_agent: string | null;
+}
+
+export interface InvitesTable {
+  account_id: string;
+  id: string;
+  /** SHA-256 (hex) of the link's token, shown once to the owner who invited. */
+  token_hash: string;
+  /** When set, only this person may accept. */
+  email: string | null;
+  role: Role;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginThrottleTable {
+  /** SHA-256 (hex) of "email:<address>" or "ip:<address>". */
+  key: string;
+  failures: number;
+  window_started_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+
 export interface DB {
   accounts: AccountsTable;
   embed_tokens: EmbedTokensTable;
@@ -94,9 +148,17 @@ export interface DB {
   reasons: ReasonsTable;
   events: EventsTable;
   event_rollups_daily: EventRollupsDailyTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  invites: InvitesTable;
+  login_throttle: LoginThrottleTable;
 }
 
 export type Account = Selectable<AccountsTable>;
 export type Reason = Selectable<ReasonsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type NewEvent = Insertable<EventsTable>;
+export type User = Selectable<UsersTable>;
+export type Membership = Selectable<MembershipsTable>;
+export type Invite = Selectable<InvitesTable>;

@@ -1,8 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Database } from "../database.js";
 import { DEFAULT_REASONS } from "../default-reasons.js";
-import { newId, randomToken } from "../ids.js";
+import { newId } from "../ids.js";
 import type { Account } from "../schema.js";
+import { inTransaction } from "../transaction.js";
+import { createApiKeysRepository } from "./api-keys.js";
+import { createMembershipsRepository } from "./memberships.js";
+
+export { hashSecret } from "./api-keys.js";
 
 export interface CreatedAccount {
   account: Account;
@@ -11,15 +16,14 @@ export interface CreatedAccount {
   secretKey: string;
 }
 
-export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
-}
-
 export function createAccountsRepository(db: Database) {
   return {
-    /** An account ready to embed: default reasons, one embed token and one API key. */
-    async create(name: string): Promise<CreatedAccount> {
-      return db.transaction().execute(async (trx) => {
+    /**
+     * An account ready to embed: default reasons, one embed token and one API key; with
+     * `ownerId`, that user owns it.
+     */
+    async create(name: string, options: { ownerId?: string } = {}): Promise<CreatedAccount> {
+      return inTransaction(db, async (trx) => {
         const account = await trx
           .insertInto("accounts")
           .values({
@@ -45,18 +49,11 @@ export function createAccountsRepository(db: Database) {
           .insertInto("embed_tokens")
           .values({ account_id: account.id, id: accessTokenId, name: "Default" })
           .execute();
-        const secretKey = `sk_${randomToken(32)}`;
-        await trx
-          .insertInto("api_keys")
-          .values({
-            account_id: account.id,
-            id: newId("key"),
-            name: "Default",
-            secret_hash: hashSecret(secretKey),
-            secret_prefix: secretKey.slice(0, 7),
-          })
-          .execute();
-        return { account, accessTokenId, secretKey };
+        const { secret } = await createApiKeysRepository(trx).create(account.id, "Default");
+        if (options.ownerId) {
+          await createMembershipsRepository(trx).add(account.id, options.ownerId, "owner");
+        }
+        return { account, accessTokenId, secretKey: secret };
       });
     },
 
@@ -66,6 +63,15 @@ export function createAccountsRepository(db: Database) {
 
     list(): Promise<Account[]> {
       return db.selectFrom("accounts").selectAll().orderBy("created_at").orderBy("id").execute();
+    },
+
+    async rename(accountId: string, name: string): Promise<Account | undefined> {
+      return db
+        .updateTable("accounts")
+        .set({ name })
+        .where("id", "=", accountId)
+        .returningAll()
+        .executeTakeFirst();
     },
   };
 }
