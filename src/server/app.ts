@@ -1,9 +1,16 @@
+import cookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/database.js";
+import { registerAuth } from "./auth/request-auth.js";
+import { createAuthServices } from "./auth/services.js";
 import { registerErrorHandling } from "./error-handler.js";
 import { createEventWriter } from "./event-writer.js";
+import { accountScopedRoutes } from "./routes/account-scope.js";
+import { accountsRoutes } from "./routes/accounts.js";
+import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
+import { inviteAcceptRoutes } from "./routes/invites.js";
 import { widgetApiRoutes } from "./routes/widget-api.js";
 import { widgetScriptRoutes } from "./routes/widget-script.js";
 import { validatorCompiler } from "./validation.js";
@@ -31,9 +38,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
+  // No secret: the session cookie is a random token the database knows by its hash.
+  await app.register(cookie);
 
   const writer = createEventWriter(database.db);
   const accounts = createWidgetAccounts(database.db, config.tokenCacheMs);
+  const auth = createAuthServices(database.db, config);
+  registerAuth(app, auth);
   // Answers already accepted must reach the database before the process lets go of it.
   app.addHook("onClose", async () => writer.drain());
 
@@ -44,5 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     writer,
     rateLimitPerMinute: config.widgetRateLimitPerMinute,
   });
+  await app.register(authRoutes, { auth });
+  await app.register(accountsRoutes, { auth });
+  await app.register(inviteAcceptRoutes, { auth });
+  await app.register(accountScopedRoutes, { auth, prefix: "/api/accounts/:accountId" });
   return app;
 }

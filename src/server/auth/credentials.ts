@@ -1,0 +1,29 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Database } from "../../db/database.js";
+import { createUsersRepository } from "../../db/repositories/users.js";
+import type { User } from "../../db/schema.js";
+import { AppError } from "../../errors.js";
+import type { LoginThrottle } from "./login-throttle.js";
+import { verifyPassword } from "./passwords.js";
+
+/**
+ * The user behind an email and password, or `invalid_credentials`; throttled per email
+ * and IP, and as slow for unknown emails as for known ones.
+ */
+export async function checkCredentials(
+  db: Database,
+  throttle: LoginThrottle,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  credentials: { email: string; password: string },
+): Promise<User> {
+  await throttle.assertOpen(reply, credentials.email, request.ip);
+  const user = await createUsersRepository(db).findByEmail(credentials.email);
+  const ok = await verifyPassword(user?.password_hash, credentials.password);
+  if (!user || !ok) {
+    await throttle.failed(credentials.email, request.ip);
+    throw new AppError("invalid_credentials");
+  }
+  await throttle.succeeded(credentials.email);
+  return user;
+}

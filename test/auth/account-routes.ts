@@ -1,0 +1,189 @@
+import type { FastifyInstance } from "fastify";
+import { expect } from "vitest";
+import { type Client, createUser, signIn } from "../helpers/auth.js";
+import type { TestServer } from "../helpers/server.js";
+
+/**
+ * One account's things, as another account's user would try to reach them. Add a field
+ * when a new route needs another kind of id, and fill it in `createFixture`.
+ */
+export interface Fixture {
+  accountId: string;
+  accountName: string;
+  owner: Client;
+  ownerEmail: string;
+  /** A second person in the account (not the owner). */
+  memberId: string;
+  memberEmail: string;
+  embedTokenId: string;
+  apiKeyId: string;
+  apiKeyPrefix: string;
+  apiKeySecret: string;
+  inviteId: string;
+}
+
+export interface AccountRoute {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  /** The route as registered, to prove the table covers every account-scoped route. */
+  route: string;
+  url(f: Fixture): string;
+  body?: unknown;
+}
+
+const at = (f: Fixture, rest = "") => `/api/accounts/${f.accountId}${rest}`;
+
+/**
+ * EVERY route under /api/accounts/:accountId. test/auth/cross-account.test.ts calls each
+ * one as a user of another account and fails when a registered route is missing here.
+ */
+export const ACCOUNT_ROUTES: AccountRoute[] = [
+  { method: "GET", route: "/api/accounts/:accountId", url: (f) => at(f) },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId",
+    url: (f) => at(f),
+    body: { name: "Hijacked" },
+  },
+
+  { method: "GET", route: "/api/accounts/:accountId/members", url: (f) => at(f, "/members") },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/members/:userId",
+    url: (f) => at(f, `/members/${f.memberId}`),
+    body: { role: "owner" },
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/members/:userId",
+    url: (f) => at(f, `/members/${f.memberId}`),
+  },
+
+  { method: "GET", route: "/api/accounts/:accountId/invites", url: (f) => at(f, "/invites") },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/invites",
+    url: (f) => at(f, "/invites"),
+    body: { role: "owner" },
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/invites/:id",
+    url: (f) => at(f, `/invites/${f.inviteId}`),
+  },
+
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/embed-tokens",
+    url: (f) => at(f, "/embed-tokens"),
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/embed-tokens",
+    url: (f) => at(f, "/embed-tokens"),
+    body: { name: "Hijacked" },
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/embed-tokens/:id/rotate",
+    url: (f) => at(f, `/embed-tokens/${f.embedTokenId}/rotate`),
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/embed-tokens/:id",
+    url: (f) => at(f, `/embed-tokens/${f.embedTokenId}`),
+  },
+
+  { method: "GET", route: "/api/accounts/:accountId/api-keys", url: (f) => at(f, "/api-keys") },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/api-keys",
+    url: (f) => at(f, "/api-keys"),
+    body: { name: "Hijacked" },
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/api-keys/:id/rotate",
+    url: (f) => at(f, `/api-keys/${f.apiKeyId}/rotate`),
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/api-keys/:id",
+    url: (f) => at(f, `/api-keys/${f.apiKeyId}`),
+  },
+];
+
+/** An account with an owner, a member, an extra token, key and a pending invite. */
+export async function createFixture(server: TestServer, label: string): Promise<Fixture> {
+  const ownerEmail = `${label}-owner@example.com`;
+  const memberEmail = `${label}-member@example.com`;
+  await createUser(server, ownerEmail);
+  const owner = await signIn(server, ownerEmail);
+  const accountName = `${label} Secret Products Ltd`;
+  const created = await owner.request("POST", "/api/accounts", { name: accountName });
+  expect(created.statusCode).toBe(201);
+  const accountId: string = created.json().account.id;
+  const member = await createUser(server, memberEmail, { accounts: [[accountId, "member"]] });
+  const base = `/api/accounts/${accountId}`;
+  const token = (
+    await owner.request("POST", `${base}/embed-tokens`, { name: `${label} site` })
+  ).json();
+  const key = (await owner.request("POST", `${base}/api-keys`, { name: `${label} key` })).json();
+  const invite = (
+    await owner.request("POST", `${base}/invites`, {
+      email: `${label}-invitee@example.com`,
+      role: "member",
+    })
+  ).json();
+  return {
+    accountId,
+    accountName,
+    owner,
+    ownerEmail,
+    memberId: member.id,
+    memberEmail,
+    embedTokenId: token.embed_token.id,
+    apiKeyId: key.api_key.id,
+    apiKeyPrefix: key.api_key.prefix,
+    apiKeySecret: key.api_key.secret,
+    inviteId: invite.invite.id,
+  };
+}
+
+/** Strings of the fixture that must never show up in another account's replies. */
+export function secretsOf(f: Fixture): string[] {
+  return [
+    f.accountId,
+    f.accountName,
+    f.ownerEmail,
+    f.owner.userId,
+    f.memberId,
+    f.memberEmail,
+    f.embedTokenId,
+    f.apiKeyId,
+    f.apiKeyPrefix,
+    f.apiKeySecret,
+    f.inviteId,
+  ];
+}
+
+/**
+ * `METHOD /path` of every registered route under /api/accounts/:accountId, read from
+ * Fastify's route tree (HEAD is Fastify's automatic twin of GET).
+ */
+export function registeredAccountRoutes(app: FastifyInstance): string[] {
+  const found = new Set<string>();
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {
+    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(\S+)(?: \(([^)]*)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] ?? "").length / 4;
+    stack.length = depth;
+    stack.push(match[2] ?? "");
+    const path = stack.join("").replace(/\/$/, "");
+    if (!path.startsWith("/api/accounts/:accountId")) continue;
+    for (const method of (match[3] ?? "").split(", ")) {
+      if (method && method !== "HEAD" && method !== "OPTIONS") found.add(`${method} ${path}`);
+    }
+  }
+  return [...found].sort();
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOGIN_THROTTLE } from "../../src/server/auth/login-throttle.js";
+import { createUser, PASSWORD } from "../helpers/auth.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ listen: false });
+  for (const name of ["ann", "bob", "cat", "dan"]) await createUser(server, `${name}@example.com`);
+});
+afterAll(() => server.close());
+
+function login(email: string, password: string, ip: string) {
+  return server.app.inject({
+    method: "POST",
+    url: "/api/auth/login",
+    remoteAddress: ip,
+    payload: { email, password },
+  });
+}
+
+/** Moves every lock and window into the past, as if the lock time had gone by. */
+async function letTimePass() {
+  const past = new Date(Date.now() - 60 * 60_000);
+  await server.database.db
+    .updateTable("login_throttle")
+    .set({ locked_until: past, window_started_at: past })
+    .where("locked_until", "is not", null)
+    .execute();
+}
+
+const EMAIL_LIMIT = LOGIN_THROTTLE.email.maxFailures;
+const IP_LIMIT = LOGIN_THROTTLE.ip.maxFailures;
+
+describe("brute force on one email", () => {
+  it(`locks the email after ${EMAIL_LIMIT} failures: 429 login_locked with Retry-After, even for the right password`, async () => {
+    for (let i = 0; i < EMAIL_LIMIT; i++) {
+      // Spread over addresses: the email's own count locks it.
+      const response = await login("ann@example.com", `wrong-${i}`, `10.1.0.${i + 1}`);
+      expect(response.statusCode).toBe(401);
+    }
+    const locked = await login("ann@example.com", PASSWORD, "10.1.1.1");
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error.code).toBe("login_locked");
+    const retryAfter = Number(locked.headers["retry-after"]);
+    expect(retryAfter).toBeGreaterThan(14 * 60);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect(locked.headers["set-cookie"]).toBeUndefined();
+
+    // Other people are not locked out by Ann's attacker.
+    expect((await login("bob@example.com", PASSWORD, "10.1.1.1")).statusCode).toBe(200);
+
+    await letTimePass();
+    expect((await login("ann@example.com", PASSWORD, "10.1.1.1")).statusCode).toBe(200);
+  });
+
+  it("locks unknown emails the same way, so a lock does not reveal who has a user", async () => {
+    for (let i = 0; i < EMAIL_LIMIT; i++) {
+      expect((await login("ghost@example.com", "guess", `10.2.0.${i + 1}`)).statusCode).toBe(401);
+    }
+    const locked = await login("ghost@example.com", "guess", "10.2.1.1");
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error.code).toBe("login_locked");
+  });
+
+  it("forgives earlier failures after a successful sign-in", async () => {
+    for (let i = 0; i < EMAIL_LIMIT - 1; i++) await login("cat@example.com", "nope", "10.3.0.1");
+    expect((await login("cat@example.com", PASSWORD, "10.3.0.1")).statusCode).toBe(200);
+    for (let i = 0; i < EMAIL_LIMIT - 1; i++) {
+      expect((await login("cat@example.com", "nope", "10.3.0.1")).statusCode).toBe(401);
+    }
+    expect((await login("cat@example.com", PASSWORD, "10.3.0.1")).statusCode).toBe(200);
+  });
+});
+
+describe("brute force from one address", () => {
+  it(`locks the IP after ${IP_LIMIT} failures across many emails`, async () => {
+    const ip = "10.9.9.9";
+    for (let i = 0; i < IP_LIMIT; i++) {
+      const response = await login(`spray-${i}@example.com`, "Summer2024!", ip);
+      expect(response.statusCode).toBe(401);
+    }
+    const locked = await login("dan@example.com", PASSWORD, ip);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error.code).toBe("login_locked");
+    // Dan from his own address is fine.
+    expect((await login("dan@example.com", PASSWORD, "10.9.9.10")).statusCode).toBe(200);
+  });
+});
+
+describe("timing", () => {
+  it("takes about as long for an unknown email as for a wrong password", async () => {
+    const time = async (email: string, ip: string) => {
+      const start = performance.now();
+      await login(email, "wrong password", ip);
+      return performance.now() - start;
+    };
+    // Warm up the dummy hash first.
+    await time("warmup@example.com", "10.5.0.1");
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      known.push(await time("bob@example.com", `10.5.1.${i}`));
+      unknown.push(await time(`nobody-${i}@example.com`, `10.5.2.${i}`));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] ?? 0;
+    // Both run one argon2 verification; without the dummy, unknown would be ~0 ms.
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.4);
+  });
+});
