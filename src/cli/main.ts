@@ -6,6 +6,7 @@ import { exportCommand } from "./commands/export.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { snippetCommand } from "./commands/snippet.js";
 import { startCommand } from "./commands/start.js";
+import { userCommand } from "./commands/user.js";
 
 const USAGE = `Usage: cancel-insights <command> [options]
 
@@ -14,7 +15,12 @@ Commands:
   migrate                                  bring the database schema up to date
   demo [--events N]                        create a demo account filled with N realistic events (default 500)
   snippet --token ID                       print the embed snippet for an access token
-  account create --name NAME [--json]      create an account; --json prints account_id, access_token_id, secret_key
+  account create --name NAME [--email E --password P] [--json]
+                                           create an account (owned by that user, created if new);
+                                           --json prints account_id, access_token_id, secret_key
+  user create --email E --password P [--account ID] [--role owner|member] [--json]
+                                           create a user who signs in to the dashboard; the first
+                                           user owns every existing account
   export --account ID [--format json|csv] [--include-test]
                                            print every event of an account (JSON lines or CSV)
 
@@ -26,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   demo: demoCommand,
   snippet: snippetCommand,
   account: accountCommand,
+  user: userCommand,
   export: exportCommand,
 };
 

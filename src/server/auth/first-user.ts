@@ -36,9 +36,16 @@ export async function createFirstUser(db: Database, input: FirstUser): Promise<U
         field: "account_name",
       });
     }
-    const memberships = createMembershipsRepository(trx);
-    for (const account of existing) await memberships.add(account.id, user.id, "owner");
+    await adoptExistingAccounts(trx, user.id);
     if (name) await accounts.create(name, { ownerId: user.id });
     return user;
   });
+}
+
+/** The first user owns what exists: nobody else can, as there is nobody else. */
+export async function adoptExistingAccounts(db: Database, userId: string): Promise<void> {
+  const memberships = createMembershipsRepository(db);
+  for (const account of await createAccountsRepository(db).list()) {
+    await memberships.add(account.id, userId, "owner");
+  }
 }
