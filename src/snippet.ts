@@ -1,6 +1,10 @@
-/** A value safe inside a double-quoted JS string inside an HTML `<script>`. */
-function jsString(value: string): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+/** A JavaScript string literal that cannot end the `<script>` element it sits in. */
+export function jsString(value: string): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /**
@@ -13,6 +17,8 @@ export function renderSnippet(options: {
   accessTokenId: string;
   customerOid?: string;
   extraParams?: string[];
+  /** For pages with a nonce-based Content Security Policy. */
+  nonce?: string;
 }): string {
   const src = `${options.publicUrl.replace(/\/+$/, "")}/barecancel.js`;
   const params = [
@@ -22,7 +28,8 @@ export function renderSnippet(options: {
       : `// your customer's id at your billing provider, e.g. Stripe's cus_...\n  customer_oid: "CUSTOMER_ID"`,
     ...(options.extraParams ?? []),
   ];
-  return `<script>
+  const open = options.nonce ? `<script nonce="${options.nonce}">` : "<script>";
+  return `${open}
 !function(){if(window.barecancel&&window.barecancel.created){console.error("barecancel snippet included twice");return}
 window.barecancel={created:true};var s=document.createElement("script");
 s.src=${jsString(src)};s.async=true;document.head.appendChild(s)}();

@@ -1,23 +1,16 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { renderSnippet } from "../../snippet.js";
 
 export interface DemoOptions {
   /** The embed token the page uses; null shows how to get one instead. */
-  accessTokenId: (() => Promise<string | null>) | string | null;
+  accessTokenId: string | null;
 }
 
 const DEMO_CUSTOMER = "cus_demo_123";
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** A JavaScript string literal that cannot end the <script> element it sits in. */
-function jsString(value: string): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
 }
 
 const STYLE = `
@@ -59,23 +52,22 @@ function page(nonce: string, title: string, body: string): string {
 
 /** The snippet exactly as the setup page publishes it, plus the params this demo needs. */
 function snippet(nonce: string, publicUrl: string, token: string): string {
-  return `<script nonce="${nonce}">
-!function(){if(window.barecancel&&window.barecancel.created){console.error("barecancel snippet included twice");return}
-window.barecancel={created:true};var s=document.createElement("script");
-s.src=${jsString(`${publicUrl}/barecancel.js`)};s.async=true;document.head.appendChild(s)}();
-window.barecancel.params = {
-  access_token_id: ${jsString(token)},
-  customer_oid: ${jsString(DEMO_CUSTOMER)},
-  subscription_oids: ["sub_demo_pro"],
-  test_mode: false,
-  trigger: ".cancel-trigger",
-  // Sites without a cancel link or form cancel here; the demo just says so.
+  return renderSnippet({
+    publicUrl,
+    accessTokenId: token,
+    customerOid: DEMO_CUSTOMER,
+    nonce,
+    extraParams: [
+      'subscription_oids: ["sub_demo_pro"]',
+      "test_mode: false",
+      'trigger: ".cancel-trigger"',
+      `// Sites without a cancel link or form cancel here; the demo just says so.
   callback_send: function (data) {
     document.getElementById("status").textContent =
       "Your subscription was cancelled (demo). Reason: " + (data.reason || "none given") + ".";
-  }
-};
-</script>`;
+  }`,
+    ],
+  });
 }
 
 function settingsBody(nonce: string, publicUrl: string, token: string | null): string {
@@ -136,8 +128,7 @@ export async function demoRoutes(app: FastifyInstance, options: DemoOptions) {
   }
 
   app.get("/demo", async (request, reply) => {
-    const source = options.accessTokenId;
-    const token = typeof source === "function" ? await source() : source;
+    const token = options.accessTokenId;
     const nonce = randomBytes(16).toString("base64");
     securityHeaders(reply, nonce);
     const publicUrl = `${request.protocol}://${request.host}`;
