@@ -15,6 +15,12 @@ export interface Config {
   readonly widgetRateLimitPerMinute: number;
   /** How long an access token lookup is trusted before the database is asked again. */
   readonly tokenCacheMs: number;
+  /**
+   * Which proxies may tell the client's IP (X-Forwarded-For): false, true, or a list of
+   * addresses. Off by default: otherwise any client could pick its own IP and
+   * walk around the rate limits.
+   */
+  readonly trustProxy: boolean | string;
 }
 
 export interface ConfigOverrides {
@@ -66,6 +72,17 @@ function publicUrl(raw: string | undefined, host: string, port: number): string 
   return url.origin + url.pathname.replace(/\/+$/, "");
 }
 
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === "" || raw === "false") return false;
+  if (raw === "true") return true;
+  if (/^[\d.:a-fA-F/, ]+$/.test(raw)) return raw;
+  throw new AppError(
+    "invalid_config",
+    `TRUST_PROXY must be true, false or a list of proxy addresses, got "${raw}".`,
+    { field: "TRUST_PROXY" },
+  );
+}
+
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ConfigOverrides = {},
@@ -87,5 +104,6 @@ export function loadConfig(
     logLevel,
     widgetRateLimitPerMinute: integer("WIDGET_RATE_LIMIT", env.WIDGET_RATE_LIMIT, 60),
     tokenCacheMs: integer("TOKEN_CACHE_MS", env.TOKEN_CACHE_MS, 5000),
+    trustProxy: trustProxy(env.TRUST_PROXY),
   });
 }

@@ -41,3 +41,57 @@ describe("ingest rate limit per token and IP", () => {
     expect((await post("10.0.0.2", 1)).statusCode).toBe(201);
   });
 });
+
+describe("client IP and proxies", () => {
+  it("a client cannot dodge the limit by sending its own X-Forwarded-For", async () => {
+    const spoofed = (n: number) =>
+      server.app.inject({
+        method: "POST",
+        url: "/api/widget/events",
+        remoteAddress: "10.0.0.3",
+        headers: { "content-type": "text/plain", "x-forwarded-for": `203.0.113.${n}` },
+        payload: JSON.stringify({
+          access_token_id: server.accessTokenId,
+          customer_oid: "cus_spoof",
+          reason_id: reasonId,
+          test_mode: true,
+          idempotency_key: `spoof-${n}-abcdef`,
+        }),
+      });
+    const statuses = [];
+    for (let n = 0; n < 6; n++) statuses.push((await spoofed(n)).statusCode);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+  });
+
+  it("behind a trusted proxy each forwarded client has its own limit", async () => {
+    const behindProxy = await startTestServer({
+      listen: false,
+      env: { WIDGET_RATE_LIMIT: "1", TRUST_PROXY: "true" },
+    });
+    try {
+      const config = await behindProxy.app.inject({
+        url: `/api/widget/config?access_token_id=${behindProxy.accessTokenId}`,
+      });
+      const reason = config.json().reasons[0].id;
+      const send = (client: string, n: number) =>
+        behindProxy.app.inject({
+          method: "POST",
+          url: "/api/widget/events",
+          remoteAddress: "10.0.0.1",
+          headers: { "content-type": "text/plain", "x-forwarded-for": client },
+          payload: JSON.stringify({
+            access_token_id: behindProxy.accessTokenId,
+            customer_oid: "cus_proxy",
+            reason_id: reason,
+            test_mode: true,
+            idempotency_key: `proxy-${n}-abcdef`,
+          }),
+        });
+      expect((await send("203.0.113.1", 1)).statusCode).toBe(201);
+      expect((await send("203.0.113.2", 2)).statusCode).toBe(201);
+      expect((await send("203.0.113.2", 3)).statusCode).toBe(429);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+});
