@@ -22,6 +22,7 @@ export const errorTable = {
   already_set_up: { status: 409, message: "The first user exists already: sign in instead." },
   email_taken: { status: 409, message: "A user with this email exists already." },
   last_owner: { status: 409, message: "An account must keep at least one owner." },
+  reason_exists: { status: 409, message: "A reason with this text exists already." },
   invite_expired: { status: 410, message: "This invite link was used already or has expired." },
   body_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: {

@@ -20,6 +20,9 @@ export interface Fixture {
   apiKeyPrefix: string;
   apiKeySecret: string;
   inviteId: string;
+  reasonId: string;
+  customerOid: string;
+  comment: string;
 }
 
 export interface AccountRoute {
@@ -110,6 +113,48 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     route: "/api/accounts/:accountId/api-keys/:id",
     url: (f) => at(f, `/api-keys/${f.apiKeyId}`),
   },
+
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/insights",
+    url: (f) => at(f, "/insights?from=2020-01-01&to=2030-12-31&include_test=true"),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/insights/trend",
+    url: (f) =>
+      at(f, "/insights/trend?from=2020-01-01&to=2030-12-31&interval=month&include_test=true"),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/events",
+    url: (f) => at(f, `/events?include_test=true&customer_oid=${f.customerOid}`),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/export",
+    url: (f) => at(f, "/export?format=json&include_test=true"),
+  },
+  { method: "GET", route: "/api/accounts/:accountId/reasons", url: (f) => at(f, "/reasons") },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/reasons",
+    url: (f) => at(f, "/reasons"),
+    body: { text: "Hijacked" },
+  },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/reasons/:id",
+    url: (f) => at(f, `/reasons/${f.reasonId}`),
+    body: { text: "Hijacked" },
+  },
+  {
+    method: "PUT",
+    route: "/api/accounts/:accountId/reasons/order",
+    url: (f) => at(f, "/reasons/order"),
+    body: { ids: ["rsn_x"] },
+  },
+  { method: "GET", route: "/api/accounts/:accountId/setup", url: (f) => at(f, "/setup") },
 ];
 
 /** An account with an owner, a member, an extra token, key and a pending invite. */
@@ -134,6 +179,25 @@ export async function createFixture(server: TestServer, label: string): Promise<
       role: "member",
     })
   ).json();
+  const reason = (
+    await owner.request("POST", `${base}/reasons`, { text: `${label} secret reason` })
+  ).json();
+  const customerOid = `cus_${label}_secret`;
+  const comment = `${label} confidential comment`;
+  const stored = await server.app.inject({
+    method: "POST",
+    url: "/api/widget/events",
+    headers: { "content-type": "text/plain" },
+    payload: JSON.stringify({
+      access_token_id: token.embed_token.id,
+      customer_oid: customerOid,
+      reason_id: reason.reason.id,
+      comment,
+      test_mode: true,
+      idempotency_key: `fixture-${label}`,
+    }),
+  });
+  expect(stored.statusCode).toBe(201);
   return {
     accountId,
     accountName,
@@ -146,6 +210,9 @@ export async function createFixture(server: TestServer, label: string): Promise<
     apiKeyPrefix: key.api_key.prefix,
     apiKeySecret: key.api_key.secret,
     inviteId: invite.invite.id,
+    reasonId: reason.reason.id,
+    customerOid,
+    comment,
   };
 }
 
@@ -163,6 +230,10 @@ export function secretsOf(f: Fixture): string[] {
     f.apiKeyPrefix,
     f.apiKeySecret,
     f.inviteId,
+    f.reasonId,
+    f.customerOid,
+    f.comment,
+    `${f.accountName.split(" ")[0]} secret reason`,
   ];
 }
 

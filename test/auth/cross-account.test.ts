@@ -99,6 +99,10 @@ describe("a user of one account, on another account's routes", () => {
     const keys = (await owner.request("GET", `${base}/api-keys`)).json().api_keys;
     expect(keys).toHaveLength(2);
     expect(keys.every((k: { revoked_at: string | null }) => k.revoked_at === null)).toBe(true);
+    const reasons = (await owner.request("GET", `${base}/reasons`)).json().reasons;
+    const texts = reasons.map((r: { text: string }) => r.text);
+    expect(texts).toContain("bravo secret reason");
+    expect(texts).not.toContain("Hijacked");
     // And the attacker's own account list never shows it.
     const mine = (await alpha.owner.request("GET", "/api/accounts")).json().accounts;
     expect(mine.map((a: { id: string }) => a.id)).toEqual([alpha.accountId]);

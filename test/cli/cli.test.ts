@@ -182,7 +182,7 @@ describe("export", () => {
     expect(csv.code).toBe(0);
     const [header, first] = csv.stdout.split("\n");
     expect(header).toBe(
-      "id,created_at,kind,source,reason_id,reason,comment,customer_oid,subscription_oids,test_mode,install_check,locale,mrr_amount,mrr_currency",
+      "id,created_at,kind,source,reason_id,reason,comment,customer_oid,subscription_oids,test_mode,install_check,locale,plan,mrr_amount,mrr_currency",
     );
     // The formula is defused with an apostrophe; quotes and newlines are CSV-quoted.
     expect(first).toContain(`"'=HYPERLINK(""http://evil"")"`);

@@ -1,46 +1,11 @@
 import { once } from "node:events";
 import { stringify } from "csv-stringify";
-import { type ApiEvent, toApiEvent } from "../../db/api-event.js";
+import { toApiEvent } from "../../db/api-event.js";
+import { CSV_COLUMNS, csvRow } from "../../db/event-csv.js";
 import { createAccountsRepository } from "../../db/repositories/accounts.js";
 import { createEventsRepository } from "../../db/repositories/events.js";
 import { CliError } from "../cli-error.js";
 import { configFrom, parseCommand, withDatabase } from "../options.js";
-
-const CSV_COLUMNS = [
-  "id",
-  "created_at",
-  "kind",
-  "source",
-  "reason_id",
-  "reason",
-  "comment",
-  "customer_oid",
-  "subscription_oids",
-  "test_mode",
-  "install_check",
-  "locale",
-  "mrr_amount",
-  "mrr_currency",
-] as const;
-
-/**
- * Spreadsheets run cells starting with = + - @ (or tab / CR) as formulas: a customer's
- * comment must never become one, so such cells get a leading apostrophe.
- */
-export function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-function csvRow(event: ApiEvent): string[] {
-  const flat: Record<(typeof CSV_COLUMNS)[number], unknown> = {
-    ...event,
-    subscription_oids: event.subscription_oids.join(" "),
-    mrr_amount: event.mrr?.amount,
-    mrr_currency: event.mrr?.currency,
-  };
-  return CSV_COLUMNS.map((column) => csvCell(flat[column]));
-}
 
 async function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
   if (!out.write(chunk)) await once(out, "drain");

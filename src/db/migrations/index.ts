@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./0001-initial.js";
 import * as users from "./0002-users.js";
 import * as insightsRollups from "./0003-insights-rollups.js";
+import * as commentSearch from "./0004-comment-search.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-users": users,
   "0003-insights-rollups": insightsRollups,
+  "0004-comment-search": commentSearch,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -32,6 +32,7 @@ export interface ReasonInsight {
 }
 
 export interface InsightsSummary {
+  previousPeriod: { from: string; to: string };
   current: PeriodTotals;
   previous: PeriodTotals;
   /** Ranked by answers, then by MRR. */
@@ -129,6 +130,7 @@ export async function insightsSummary(
     );
 
   return {
+    previousPeriod: previous,
     current: currentTotals,
     previous: totals(typed.filter((r) => !r.current)),
     reasons: ranked,

@@ -2,10 +2,15 @@ import type { FastifyInstance } from "fastify";
 import { requireSession } from "../auth/request-auth.js";
 import { requireMembership } from "../auth/require-account.js";
 import type { AuthServices } from "../auth/services.js";
+import { accountEventsRoutes } from "./account-events.js";
 import { accountRoutes } from "./accounts.js";
+import { exportRoutes } from "./export.js";
+import { insightsRoutes } from "./insights.js";
 import { inviteRoutes } from "./invites.js";
 import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
+import { reasonRoutes } from "./reasons.js";
+import { setupRoutes } from "./setup.js";
 
 /**
  * Every route about one account, registered under `/api/accounts/:accountId`. The hooks
@@ -24,4 +29,9 @@ export async function accountScopedRoutes(app: FastifyInstance, options: { auth:
   await app.register(memberRoutes, { auth });
   await app.register(inviteRoutes, { auth });
   await app.register(keyRoutes, { auth });
+  await app.register(insightsRoutes, { auth });
+  await app.register(accountEventsRoutes, { auth });
+  await app.register(reasonRoutes, { auth });
+  await app.register(setupRoutes, { auth });
+  await app.register(exportRoutes, { auth });
 }

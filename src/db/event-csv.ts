@@ -1,0 +1,39 @@
+import type { ApiEvent } from "./api-event.js";
+
+/** The columns of an events CSV (CLI export and the dashboard's download). */
+export const CSV_COLUMNS = [
+  "id",
+  "created_at",
+  "kind",
+  "source",
+  "reason_id",
+  "reason",
+  "comment",
+  "customer_oid",
+  "subscription_oids",
+  "test_mode",
+  "install_check",
+  "locale",
+  "plan",
+  "mrr_amount",
+  "mrr_currency",
+] as const;
+
+/**
+ * Spreadsheets run cells starting with = + - @ (or tab / CR) as formulas: a customer's
+ * comment must never become one, so such cells get a leading apostrophe.
+ */
+export function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? "" : String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export function csvRow(event: ApiEvent): string[] {
+  const flat: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+    ...event,
+    subscription_oids: event.subscription_oids.join(" "),
+    mrr_amount: event.mrr?.amount,
+    mrr_currency: event.mrr?.currency,
+  };
+  return CSV_COLUMNS.map((column) => csvCell(flat[column]));
+}

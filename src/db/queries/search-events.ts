@@ -1,0 +1,97 @@
+import { sql } from "kysely";
+import type { Database } from "../database.js";
+import type { EventKind, EventRow } from "../schema.js";
+
+export interface EventSearch {
+  accountId: string;
+  /** Words to find in comments; each matches as a prefix. */
+  q?: string;
+  reasonIds?: string[];
+  customerOid?: string;
+  kind?: EventKind;
+  /** `YYYY-MM-DD`, inclusive (UTC). */
+  from?: string;
+  to?: string;
+  includeTest?: boolean;
+  /** Only events with a comment. */
+  withComment?: boolean;
+}
+
+export interface EventCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** The words of a search as a tsquery the database cannot misread: letters and digits only. */
+export function prefixQuery(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.map((w) => `${w}:*`).join(" & ") : null;
+}
+
+export function encodeCursor(row: Pick<EventRow, "created_at" | "id">): string {
+  return Buffer.from(`${new Date(row.created_at).toISOString()}|${row.id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): EventCursor | null {
+  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const createdAt = new Date(at ?? "");
+  return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
+}
+
+function searchQuery(db: Database, search: EventSearch) {
+  let query = db.selectFrom("events").selectAll().where("account_id", "=", search.accountId);
+  if (!search.includeTest) query = query.where("test_mode", "=", false);
+  if (search.reasonIds?.length) query = query.where("reason_id", "in", search.reasonIds);
+  if (search.customerOid) query = query.where("customer_oid", "=", search.customerOid);
+  if (search.kind) query = query.where("kind", "=", search.kind);
+  if (search.from) query = query.where("created_at", ">=", new Date(`${search.from}T00:00:00Z`));
+  if (search.to) {
+    const end = new Date(Date.parse(`${search.to}T00:00:00Z`) + 86_400_000);
+    query = query.where("created_at", "<", end);
+  }
+  if (search.withComment) query = query.where("comment", "is not", null);
+  const words = search.q ? prefixQuery(search.q) : null;
+  if (words) {
+    query = query.where(
+      sql<boolean>`to_tsvector('simple', coalesce(comment, '')) @@ to_tsquery('simple', ${words})`,
+    );
+  }
+  return query;
+}
+
+/** A page of events, newest first, after `cursor`. */
+export async function searchEvents(
+  db: Database,
+  search: EventSearch,
+  page: { limit: number; cursor?: EventCursor | null },
+): Promise<{ events: EventRow[]; nextCursor: string | null }> {
+  let query = searchQuery(db, search);
+  const cursor = page.cursor;
+  if (cursor) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("created_at", "<", cursor.createdAt),
+        eb.and([eb("created_at", "=", cursor.createdAt), eb("id", "<", cursor.id)]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(page.limit + 1)
+    .execute();
+  const events = rows.slice(0, page.limit);
+  const last = events.at(-1);
+  return { events, nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null };
+}
+
+/** Every event of a search, newest first, a page at a time (exports). */
+export async function* eachEvent(db: Database, search: EventSearch): AsyncGenerator<EventRow> {
+  let cursor: EventCursor | null = null;
+  for (;;) {
+    const page = await searchEvents(db, search, { limit: 1000, cursor });
+    yield* page.events;
+    if (!page.nextCursor) return;
+    cursor = decodeCursor(page.nextCursor);
+  }
+}

@@ -1,0 +1,54 @@
+import { Readable } from "node:stream";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { stringify } from "csv-stringify";
+import type { FastifyInstance } from "fastify";
+import { toApiEvent } from "../../db/api-event.js";
+import { CSV_COLUMNS, csvRow } from "../../db/event-csv.js";
+import { eachEvent } from "../../db/queries/search-events.js";
+import { membershipOf } from "../auth/require-account.js";
+import type { AuthServices } from "../auth/services.js";
+import { AccountParams } from "../schemas/accounts.js";
+import { ExportQuery } from "../schemas/dashboard.js";
+import { eventSearchOf } from "./account-events.js";
+
+async function* jsonArray(events: AsyncIterable<Parameters<typeof toApiEvent>[0]>) {
+  yield "[";
+  let first = true;
+  for await (const row of events) {
+    yield `${first ? "\n" : ",\n"}${JSON.stringify(toApiEvent(row))}`;
+    first = false;
+  }
+  yield "\n]\n";
+}
+
+/** CSV or JSON download of the events of the current filter, streamed page by page. */
+export async function exportRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = options.auth;
+
+  app.get(
+    "/export",
+    { schema: { params: AccountParams, querystring: ExportQuery } },
+    async (request, reply) => {
+      const { format, ...query } = request.query;
+      const events = eachEvent(db, eventSearchOf(membershipOf(request).account_id, query));
+      const day = new Date().toISOString().slice(0, 10);
+      reply
+        .header("cache-control", "no-store")
+        .header(
+          "content-disposition",
+          `attachment; filename="cancellation-events-${day}.${format}"`,
+        );
+      if (format === "json") {
+        return reply.type("application/json; charset=utf-8").send(Readable.from(jsonArray(events)));
+      }
+      const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
+      Readable.from(
+        (async function* () {
+          for await (const row of events) yield csvRow(toApiEvent(row));
+        })(),
+      ).pipe(csv);
+      return reply.type("text/csv; charset=utf-8").send(csv);
+    },
+  );
+}

@@ -1,0 +1,52 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import { toApiEvent } from "../../db/api-event.js";
+import { createAccountsRepository } from "../../db/repositories/accounts.js";
+import { createEmbedTokensRepository } from "../../db/repositories/embed-tokens.js";
+import { renderSnippet } from "../../snippet.js";
+import { membershipOf } from "../auth/require-account.js";
+import type { AuthServices } from "../auth/services.js";
+import { AccountParams } from "../schemas/accounts.js";
+import { SetupReply } from "../schemas/dashboard.js";
+
+/**
+ * The Setup page: the snippet with the account's token filled in, and the install check,
+ * which the page polls until the first live event has arrived.
+ */
+export async function setupRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { db, publicUrl } = options.auth;
+  const accounts = createAccountsRepository(db);
+  const tokens = createEmbedTokensRepository(db);
+
+  app.get(
+    "/setup",
+    { schema: { params: AccountParams, response: { 200: SetupReply } } },
+    async (request, reply) => {
+      const accountId = membershipOf(request).account_id;
+      const [account, [accessTokenId]] = await Promise.all([
+        accounts.find(accountId),
+        tokens.listActive(accountId),
+      ]);
+      const installEvent = account?.install_event_id
+        ? await db
+            .selectFrom("events")
+            .selectAll()
+            .where("account_id", "=", accountId)
+            .where("id", "=", account.install_event_id)
+            .executeTakeFirst()
+        : undefined;
+      // Polled for the install check: always fresh.
+      reply.header("cache-control", "no-store");
+      return {
+        public_url: publicUrl,
+        access_token_id: accessTokenId ?? null,
+        snippet: accessTokenId ? renderSnippet({ publicUrl, accessTokenId }) : null,
+        install_verified_at: account?.install_verified_at
+          ? new Date(account.install_verified_at).toISOString()
+          : null,
+        install_event: installEvent ? toApiEvent(installEvent) : null,
+      };
+    },
+  );
+}
