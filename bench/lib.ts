@@ -15,7 +15,7 @@ export interface BenchSettings {
   sections: Set<string>;
 }
 
-export const SECTIONS = ["size", "ingest", "click"] as const;
+export const SECTIONS = ["size", "ingest", "click", "insights"] as const;
 
 function positiveInt(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];

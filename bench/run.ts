@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: prints numbers, asserts nothing. Knobs (environment):
- *   BENCH_ONLY=size,ingest,click   sections to run (default all)
+ *   BENCH_ONLY=size,ingest,click,insights   sections to run (default all)
+ *   BENCH_INSIGHTS_EVENTS=1000000  events of the account in the insights bench
  *   BENCH_DURATION=10              seconds per autocannon round
  *   BENCH_CONNECTIONS=50           autocannon connections
  *   BENCH_ROUNDS=2                 measured rounds per server in the ingest bench (>= 2)
@@ -11,6 +12,7 @@
 import os from "node:os";
 import { clickToModalSection } from "./click-to-modal.js";
 import { ingestSection } from "./ingest.js";
+import { insightsSection } from "./insights.js";
 import { readSettings } from "./lib.js";
 import { widgetSizeSection } from "./widget-size.js";
 
@@ -26,4 +28,5 @@ console.log(
 if (settings.sections.has("size")) await widgetSizeSection();
 if (settings.sections.has("ingest")) await ingestSection(settings);
 if (settings.sections.has("click")) await clickToModalSection();
+if (settings.sections.has("insights")) await insightsSection(settings);
 console.log("");
