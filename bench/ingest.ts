@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon, { type Result } from "autocannon";
 import pg from "pg";
+import { createScratchPostgres } from "../test/helpers/scratch-postgres.js";
 import type { AppServerOptions, AppServerReady, EventCounts } from "./ingest-server.js";
 import {
   type BenchChild,
@@ -271,23 +272,12 @@ async function prepareDatabase(engine: Engine, serverUrl: string | null): Promis
     };
   }
   if (!serverUrl) throw new Error("no DATABASE_URL");
-  const name = `ci_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchPostgres(serverUrl, "ci_bench");
   return {
-    database: { kind: "postgres", url: url.toString() },
-    label: `Postgres, fresh database ${name} on ${url.host}`,
-    backends: new BackendCpu(serverUrl, name),
-    cleanup: async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
+    database: { kind: "postgres", url: scratch.url },
+    label: `Postgres, fresh database ${scratch.name} on ${new URL(serverUrl).host}`,
+    backends: new BackendCpu(serverUrl, scratch.name),
+    cleanup: scratch.drop,
   };
 }
 

@@ -4,11 +4,9 @@
  * trend, in process through app.inject (routing, auth, queries, serialisation; no socket).
  * Targets: p50 under 100 ms on PGlite, under 50 ms on Postgres.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { loadConfig } from "../src/config.js";
 import { type DatabaseHandle, openDatabase } from "../src/db/database.js";
 import { seedDemoEvents } from "../src/db/demo-data.js";
@@ -18,6 +16,7 @@ import { createMembershipsRepository } from "../src/db/repositories/memberships.
 import { createUsersRepository } from "../src/db/repositories/users.js";
 import { buildApp } from "../src/server/app.js";
 import { hashPassword } from "../src/server/auth/passwords.js";
+import { createScratchPostgres } from "../test/helpers/scratch-postgres.js";
 import { type BenchSettings, fmt, heading, note, quantile, table, verdict } from "./lib.js";
 
 const REQUESTS = 40;
@@ -29,24 +28,9 @@ async function openEngine(engine: "pglite" | "postgres", serverUrl: string | nul
     const database = await openDatabase({ dataDir });
     return { database, label: "PGlite on disk", drop: () => rm(dataDir, { recursive: true }) };
   }
-  const name = `ci_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl ?? "" });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl ?? "");
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString() });
-  return {
-    database,
-    label: "Postgres",
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: serverUrl ?? "" });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    },
-  };
+  const scratch = await createScratchPostgres(serverUrl ?? "", "ci_bench");
+  const database = await openDatabase({ databaseUrl: scratch.url });
+  return { database, label: "Postgres", drop: scratch.drop };
 }
 
 async function measure(database: DatabaseHandle, events: number) {

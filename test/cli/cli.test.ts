@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
+import type { DatabaseHandle } from "../../src/db/database.js";
 import { newId } from "../../src/db/ids.js";
-import { freePort, runCli, startCli } from "../helpers/cli.js";
-import { createTestDatabase, testEngine } from "../helpers/database.js";
+import { cliDatabase, freePort, runCli, startCli } from "../helpers/cli.js";
 
 // The CLI runs as its own process: on PGlite it gets a data directory, on Postgres the URL
 // of a fresh database.
@@ -14,17 +10,10 @@ let openForTest: () => Promise<DatabaseHandle>;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  if (testEngine === "postgres") {
-    const database = await createTestDatabase();
-    env = { DATABASE_URL: database.url ?? "" };
-    openForTest = () => openDatabase({ databaseUrl: database.url });
-    cleanup = () => database.close();
-  } else {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "ci-cli-"));
-    env = { DATA_DIR: dataDir, DATABASE_URL: "" };
-    openForTest = () => openDatabase({ dataDir });
-    cleanup = () => rm(dataDir, { recursive: true, force: true });
-  }
+  const database = await cliDatabase();
+  env = database.env;
+  openForTest = database.open;
+  cleanup = database.cleanup;
 });
 afterAll(() => cleanup());
 
@@ -193,7 +182,7 @@ describe("export", () => {
 describe("start", () => {
   it("on an empty database creates the demo account and serves /demo and the widget", async () => {
     const port = await freePort();
-    const empty = await emptyDatabase();
+    const empty = await cliDatabase();
     const server = await startCli([], { ...empty.env, PORT: String(port) });
     try {
       await checkStarted(server.output(), port);
@@ -203,19 +192,6 @@ describe("start", () => {
     }
   });
 });
-
-/** A database nobody has used yet, for the engine under test. */
-async function emptyDatabase(): Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }> {
-  if (testEngine === "postgres") {
-    const database = await createTestDatabase();
-    return { env: { DATABASE_URL: database.url ?? "" }, cleanup: () => database.close() };
-  }
-  const dataDir = await mkdtemp(path.join(tmpdir(), "ci-start-"));
-  return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: "" },
-    cleanup: () => rm(dataDir, { recursive: true, force: true }),
-  };
-}
 
 async function checkStarted(output: string, port: number) {
   const base = `http://127.0.0.1:${port}`;

@@ -1,12 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
+import type { DatabaseHandle } from "../../src/db/database.js";
 import { buildApp } from "../../src/server/app.js";
-import { runCli } from "../helpers/cli.js";
-import { createTestDatabase, testEngine } from "../helpers/database.js";
+import { cliDatabase, runCli } from "../helpers/cli.js";
 
 // The real CLI in a child process, on a PGlite data directory or a fresh Postgres database.
 let env: NodeJS.ProcessEnv;
@@ -14,17 +10,10 @@ let openForTest: () => Promise<DatabaseHandle>;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  if (testEngine === "postgres") {
-    const database = await createTestDatabase();
-    env = { DATABASE_URL: database.url ?? "" };
-    openForTest = () => openDatabase({ databaseUrl: database.url });
-    cleanup = () => database.close();
-  } else {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "ci-cli-user-"));
-    env = { DATA_DIR: dataDir, DATABASE_URL: "" };
-    openForTest = () => openDatabase({ dataDir });
-    cleanup = () => rm(dataDir, { recursive: true, force: true });
-  }
+  const database = await cliDatabase();
+  env = database.env;
+  openForTest = database.open;
+  cleanup = database.cleanup;
 });
 afterAll(() => cleanup());
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { ApiEvent } from "../../src/db/api-event.js";
+import { widgetTexts } from "../../src/server/widget-texts.js";
 import { startTestServer, type TestServer, type TestServerOptions } from "./server.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -154,19 +155,7 @@ export const BROKEN_CONFIG = {
     { id: "rsn_a", text: "Too expensive" },
     { id: "rsn_b", text: "Missing features" },
   ],
-  texts: {
-    title: "Before you go…",
-    subtitle: "Why are you cancelling?",
-    reasons_label: "Main reason for cancelling",
-    comment_label: "Anything else?",
-    comment_placeholder: "Optional",
-    submit: "Continue cancelling",
-    skip: "Skip and cancel",
-    close: "Close",
-    reason_required: "Please choose a reason.",
-    comment_required: "Please tell us a bit more.",
-    sending: "Sending…",
-  },
+  texts: widgetTexts("en").texts,
   brand: { color: "#4f46e5" },
   comment_max_length: 5000,
 };

@@ -1,6 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
+import { createTestDatabase, testEngine } from "./database.js";
 
 export const CLI = fileURLToPath(new URL("../../bin/cancel-insights.js", import.meta.url));
 
@@ -73,4 +78,30 @@ export function startCli(
       reject(new Error(`start exited with ${code}:\n${output}`));
     });
   });
+}
+
+/**
+ * An empty database for CLI processes of the engine under test: a PGlite data directory,
+ * or a fresh Postgres database. `open()` reaches it from the test (close it again before
+ * a CLI process needs a PGlite directory).
+ */
+export async function cliDatabase(): Promise<{
+  env: NodeJS.ProcessEnv;
+  open: () => Promise<DatabaseHandle>;
+  cleanup: () => Promise<void>;
+}> {
+  if (testEngine === "postgres") {
+    const database = await createTestDatabase();
+    return {
+      env: { DATABASE_URL: database.url ?? "" },
+      open: () => openDatabase({ databaseUrl: database.url }),
+      cleanup: () => database.close(),
+    };
+  }
+  const dataDir = await mkdtemp(path.join(tmpdir(), "ci-cli-"));
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: "" },
+    open: () => openDatabase({ dataDir }),
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  };
 }

@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
+import { createScratchPostgres } from "./scratch-postgres.js";
 
 /** The engine the database tests run on: Postgres when DATABASE_URL is set, else PGlite. */
 export const testEngine = process.env.DATABASE_URL ? "postgres" : "pglite";
@@ -17,24 +16,15 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { url: stri
     await migrateToLatest(handle.db);
     return { ...handle, url: null };
   }
-  const name = `ci_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString() });
+  const scratch = await createScratchPostgres(serverUrl);
+  const handle = await openDatabase({ databaseUrl: scratch.url });
   await migrateToLatest(handle.db);
   return {
     ...handle,
-    url: url.toString(),
+    url: scratch.url,
     close: async () => {
       await handle.close();
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await scratch.drop();
     },
   };
 }

@@ -25,6 +25,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Listen on a port (browser tests) or not (app.inject tests). */
   listen?: boolean;
+  /** Serve /demo with the account's token, as `npm start` does. */
+  demoPage?: boolean;
 }
 
 /** The real app on a fresh database with one account, as `npm start` would serve it. */
@@ -36,7 +38,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const created = await createAccountsRepository(database.db).create("Acme Test");
-  const app = await buildApp({ config, database });
+  const app = await buildApp({
+    config,
+    database,
+    demoAccessTokenId: options.demoPage ? created.accessTokenId : null,
+  });
   let url = "";
   if (options.listen !== false) {
     await app.listen({ host: "127.0.0.1", port: 0 });

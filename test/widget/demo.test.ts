@@ -1,13 +1,10 @@
 import Fastify from "fastify";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { toApiEvent } from "../../src/db/api-event.js";
-import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
-import { buildApp } from "../../src/server/app.js";
+import type { toApiEvent } from "../../src/db/api-event.js";
 import { demoRoutes } from "../../src/server/routes/demo.js";
 import { ensureWidgetBuilt, launchBrowser, modal, waitFor } from "../helpers/browser.js";
-import { createTestDatabase } from "../helpers/database.js";
+import { startTestServer } from "../helpers/server.js";
 
 /**
  * The real app with the account's token for its /demo page, as `npm start` serves it. The
@@ -15,32 +12,7 @@ import { createTestDatabase } from "../helpers/database.js";
  */
 async function startDemoServer() {
   ensureWidgetBuilt();
-  const database = await createTestDatabase();
-  const created = await createAccountsRepository(database.db).create("Demo Co");
-  const app = await buildApp({
-    config: loadConfig({ WIDGET_RATE_LIMIT: "0", TOKEN_CACHE_MS: "0" }),
-    database,
-    demoAccessTokenId: created.accessTokenId,
-  });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const { port } = app.server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    accessTokenId: created.accessTokenId,
-    async storedEvents() {
-      const rows = await database.db
-        .selectFrom("events")
-        .selectAll()
-        .where("account_id", "=", created.account.id)
-        .orderBy("created_at")
-        .execute();
-      return rows.map(toApiEvent);
-    },
-    async close() {
-      await app.close();
-      await database.close();
-    },
-  };
+  return startTestServer({ demoPage: true });
 }
 
 const env = {} as {
