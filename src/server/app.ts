@@ -9,6 +9,7 @@ import { createEventWriter } from "./event-writer.js";
 import { accountScopedRoutes } from "./routes/account-scope.js";
 import { accountsRoutes } from "./routes/accounts.js";
 import { authRoutes } from "./routes/auth.js";
+import { dashboardRoutes } from "./routes/dashboard.js";
 import { demoRoutes } from "./routes/demo.js";
 import { healthRoutes } from "./routes/health.js";
 import { inviteAcceptRoutes } from "./routes/invites.js";
@@ -60,5 +61,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inviteAcceptRoutes, { auth });
   await app.register(accountScopedRoutes, { auth, prefix: "/api/accounts/:accountId" });
   await app.register(demoRoutes, { accessTokenId: options.demoAccessTokenId ?? null });
+  await app.register(dashboardRoutes, {});
   return app;
 }

@@ -6,15 +6,30 @@ import { openDatabase } from "../../db/database.js";
 import { ensureDemoAccount } from "../../db/demo-data.js";
 import { migrateToLatest } from "../../db/migrate.js";
 import { buildApp } from "../../server/app.js";
+import { DASHBOARD_DIR } from "../../server/routes/dashboard.js";
 import { WIDGET_DIR } from "../../server/routes/widget-script.js";
 import { configFrom, parseCommand } from "../options.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** A fresh clone has no built widget: build it rather than fail. */
+/** A fresh clone has no built widget or dashboard: build them rather than fail. */
 function ensureWidgetBuilt(): void {
-  if (existsSync(path.join(WIDGET_DIR, "barecancel.js.br"))) return;
-  execFileSync(process.execPath, [path.join(ROOT, "bin/build-widget.js")], { stdio: "inherit" });
+  if (!existsSync(path.join(WIDGET_DIR, "barecancel.js.br"))) {
+    execFileSync(process.execPath, [path.join(ROOT, "bin/build-widget.js")], { stdio: "inherit" });
+  }
+  ensureDashboardBuilt();
+}
+
+/** The dashboard too; without Vite (a production install) the server explains instead. */
+function ensureDashboardBuilt(): void {
+  if (existsSync(path.join(DASHBOARD_DIR, "index.html"))) return;
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, "bin/build-dashboard.js")], {
+      stdio: "inherit",
+    });
+  } catch {
+    console.error('Could not build the dashboard: run "npm ci && npm run build".');
+  }
 }
 
 export async function startCommand(argv: string[]): Promise<void> {

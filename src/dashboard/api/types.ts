@@ -1,0 +1,170 @@
+/** What the server's dashboard API replies, as the dashboard reads it. */
+
+export type Role = "owner" | "member";
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+export interface User {
+  id: string;
+  email: string;
+}
+
+export interface Account {
+  id: string;
+  name: string;
+  role: Role;
+  created_at: string;
+}
+
+export interface Session {
+  user: User;
+  accounts: Account[];
+  csrf_token: string;
+}
+
+export interface SetupStatus {
+  needs_first_user: boolean;
+}
+
+export interface Money {
+  /** Integer minor units (cents). */
+  amount: number;
+  currency: string;
+}
+
+export interface Totals {
+  cancellations: number;
+  answers: number;
+  skips: number;
+  dismissals: number;
+  /** answers / cancellations, 0..1; null without cancellations. */
+  coverage: number | null;
+  lost_mrr: Money[];
+}
+
+export interface ReasonInsight {
+  reason_id: string;
+  text: string;
+  archived: boolean;
+  answers: number;
+  share: number;
+  lost_mrr: Money[];
+}
+
+export interface Insights {
+  from: string;
+  to: string;
+  previous: { from: string; to: string };
+  current: Totals;
+  previous_totals: Totals;
+  reasons: ReasonInsight[];
+  plans: string[];
+}
+
+export type Interval = "week" | "month";
+
+export interface TrendPoint {
+  bucket: string;
+  reason_id: string;
+  answers: number;
+  mrr: number;
+}
+
+export interface Trend {
+  interval: Interval;
+  points: TrendPoint[];
+}
+
+export type EventKind = "answer" | "skip" | "dismissal";
+
+export interface ApiEvent {
+  id: string;
+  kind: EventKind;
+  source: "widget" | "api";
+  reason_id: string | null;
+  reason: string | null;
+  comment: string | null;
+  customer_oid: string;
+  subscription_oids: string[];
+  test_mode: boolean;
+  install_check: boolean;
+  locale: string | null;
+  plan: string | null;
+  mrr: Money | null;
+  created_at: string;
+}
+
+export interface EventPage {
+  events: ApiEvent[];
+  next_cursor: string | null;
+}
+
+export interface Reason {
+  id: string;
+  text: string;
+  sort_key: number;
+  archived: boolean;
+  answers_total: number;
+}
+
+export interface SetupInfo {
+  public_url: string;
+  access_token_id: string | null;
+  /** Null without an active embed token. */
+  snippet: string | null;
+  install_verified_at: string | null;
+  install_event: ApiEvent | null;
+}
+
+export interface WidgetTexts {
+  title: string;
+  subtitle: string;
+  reasons_label: string;
+  comment_label: string;
+  comment_placeholder: string;
+  submit: string;
+  skip: string;
+  close: string;
+  reason_required: string;
+  comment_required: string;
+  sending: string;
+}
+
+export interface WidgetConfig {
+  locale?: string;
+  reasons: { id: string; text: string }[];
+  texts: WidgetTexts;
+  brand: { color: string | null } | null;
+}
+
+export interface Member {
+  user_id: string;
+  email: string;
+  role: Role;
+  created_at: string;
+}
+
+export interface Invite {
+  id: string;
+  email: string | null;
+  role: Role;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface EmbedToken {
+  id: string;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+}

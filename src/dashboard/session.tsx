@@ -1,0 +1,23 @@
+import { createContext, useContext } from "react";
+import type { Account, Session } from "./api/types.js";
+
+export interface SessionValue {
+  session: Session;
+  /** The account the page is about. */
+  account: Account;
+  signOut(): Promise<void>;
+  /** Reloads who is signed in and their accounts (after creating or renaming one). */
+  refresh(): Promise<void>;
+}
+
+export const SessionContext = createContext<SessionValue | null>(null);
+
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error("useSession outside a signed-in page");
+  return value;
+}
+
+export function accountPath(accountId: string, page = "insights"): string {
+  return `/accounts/${encodeURIComponent(accountId)}/${page}`;
+}
