@@ -18,6 +18,7 @@ export const errorTable = {
     message: "The request did not come from the dashboard (missing or wrong CSRF token).",
   },
   forbidden: { status: 403, message: "Only an owner of this account can do this." },
+  origin_not_allowed: { status: 403, message: "This site may not use this widget." },
   not_found: { status: 404, message: "Not found." },
   already_set_up: { status: 409, message: "The first user exists already: sign in instead." },
   email_taken: { status: 409, message: "A user with this email exists already." },

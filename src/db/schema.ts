@@ -14,8 +14,17 @@ export interface AccountsTable {
   /** When on, widget events must carry customer_oid_hash (HMAC of customer_oid). */
   verify_customers: Generated<boolean>;
   customer_hash_secret: string;
+  /** The widget's language for every customer; null lets each customer's page decide. */
+  widget_locale: string | null;
+  brand_color: Generated<string>;
+  /** The owner's words over the built-in ones: `{ locale: { key: text } }`. */
+  widget_texts: Generated<WidgetTextOverrides>;
+  /** Sites allowed to embed the widget; empty allows any. */
+  allowed_origins: Generated<string[]>;
   created_at: CreatedAt;
 }
+
+export type WidgetTextOverrides = Record<string, Record<string, string>>;
 
 export interface EmbedTokensTable {
   account_id: string;

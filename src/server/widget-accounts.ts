@@ -2,7 +2,7 @@ import type { Database } from "../db/database.js";
 import { createAccountsRepository } from "../db/repositories/accounts.js";
 import { createEmbedTokensRepository } from "../db/repositories/embed-tokens.js";
 import { createReasonsRepository } from "../db/repositories/reasons.js";
-import type { Reason } from "../db/schema.js";
+import type { Reason, WidgetTextOverrides } from "../db/schema.js";
 import { AppError } from "../errors.js";
 
 export interface WidgetAccount {
@@ -10,6 +10,12 @@ export interface WidgetAccount {
   name: string;
   verifyCustomers: boolean;
   customerHashSecret: string;
+  /** The widget's fixed language, or null for each customer's own. */
+  locale: string | null;
+  brandColor: string;
+  textOverrides: WidgetTextOverrides;
+  /** Origins allowed to use the widget; empty allows any. */
+  allowedOrigins: string[];
   /** Shown in the widget, in order. */
   activeReasons: Reason[];
   /** Every reason, archived too: a widget loaded before an archive may still send one. */
@@ -27,18 +33,22 @@ export function createWidgetAccounts(db: Database, ttlMs: number) {
   const cache = new Map<string, { expires: number; value: Promise<WidgetAccount | undefined> }>();
 
   async function load(tokenId: string): Promise<WidgetAccount | undefined> {
-    const token = await tokens.findActive(tokenId);
-    if (!token) return undefined;
+    const accountId = await tokens.accountOf(tokenId);
+    if (!accountId) return undefined;
     const [account, all] = await Promise.all([
-      accounts.find(token.accountId),
-      reasons.list(token.accountId, { includeArchived: true }),
+      accounts.find(accountId),
+      reasons.list(accountId, { includeArchived: true }),
     ]);
     if (!account) return undefined;
     return {
       accountId: account.id,
       name: account.name,
-      verifyCustomers: token.verifyCustomers,
-      customerHashSecret: token.customerHashSecret,
+      verifyCustomers: account.verify_customers,
+      customerHashSecret: account.customer_hash_secret,
+      locale: account.widget_locale,
+      brandColor: account.brand_color,
+      textOverrides: account.widget_texts,
+      allowedOrigins: account.allowed_origins,
       activeReasons: all.filter((r) => r.archived_at === null),
       reasonsById: new Map(all.map((r) => [r.id, r])),
     };

@@ -68,10 +68,22 @@ const TEXTS: Record<string, WidgetTexts> = {
   },
 };
 
-/** Picks the closest language we have: `pt-BR` falls back to `pt`, then to English. */
-export function widgetTexts(locale: string | undefined): { locale: string; texts: WidgetTexts } {
+export const WIDGET_LOCALES = Object.keys(TEXTS);
+export const WIDGET_TEXT_KEYS = Object.keys(TEXTS.en as WidgetTexts) as Array<keyof WidgetTexts>;
+
+/**
+ * The texts in the closest language we have (`pt-BR` falls back to `pt`, then to English),
+ * with the account owner's own words for that language over ours.
+ */
+export function widgetTexts(
+  locale: string | undefined,
+  overrides: Record<string, Record<string, string>> = {},
+): { locale: string; texts: WidgetTexts } {
   const wanted = (locale ?? "en").toLowerCase();
   const base = wanted.split(/[-_]/)[0] ?? "en";
   const found = TEXTS[wanted] ? wanted : TEXTS[base] ? base : "en";
-  return { locale: found, texts: TEXTS[found] as WidgetTexts };
+  const own = overrides[found] ?? {};
+  const texts = { ...(TEXTS[found] as WidgetTexts) };
+  for (const key of WIDGET_TEXT_KEYS) if (own[key]) texts[key] = own[key];
+  return { locale: found, texts };
 }

@@ -155,6 +155,17 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     body: { ids: ["rsn_x"] },
   },
   { method: "GET", route: "/api/accounts/:accountId/setup", url: (f) => at(f, "/setup") },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/widget-settings",
+    url: (f) => at(f, "/widget-settings"),
+  },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/widget-settings",
+    url: (f) => at(f, "/widget-settings"),
+    body: { brand_color: "#000000", allowed_origins: ["https://evil.example.com"] },
+  },
 ];
 
 /** An account with an owner, a member, an extra token, key and a pending invite. */

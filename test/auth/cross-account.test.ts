@@ -103,6 +103,8 @@ describe("a user of one account, on another account's routes", () => {
     const texts = reasons.map((r: { text: string }) => r.text);
     expect(texts).toContain("bravo secret reason");
     expect(texts).not.toContain("Hijacked");
+    const settings = (await owner.request("GET", `${base}/widget-settings`)).json().settings;
+    expect(settings).toMatchObject({ brand_color: "#4f46e5", allowed_origins: [] });
     // And the attacker's own account list never shows it.
     const mine = (await alpha.owner.request("GET", "/api/accounts")).json().accounts;
     expect(mine.map((a: { id: string }) => a.id)).toEqual([alpha.accountId]);

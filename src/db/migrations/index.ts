@@ -3,6 +3,7 @@ import * as initial from "./0001-initial.js";
 import * as users from "./0002-users.js";
 import * as insightsRollups from "./0003-insights-rollups.js";
 import * as commentSearch from "./0004-comment-search.js";
+import * as widgetSettings from "./0005-widget-settings.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   "0002-users": users,
   "0003-insights-rollups": insightsRollups,
   "0004-comment-search": commentSearch,
+  "0005-widget-settings": widgetSettings,
 };
 
 export const migrationProvider: MigrationProvider = {

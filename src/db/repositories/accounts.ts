@@ -2,12 +2,20 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "../database.js";
 import { DEFAULT_REASONS } from "../default-reasons.js";
 import { newId } from "../ids.js";
-import type { Account } from "../schema.js";
+import type { Account, WidgetTextOverrides } from "../schema.js";
 import { inTransaction } from "../transaction.js";
 import { createApiKeysRepository } from "./api-keys.js";
 import { createMembershipsRepository } from "./memberships.js";
 
 export { hashSecret } from "./api-keys.js";
+
+export interface WidgetSettingsChanges {
+  widget_locale?: string | null;
+  brand_color?: string;
+  widget_texts?: WidgetTextOverrides;
+  allowed_origins?: string[];
+  verify_customers?: boolean;
+}
 
 export interface CreatedAccount {
   account: Account;
@@ -59,6 +67,25 @@ export function createAccountsRepository(db: Database) {
 
     find(accountId: string): Promise<Account | undefined> {
       return db.selectFrom("accounts").selectAll().where("id", "=", accountId).executeTakeFirst();
+    },
+
+    updateWidgetSettings(
+      accountId: string,
+      changes: WidgetSettingsChanges,
+    ): Promise<Account | undefined> {
+      const { widget_texts, ...plain } = changes;
+      return db
+        .updateTable("accounts")
+        .set({
+          ...plain,
+          // Both drivers take JSON as text; a bare object would go out as a Postgres record.
+          ...(widget_texts === undefined
+            ? {}
+            : { widget_texts: JSON.stringify(widget_texts) as never }),
+        })
+        .where("id", "=", accountId)
+        .returningAll()
+        .executeTakeFirst();
     },
 
     list(): Promise<Account[]> {

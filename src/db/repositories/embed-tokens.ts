@@ -7,34 +7,17 @@ import { inTransaction } from "../transaction.js";
 
 export type EmbedToken = Selectable<EmbedTokensTable>;
 
-export interface ActiveToken {
-  accountId: string;
-  verifyCustomers: boolean;
-  customerHashSecret: string;
-}
-
 export function createEmbedTokensRepository(db: Database) {
   return {
-    /** The account behind a public token, or undefined when the token is unknown or revoked. */
-    async findActive(tokenId: string): Promise<ActiveToken | undefined> {
+    /** The account of a public token, or undefined when the token is unknown or revoked. */
+    async accountOf(tokenId: string): Promise<string | undefined> {
       const row = await db
         .selectFrom("embed_tokens")
-        .innerJoin("accounts", "accounts.id", "embed_tokens.account_id")
-        .select([
-          "embed_tokens.account_id",
-          "accounts.verify_customers",
-          "accounts.customer_hash_secret",
-        ])
-        .where("embed_tokens.id", "=", tokenId)
-        .where("embed_tokens.revoked_at", "is", null)
+        .select("account_id")
+        .where("id", "=", tokenId)
+        .where("revoked_at", "is", null)
         .executeTakeFirst();
-      return (
-        row && {
-          accountId: row.account_id,
-          verifyCustomers: row.verify_customers,
-          customerHashSecret: row.customer_hash_secret,
-        }
-      );
+      return row?.account_id;
     },
 
     async listActive(accountId: string): Promise<string[]> {

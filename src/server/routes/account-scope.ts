@@ -11,6 +11,7 @@ import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
 import { reasonRoutes } from "./reasons.js";
 import { setupRoutes } from "./setup.js";
+import { widgetSettingsRoutes } from "./widget-settings.js";
 
 /**
  * Every route about one account, registered under `/api/accounts/:accountId`. The hooks
@@ -34,4 +35,5 @@ export async function accountScopedRoutes(app: FastifyInstance, options: { auth:
   await app.register(reasonRoutes, { auth });
   await app.register(setupRoutes, { auth });
   await app.register(exportRoutes, { auth });
+  await app.register(widgetSettingsRoutes, { auth });
 }

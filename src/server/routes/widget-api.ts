@@ -24,8 +24,22 @@ export interface WidgetApiOptions {
   rateLimitPerMinute: number;
 }
 
-const BRAND_COLOR = "#4f46e5";
 const BODY_LIMIT = 16 * 1024;
+
+/**
+ * An account that lists its sites refuses the widget on any other. Browsers always send
+ * Origin on these cross-origin calls; a call without one is not from a page, and an
+ * allow-list could not stop it anyway (any client can claim any Origin).
+ */
+function checkOrigin(account: WidgetAccount, request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (account.allowedOrigins.length === 0 || origin === undefined) return;
+  if (!account.allowedOrigins.includes(origin)) {
+    throw new AppError("origin_not_allowed", `${origin} may not use this widget.`, {
+      field: "origin",
+    });
+  }
+}
 
 function checkCustomerHash(account: WidgetAccount, body: WidgetEventBody): void {
   if (!account.verifyCustomers) return;
@@ -87,14 +101,18 @@ export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetAp
     },
     async (request, reply) => {
       const account = await options.accounts.resolve(request.query.access_token_id);
-      const { locale, texts } = widgetTexts(request.query.locale);
+      checkOrigin(account, request);
+      const { locale, texts } = widgetTexts(
+        account.locale ?? request.query.locale,
+        account.textOverrides,
+      );
       reply.header("cache-control", "public, max-age=60");
       return {
         account: { name: account.name },
         locale,
         reasons: account.activeReasons.map((r) => ({ id: r.id, text: r.text })),
         texts: { ...texts },
-        brand: { color: BRAND_COLOR },
+        brand: { color: account.brandColor },
         comment_max_length: COMMENT_MAX_LENGTH,
       };
     },
@@ -116,6 +134,7 @@ export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetAp
     async (request, reply) => {
       const body = request.body;
       const account = await options.accounts.resolve(body.access_token_id);
+      checkOrigin(account, request);
       checkCustomerHash(account, body);
       const reason = chosenReason(account, body);
       const { event, created } = await options.writer.record({

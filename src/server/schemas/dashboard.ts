@@ -113,3 +113,33 @@ export const SetupReply = Type.Object({
   install_verified_at: Type.Union([Type.String(), Type.Null()]),
   install_event: Type.Union([ApiEvent, Type.Null()]),
 });
+
+const Origin = Type.String({ minLength: 1, maxLength: 300 });
+const HexColor = Type.String({ pattern: "^#[0-9a-fA-F]{6}$" });
+
+export const WidgetSettingsBody = Type.Object(
+  {
+    locale: Type.Optional(Type.Union([Type.String({ maxLength: 35 }), Type.Null()])),
+    brand_color: Type.Optional(HexColor),
+    texts: Type.Optional(
+      Type.Record(Type.String(), Type.Record(Type.String(), Type.String({ maxLength: 300 }))),
+    ),
+    allowed_origins: Type.Optional(Type.Array(Origin, { maxItems: 50 })),
+    verify_customers: Type.Optional(Type.Boolean()),
+  },
+  { minProperties: 1 },
+);
+
+export const WidgetSettingsReply = Type.Object({
+  settings: Type.Object({
+    locale: Type.Union([Type.String(), Type.Null()]),
+    brand_color: Type.String(),
+    texts: Type.Record(Type.String(), Type.Record(Type.String(), Type.String())),
+    allowed_origins: Type.Array(Type.String()),
+    verify_customers: Type.Boolean(),
+    /** Only owners see it: it signs customer ids (customer_oid_hash). */
+    customer_hash_secret: Type.Union([Type.String(), Type.Null()]),
+    available_locales: Type.Array(Type.String()),
+    text_keys: Type.Array(Type.String()),
+  }),
+});
