@@ -27,6 +27,8 @@ export interface TestServerOptions {
   listen?: boolean;
   /** Serve /demo with the account's token, as `npm start` does. */
   demoPage?: boolean;
+  /** The port to listen on (default: any free one), e.g. to match a PUBLIC_URL. */
+  port?: number;
 }
 
 /** The real app on a fresh database with one account, as `npm start` would serve it. */
@@ -45,7 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   let url = "";
   if (options.listen !== false) {
-    await app.listen({ host: "127.0.0.1", port: 0 });
+    await app.listen({ host: "127.0.0.1", port: options.port ?? 0 });
     const address = app.server.address();
     if (!address || typeof address === "string") throw new Error("no port");
     url = `http://127.0.0.1:${address.port}`;

@@ -68,7 +68,10 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   if (response.status === 204) return undefined as T;
   const data: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    if (response.status === 401 && !path.startsWith("/api/auth/")) onSignedOut();
+    // Sign-in and "who am I" answer 401 as a matter of course; elsewhere it means the session ended.
+    if (response.status === 401 && !path.startsWith("/api/auth/") && path !== "/api/session") {
+      onSignedOut();
+    }
     if (isErrorBody(data)) {
       const { code, message, field } = data.error;
       throw new ApiError(response.status, code, message, field);

@@ -1,3 +1,5 @@
+import { LOCALE } from "../lib/format.js";
+
 /** One headline number with its change against the previous period. */
 export function Kpi({
   label,
@@ -34,7 +36,7 @@ export function relativeChange(
     return { text: "▲ new vs none in previous period", tone: upIsGood ? "good" : "bad" };
   const ratio = (current - previous) / previous;
   if (Math.abs(ratio) < 0.0005) return { text: "No change vs previous period", tone: "neutral" };
-  const pct = new Intl.NumberFormat(undefined, {
+  const pct = new Intl.NumberFormat(LOCALE, {
     style: "percent",
     maximumFractionDigits: 1,
   }).format(Math.abs(ratio));
@@ -53,7 +55,7 @@ export function pointsChange(
   if (current === null || previous === null) return null;
   const points = (current - previous) * 100;
   if (Math.abs(points) < 0.05) return { text: "No change vs previous period", tone: "neutral" };
-  const value = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 }).format(
+  const value = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 }).format(
     Math.abs(points),
   );
   return {

@@ -1,6 +1,21 @@
 import type { Money } from "../api/types.js";
 
-const locale = typeof navigator === "undefined" ? "en-US" : navigator.language || "en-US";
+/** The browser's language, if Intl knows it ("en-US@posix" from some systems it does not). */
+function browserLocale(): string {
+  const wanted =
+    typeof navigator === "undefined" ? [] : [...(navigator.languages ?? []), navigator.language];
+  for (const tag of wanted) {
+    try {
+      if (tag && Intl.NumberFormat.supportedLocalesOf(tag).length) return tag;
+    } catch {
+      // An invalid tag: try the next one.
+    }
+  }
+  return "en-US";
+}
+
+export const LOCALE = browserLocale();
+const locale = LOCALE;
 
 const integer = new Intl.NumberFormat(locale);
 const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });

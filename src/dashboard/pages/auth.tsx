@@ -3,6 +3,8 @@ import { auth } from "../api/endpoints.js";
 import type { Session } from "../api/types.js";
 import { Field } from "../components/field.js";
 import { type FormErrors, formErrors, NO_ERRORS } from "../lib/form-errors.js";
+import { navigate } from "../router.js";
+import { accountPath } from "../session.js";
 
 /** First run (create the first user and account) or sign in. */
 export function AuthPage({
@@ -45,6 +47,9 @@ export function AuthPage({
         ? await auth.firstUser({ email, password, account_name: accountName })
         : await auth.login({ email, password });
       onSignedIn(session);
+      // A new owner starts where the product starts: installing the widget on their site.
+      const created = signUp ? session.accounts.find((a) => a.name === accountName) : undefined;
+      if (created) navigate(accountPath(created.id, "setup"));
     } catch (error) {
       setErrors(formErrors(error, ["email", "password", "account_name"]));
       setBusy(false);
