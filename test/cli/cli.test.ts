@@ -203,5 +203,17 @@ async function checkStarted(output: string, port: number) {
   expect(demo.status).toBe(200);
   expect(await demo.text()).toContain(token);
   expect((await fetch(`${base}/barecancel.js`)).status).toBe(200);
+  // The printed login opens the dashboard on the demo account.
+  const [, email, password] = output.match(/Login:\s+(\S+) \/ (\S+)\s+\(shown once\)/) ?? [];
+  expect(email).toBe("demo@example.com");
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: base },
+    body: JSON.stringify({ email, password }),
+  });
+  expect(login.status).toBe(200);
+  const { accounts } = await login.json();
+  expect(accounts).toHaveLength(1);
+  expect((await fetch(`${base}/`)).status).toBe(200);
   expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: "ok" });
 }

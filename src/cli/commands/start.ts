@@ -2,10 +2,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDatabase } from "../../db/database.js";
+import { type DatabaseHandle, openDatabase } from "../../db/database.js";
 import { ensureDemoAccount } from "../../db/demo-data.js";
+import { randomToken } from "../../db/ids.js";
 import { migrateToLatest } from "../../db/migrate.js";
+import { createUsersRepository } from "../../db/repositories/users.js";
 import { buildApp } from "../../server/app.js";
+import { createFirstUser } from "../../server/auth/first-user.js";
 import { DASHBOARD_DIR } from "../../server/routes/dashboard.js";
 import { WIDGET_DIR } from "../../server/routes/widget-script.js";
 import { configFrom, parseCommand } from "../options.js";
@@ -32,6 +35,25 @@ function ensureDashboardBuilt(): void {
   }
 }
 
+export const DEMO_EMAIL = "demo@example.com";
+
+/**
+ * A brand-new installation gets a demo login, printed once, so a newcomer can look around at
+ * once; an installation with accounts but nobody to own them asks for the first login in the
+ * browser instead.
+ */
+async function loginLine(db: DatabaseHandle["db"], demoCreated: boolean): Promise<string> {
+  if (demoCreated && !(await createUsersRepository(db).exists())) {
+    const password = randomToken(16);
+    await createFirstUser(db, { email: DEMO_EMAIL, password });
+    return `  Login:            ${DEMO_EMAIL} / ${password}   (shown once)`;
+  }
+  if (!(await createUsersRepository(db).exists())) {
+    return "  Login:            none yet: open the dashboard to create the first one";
+  }
+  return "";
+}
+
 export async function startCommand(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, {
     port: { type: "string", short: "p" },
@@ -43,6 +65,7 @@ export async function startCommand(argv: string[]): Promise<void> {
   try {
     await migrateToLatest(database.db);
     const demo = await ensureDemoAccount(database.db);
+    const login = await loginLine(database.db, demo?.created ?? false);
     const app = await buildApp({
       config,
       database,
@@ -67,6 +90,8 @@ export async function startCommand(argv: string[]): Promise<void> {
     const lines = [
       "",
       `  Cancel Insights is running at ${config.publicUrl}`,
+      `  Dashboard:        ${config.publicUrl}/`,
+      login,
       `  Demo page:        ${config.publicUrl}/demo`,
       demo
         ? `  Embed token:      ${demo.accessTokenId}${demo.created ? " (demo account created)" : ""}`
