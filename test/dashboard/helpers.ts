@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
@@ -21,11 +21,34 @@ function newestIn(dir: string): number {
   return newest;
 }
 
-/** Builds the dashboard when dist/dashboard is missing or older than its sources (plain `vitest run`). */
+const stale = () =>
+  (existsSync(INDEX) ? statSync(INDEX).mtimeMs : 0) < newestIn(`${ROOT}src/dashboard`);
+
+/**
+ * Builds the dashboard when dist/dashboard is missing or older than its sources (plain
+ * `vitest run`). Test files start at once: one builds while the others wait for it.
+ */
 export function ensureDashboardBuilt(): void {
-  const built = existsSync(INDEX) ? statSync(INDEX).mtimeMs : 0;
-  if (newestIn(`${ROOT}src/dashboard`) > built) {
-    execFileSync(process.execPath, [`${ROOT}bin/build-dashboard.js`], { stdio: "ignore" });
+  const lock = `${ROOT}dist/.dashboard-build-lock`;
+  mkdirSync(`${ROOT}dist`, { recursive: true });
+  const until = Date.now() + 120_000;
+  while (stale()) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another test file is building; a lock older than a build can take is left over.
+      const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - lockedAt > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > until) throw new Error("the dashboard build did not finish");
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      continue;
+    }
+    try {
+      if (stale())
+        execFileSync(process.execPath, [`${ROOT}bin/build-dashboard.js`], { stdio: "ignore" });
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
   }
 }
 
@@ -113,7 +136,14 @@ export function accountUrl(env: DashboardEnv, page: string, query = ""): string 
 /** A full-page screenshot in test-results/screenshots, to look at after the run. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const size = page.viewportSize() ?? { width: 1280, height: 900 };
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  // Long lists are cut after a few screens: enough to judge the page.
+  await page.screenshot({
+    path: `${SHOTS}/${name}.png`,
+    fullPage: true,
+    clip: { x: 0, y: 0, width: size.width, height: Math.min(height, size.height * 3) },
+  });
 }
 
 const AXE = readFileSync(`${ROOT}node_modules/axe-core/axe.min.js`, "utf8");

@@ -46,6 +46,12 @@ export function Chart({
         if (cancelled) return;
         const chart = draw(charts, width);
         for (const style of chart.querySelectorAll("style")) style.remove();
+        // The box is the image and carries the description; Plot's own labels of its
+        // groups ("rule", "bar") would only be noise, and are not allowed on plain <g>.
+        for (const el of [chart, ...chart.querySelectorAll("[aria-label], [aria-description]")]) {
+          el.removeAttribute("aria-label");
+          el.removeAttribute("aria-description");
+        }
         el.replaceChildren(chart);
       },
       () => setFailed(true),

@@ -13,15 +13,20 @@ export interface Bar {
   display: string;
 }
 
-const MAX_LABEL = 28;
-const shorten = (label: string) =>
-  label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
+const CHAR_PX = 6.4;
+
+function shorten(label: string, max: number): string {
+  return label.length > max ? `${label.slice(0, Math.max(1, max - 1))}…` : label;
+}
 
 /** Horizontal bars, one per reason, largest first, each labelled with its value. */
 export function barChart(bars: Bar[], width: number): Element {
-  const labels = bars.map((b) => shorten(b.label));
-  const longest = Math.max(0, ...labels.map((l) => l.length));
-  const marginLeft = Math.min(Math.round(width * 0.45), 12 + longest * 6.4);
+  // Labels get up to 45% of the width; longer ones are cut (the table has them whole).
+  const room = Math.floor((width * 0.45 - 12) / CHAR_PX);
+  const longest = Math.max(0, ...bars.map((b) => b.label.length));
+  const chars = Math.min(longest, room, 32);
+  const marginLeft = Math.round(12 + chars * CHAR_PX);
+  const labelOf = new Map(bars.map((b) => [b.key, shorten(b.label, chars)]));
   const max = Math.max(1, ...bars.map((b) => b.value));
   return plot({
     className: CLASS_NAME,
@@ -35,7 +40,7 @@ export function barChart(bars: Bar[], width: number): Element {
     x: { domain: [0, max], axis: null },
     y: {
       domain: bars.map((b) => b.key),
-      tickFormat: (key: string) => shorten(bars.find((b) => b.key === key)?.label ?? key),
+      tickFormat: (key: string) => labelOf.get(key) ?? key,
       label: null,
       tickSize: 0,
       padding: 0.28,
@@ -67,6 +72,17 @@ export interface TrendDatum {
   value: number;
 }
 
+/** Ticks on the bars' own boundaries (Mondays, months), thinned out to fit the width. */
+function tickInterval(data: TrendDatum[], interval: "week" | "month", width: number): string {
+  const buckets = new Set(data.map((d) => d.date.getTime())).size;
+  const room = Math.max(2, Math.floor(width / 70));
+  if (interval === "week") {
+    if (buckets <= room) return "monday";
+    return buckets / 4 <= room ? "month" : "3 months";
+  }
+  return buckets <= room ? "month" : buckets / 3 <= room ? "3 months" : "6 months";
+}
+
 /** Stacked bars per week or month, one colour per reason. */
 export function trendChart(
   data: TrendDatum[],
@@ -88,7 +104,7 @@ export function trendChart(
     marks: [
       gridY({ stroke: "#e2e8f0", strokeOpacity: 1 }),
       axisY({ tickSize: 0, ticks: 5, tickFormat: "~s" }),
-      axisX({ ticks: width < 480 ? 4 : 8, tickSize: 0 }),
+      axisX({ ticks: tickInterval(data, interval, width), tickSize: 0 }),
       rectY(data, {
         x: "date",
         y: "value",

@@ -24,27 +24,26 @@ export function Kpi({
   );
 }
 
-/** "▲ 12% vs previous period"; `upIsGood` says which way is good news. */
+/**
+ * "▲ 12% vs previous period"; `upIsGood` says which way is good news. Past five times the
+ * previous value, a percentage says little ("▲ 75,000%"): the previous value says more.
+ */
 export function relativeChange(
   current: number,
   previous: number,
   upIsGood: boolean,
+  format: (value: number) => string = (v) => new Intl.NumberFormat(LOCALE).format(v),
 ): { text: string; tone: "good" | "bad" | "neutral" } {
-  if (previous === 0 && current === 0)
-    return { text: "No change vs previous period", tone: "neutral" };
-  if (previous === 0)
-    return { text: "▲ new vs none in previous period", tone: upIsGood ? "good" : "bad" };
+  if (previous === current) return { text: "No change vs previous period", tone: "neutral" };
+  const up = current > previous;
+  const tone = up === upIsGood ? "good" : "bad";
+  if (previous === 0) return { text: "▲ New: none in previous period", tone };
   const ratio = (current - previous) / previous;
-  if (Math.abs(ratio) < 0.0005) return { text: "No change vs previous period", tone: "neutral" };
-  const pct = new Intl.NumberFormat(LOCALE, {
-    style: "percent",
-    maximumFractionDigits: 1,
-  }).format(Math.abs(ratio));
-  const up = ratio > 0;
-  return {
-    text: `${up ? "▲" : "▼"} ${pct} vs previous period`,
-    tone: up === upIsGood ? "good" : "bad",
-  };
+  if (ratio > 4) return { text: `▲ up from ${format(previous)} in previous period`, tone };
+  const pct = new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 1 }).format(
+    Math.abs(ratio),
+  );
+  return { text: `${up ? "▲" : "▼"} ${pct} vs previous period`, tone };
 }
 
 /** Change of a share in percentage points: "▲ 4.2 pts". */

@@ -154,7 +154,8 @@ export default function CommentsPage({ customerOid }: { customerOid?: string | u
       ) : (
         <>
           <p className="result-count" role="status">
-            Showing {events.length} {filter.withComment ? "comments" : "events"}
+            Showing {events.length} {filter.withComment ? "comment" : "event"}
+            {events.length === 1 ? "" : "s"}
             {cursor ? " (more available)" : ""}
           </p>
           <EventList events={events} accountId={account.id} linkCustomers={!customer} />

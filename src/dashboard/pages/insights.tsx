@@ -188,7 +188,9 @@ function InsightsBody({
                 ? `+ ${otherCurrencies.map((m) => formatMoney(m)).join(" + ")}`
                 : "monthly revenue of the cancellations"
             }
-            change={relativeChange(lost, lostBefore, false)}
+            change={relativeChange(lost, lostBefore, false, (amount) =>
+              formatMoney({ amount, currency }),
+            )}
           />
         </dl>
       </section>
@@ -246,12 +248,16 @@ function ReasonsRanking({
 }) {
   const ranked = useMemo(
     () =>
-      [...reasons].sort((a, b) =>
-        metric === "mrr"
-          ? amountIn(b.lost_mrr, currency) - amountIn(a.lost_mrr, currency) || b.answers - a.answers
-          : b.answers - a.answers ||
-            amountIn(b.lost_mrr, currency) - amountIn(a.lost_mrr, currency),
-      ),
+      // Reasons nobody gave in the period (or left out by the filter) make no bars.
+      reasons
+        .filter((r) => r.answers > 0 || r.lost_mrr.some((m) => m.amount > 0))
+        .sort((a, b) =>
+          metric === "mrr"
+            ? amountIn(b.lost_mrr, currency) - amountIn(a.lost_mrr, currency) ||
+              b.answers - a.answers
+            : b.answers - a.answers ||
+              amountIn(b.lost_mrr, currency) - amountIn(a.lost_mrr, currency),
+        ),
     [reasons, metric, currency],
   );
   const bars = useMemo(
@@ -308,7 +314,7 @@ function ReasonsRanking({
                   <th scope="col" className="num">
                     Answers
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" className="num col-share">
                     Share
                   </th>
                   <th scope="col" className="num">
@@ -320,20 +326,22 @@ function ReasonsRanking({
                 {ranked.map((r) => (
                   <tr key={r.reason_id}>
                     <th scope="row">
-                      <span
-                        className="swatch"
-                        aria-hidden="true"
-                        style={{ background: colorById.get(r.reason_id) ?? "#64748b" }}
-                      />
-                      <Link
-                        to={`${accountPath(accountId, "comments")}?reason=${encodeURIComponent(r.reason_id)}`}
-                      >
-                        {r.text}
-                      </Link>
-                      {r.archived && <span className="badge">archived</span>}
+                      <span className="reason-cell">
+                        <span
+                          className="swatch"
+                          aria-hidden="true"
+                          style={{ background: colorById.get(r.reason_id) ?? "#64748b" }}
+                        />
+                        <Link
+                          to={`${accountPath(accountId, "comments")}?reason=${encodeURIComponent(r.reason_id)}`}
+                        >
+                          {r.text}
+                        </Link>
+                        {r.archived && <span className="badge">archived</span>}
+                      </span>
                     </th>
                     <td className="num">{formatCount(r.answers)}</td>
-                    <td className="num">{formatPercent(r.share)}</td>
+                    <td className="num col-share">{formatPercent(r.share)}</td>
                     <td className="num">
                       {r.lost_mrr.length ? r.lost_mrr.map((m) => formatMoney(m)).join(" + ") : "–"}
                     </td>

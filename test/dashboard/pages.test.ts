@@ -1,0 +1,243 @@
+import { readFileSync } from "node:fs";
+import type { Page, Response } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Insights } from "../../src/dashboard/api/types.js";
+import { seedDemoEvents } from "../../src/db/demo-data.js";
+import { newId } from "../../src/db/ids.js";
+import { createReasonsRepository } from "../../src/db/repositories/reasons.js";
+import { accountUrl, inspect, screenshot, setupDashboardTests, signedInPage } from "./helpers.js";
+
+const env = setupDashboardTests();
+const XSS = `<img src=x onerror="window.__xss=1">"quoted" & <b>bold</b>`;
+
+beforeAll(async () => {
+  const db = env.server.database.db;
+  await seedDemoEvents(db, env.server.accountId, 800);
+  // A comment full of markup, from a test event: it must show as the very same text.
+  const [reason] = await createReasonsRepository(db).list(env.server.accountId);
+  await db
+    .insertInto("events")
+    .values({
+      account_id: env.server.accountId,
+      id: newId("evt"),
+      kind: "answer",
+      source: "widget",
+      reason_id: reason?.id ?? null,
+      reason_text: reason?.text ?? null,
+      comment: XSS,
+      customer_oid: "cus_markup",
+      subscription_oids: [],
+      test_mode: true,
+      idempotency_key: null,
+      locale: "en",
+      mrr_amount: 4900,
+      mrr_currency: "usd",
+      plan: "Starter",
+      created_at: new Date(),
+    })
+    .execute();
+});
+
+const isInsights = (r: Response) => /\/insights\?/.test(r.url()) && r.request().method() === "GET";
+
+async function kpi(page: Page, label: string): Promise<string> {
+  const card = page
+    .locator(".kpi")
+    .filter({ has: page.locator("dt", { hasText: new RegExp(`^${label}$`) }) });
+  return (await card.locator(".kpi-value").textContent()) ?? "";
+}
+
+describe("insights", () => {
+  it("shows the numbers of the seeded history, and other numbers for another range", async () => {
+    const { page } = await signedInPage(env);
+    const first = page.waitForResponse(isInsights);
+    await page.goto(accountUrl(env, "insights"));
+    const month = (await (await first).json()) as Insights;
+    expect(month.current.cancellations).toBeGreaterThan(0);
+    await expect
+      .poll(() => kpi(page, "Cancellations"))
+      .toBe(month.current.cancellations.toLocaleString("en-US"));
+    expect(await kpi(page, "Answers")).toBe(month.current.answers.toLocaleString("en-US"));
+    expect(await kpi(page, "Lost MRR")).toMatch(/^\$[\d,]+\.\d\d$/);
+    // Both charts are drawn by the chart library, and each reason is in the table.
+    await page.locator(".chart-canvas svg").nth(1).waitFor();
+    const rows = page.locator(
+      "#reasons-heading ~ * table tbody tr, .card:has(#reasons-heading) tbody tr",
+    );
+    expect(await rows.count()).toBe(month.reasons.filter((r) => r.answers > 0).length);
+    await inspect(page, "insights");
+
+    const next = page.waitForResponse(isInsights);
+    await page.getByLabel("Date range").selectOption({ label: "Last 12 months" });
+    const year = (await (await next).json()) as Insights;
+    expect(year.current.cancellations).toBeGreaterThan(month.current.cancellations);
+    await expect
+      .poll(() => kpi(page, "Cancellations"))
+      .toBe(year.current.cancellations.toLocaleString("en-US"));
+    expect(page.url()).toContain("range=12m");
+
+    // By lost MRR, with weeks in the trend (a year starts out in months).
+    await page.getByText("By lost MRR").click();
+    await page.waitForURL(/by=mrr/);
+    await page.getByText("Week", { exact: true }).click();
+    await page.waitForURL(/interval=week/);
+    await page.waitForLoadState("networkidle");
+    await inspect(page, "insights-12-months");
+  });
+
+  it("a custom range and a reason filter narrow the numbers to that reason", async () => {
+    const { page } = await signedInPage(env);
+    await page.goto(accountUrl(env, "insights", "?range=12m"));
+    await page.locator(".kpi").first().waitFor();
+    const reasons = (await (
+      await page.request.get(`${env.server.url}/api/accounts/${env.server.accountId}/reasons`)
+    ).json()) as { reasons: { id: string; text: string }[] };
+    const reason = reasons.reasons[0];
+    if (!reason) throw new Error("no reasons");
+
+    await page.getByText("Reasons: all").click();
+    const filtered = page.waitForResponse((r) => isInsights(r) && r.url().includes("reason_id="));
+    await page.getByRole("checkbox", { name: reason.text, exact: true }).check();
+    const data = (await (await filtered).json()) as Insights;
+    expect(data.reasons.filter((r) => r.answers > 0).map((r) => r.reason_id)).toEqual([reason.id]);
+    await expect
+      .poll(() => kpi(page, "Answers"))
+      .toBe(data.current.answers.toLocaleString("en-US"));
+    expect(data.current.answers).toBe(data.reasons[0]?.answers);
+    expect(await page.getByText("Reasons (1)").count()).toBe(1);
+
+    // A custom range from the URL's dates.
+    await page.getByLabel("Date range").selectOption({ label: "Custom range" });
+    await page.getByLabel("From", { exact: true }).fill("2020-01-01");
+    await page.getByLabel("To", { exact: true }).fill("2020-01-31");
+    const empty = page.waitForResponse((r) => isInsights(r) && r.url().includes("from=2020-01-01"));
+    await page.getByRole("button", { name: "Apply" }).click();
+    await empty;
+    await page.getByText("No cancellations in this period").waitFor();
+    await page.getByRole("link", { name: "Go to Setup" }).waitFor();
+  });
+});
+
+describe("comments", () => {
+  it("full-text search finds a seeded comment; a customer's page lists their events", async () => {
+    const { page } = await signedInPage(env);
+    await page.goto(accountUrl(env, "comments"));
+    await page.locator(".event").first().waitFor();
+    await inspect(page, "comments");
+
+    const searched = page.waitForResponse(
+      (r) => r.url().includes("/events?") && r.url().includes("q=salesf"),
+    );
+    await page.getByLabel("Search comments").fill("salesf");
+    await searched;
+    await expect
+      .poll(async () => (await page.locator(".comment").allTextContents()).join("|"))
+      .toMatch(/Salesforce/);
+    const comments = await page.locator(".comment").allTextContents();
+    expect(comments.length).toBeGreaterThan(0);
+    for (const comment of comments) expect(comment).toMatch(/salesforce/i);
+    await screenshot(page, "comments-search");
+
+    const customer = page.locator(".event-meta a").first();
+    const oid = (await customer.textContent()) ?? "";
+    await customer.click();
+    await page.getByRole("heading", { level: 1, name: `Customer ${oid}` }).waitFor();
+    await page.locator(".event").first().waitFor();
+    for (const meta of await page.locator(".event-meta").allTextContents())
+      expect(meta).toContain(oid);
+    await inspect(page, "customer");
+  });
+
+  it("shows markup in a comment as text and never runs it; filters by reason; loads more", async () => {
+    const { page } = await signedInPage(env);
+    await page.goto(accountUrl(env, "comments", "?test=1&q=bold"));
+    const comment = page.locator(".comment", { hasText: "quoted" });
+    await comment.waitFor();
+    expect(await comment.textContent()).toBe(XSS);
+    expect(await comment.locator("img, b").count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+
+    await page.goto(accountUrl(env, "comments", "?all=1"));
+    await page.locator(".event").first().waitFor();
+    const reasonSelect = page.getByLabel("Reason");
+    const option = (await reasonSelect.locator("option").nth(2).textContent()) ?? "";
+    await reasonSelect.selectOption({ label: option });
+    await page.waitForURL(/reason=/);
+    await expect
+      .poll(async () => new Set(await page.locator(".reason-tag").allTextContents()))
+      .toEqual(new Set([option]));
+
+    await page.goto(accountUrl(env, "comments", "?all=1"));
+    await page.locator(".event").first().waitFor();
+    expect(await page.locator(".event").count()).toBe(50);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => page.locator(".event").count()).toBe(100);
+  });
+});
+
+describe("export", () => {
+  it("downloads a CSV of the current filter with a header row", async () => {
+    const { page } = await signedInPage(env);
+    await page.goto(accountUrl(env, "export", "?range=12m"));
+    await page.getByRole("heading", { name: "Export", level: 1 }).waitFor();
+    await inspect(page, "export");
+    const download = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Download CSV" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/\.csv$/);
+    const path = await file.path();
+    const lines = readFileSync(path, "utf8").trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^id,/);
+    expect(lines[0]).toContain("customer_oid");
+    expect(lines.length).toBeGreaterThan(100);
+  });
+});
+
+describe("settings", () => {
+  it("creates an API key whose secret is shown once, and an invite link", async () => {
+    const { page } = await signedInPage(env, {
+      permissions: ["clipboard-read", "clipboard-write"],
+    });
+    await page.goto(accountUrl(env, "settings"));
+    await page.getByRole("heading", { name: "Embed tokens" }).waitFor();
+    await page.locator("table code").first().waitFor();
+
+    await page.getByLabel("New API key name").fill("Billing sync");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const secret = page.locator(".secret");
+    await secret.waitFor();
+    const shown = (await secret.textContent()) ?? "";
+    expect(shown.length).toBeGreaterThan(20);
+    await page.locator(".notice-secret").getByRole("button", { name: "Copy" }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+    await page.getByRole("row", { name: /Billing sync/ }).waitFor();
+
+    await page.getByLabel("Email (optional)").fill("teammate@example.com");
+    await page.getByRole("button", { name: "Create invite link" }).click();
+    await page.getByText(/\/invite\//).waitFor();
+    await page.getByRole("row", { name: /teammate@example.com/ }).waitFor();
+    await inspect(page, "settings");
+
+    // Gone after "Done", and never shown again.
+    await page.locator(".notice-secret").first().getByRole("button", { name: "Done" }).click();
+    await page.reload();
+    await page.getByRole("row", { name: /Billing sync/ }).waitFor();
+    expect(await page.getByText(shown).count()).toBe(0);
+  });
+});
+
+describe("a phone-sized screen", () => {
+  it("fits every page into 375 px without sideways scrolling", async () => {
+    const { page } = await signedInPage(env, { viewport: { width: 375, height: 812 } });
+    for (const section of ["insights", "comments", "reasons", "setup", "export", "settings"]) {
+      await page.goto(accountUrl(env, section, section === "insights" ? "?range=90d" : ""));
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      await page.waitForLoadState("networkidle");
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      await screenshot(page, `mobile-${section}`);
+      expect(overflow, `${section} overflows`).toBeLessThanOrEqual(0);
+    }
+  });
+});
