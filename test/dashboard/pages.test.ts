@@ -226,6 +226,71 @@ describe("settings", () => {
   });
 });
 
+describe("widget settings", () => {
+  it("brand colour and own words show in the preview as typed, and reach the widget once saved", async () => {
+    const { page } = await signedInPage(env);
+    await page.goto(accountUrl(env, "settings"));
+    const preview = page.locator(".wp-dialog");
+    await preview.waitFor();
+    expect(await preview.locator(".wp-title").textContent()).toBe("Before you go…");
+
+    await page.getByLabel("Title", { exact: true }).fill("Wait, one question!");
+    await page.getByLabel("Brand colour", { exact: true }).fill("#0f766e");
+    await expect.poll(() => preview.locator(".wp-title").textContent()).toBe("Wait, one question!");
+    const buttonColor = () =>
+      preview.locator(".wp-primary").evaluate((el) => getComputedStyle(el).backgroundColor);
+    await expect.poll(buttonColor).toBe("rgb(15, 118, 110)");
+    await page.getByRole("button", { name: "Save widget settings" }).click();
+    await page.getByText("Saved", { exact: true }).waitFor();
+
+    const config = (await (
+      await page.request.get(
+        `${env.server.url}/api/widget/config?access_token_id=${env.server.accessTokenId}&locale=en`,
+      )
+    ).json()) as { texts: { title: string }; brand: { color: string } };
+    expect(config.texts.title).toBe("Wait, one question!");
+    expect(config.brand.color).toBe("#0f766e");
+    await inspect(page, "settings-widget");
+
+    // The Reasons page's preview shows the saved words and colour too.
+    await page.goto(accountUrl(env, "reasons"));
+    await page.locator(".wp-title", { hasText: "Wait, one question!" }).waitFor();
+    await expect.poll(buttonColor).toBe("rgb(15, 118, 110)");
+  });
+
+  it("lists the sites allowed to embed the widget and switches verified customers", async () => {
+    const { page } = await signedInPage(env);
+    await page.goto(accountUrl(env, "setup"));
+    await page.getByText("Any site").waitFor();
+    const input = page.getByLabel("Add a site");
+    await input.fill("not a site");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.locator("#new-origin-error").waitFor();
+    expect(await input.getAttribute("aria-invalid")).toBe("true");
+
+    await input.fill("https://app.example.com/");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.locator(".origins code", { hasText: "https://app.example.com" }).waitFor();
+
+    const toggle = page.getByRole("switch");
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.check();
+    await page.getByText("On: answers without a matching hash are refused.").waitFor();
+    await page.reload();
+    await page.getByRole("switch").waitFor();
+    expect(await page.getByRole("switch").isChecked()).toBe(true);
+    expect(await page.locator(".origins code").allTextContents()).toEqual([
+      "https://app.example.com",
+    ]);
+    await inspect(page, "setup-security");
+
+    // Back to how the other tests expect the account.
+    await page.getByRole("switch").uncheck();
+    await page.getByRole("button", { name: "Remove https://app.example.com" }).click();
+    await page.getByText("Any site").waitFor();
+  });
+});
+
 describe("a phone-sized screen", () => {
   it("fits every page into 375 px without sideways scrolling", async () => {
     const { page } = await signedInPage(env, { viewport: { width: 375, height: 812 } });

@@ -15,7 +15,8 @@ import type {
   SetupInfo,
   SetupStatus,
   Trend,
-  WidgetConfig,
+  WidgetSettings,
+  WidgetSettingsChanges,
 } from "./types.js";
 
 export const auth = {
@@ -99,6 +100,9 @@ export function accountApi(accountId: string) {
       api.put<{ reasons: Reason[] }>(`${base}/reasons/order`, { ids }),
 
     setup: () => api.get<SetupInfo>(`${base}/setup`),
+    widgetSettings: () => api.get<{ settings: WidgetSettings }>(`${base}/widget-settings`),
+    updateWidgetSettings: (changes: WidgetSettingsChanges) =>
+      api.patch<{ settings: WidgetSettings }>(`${base}/widget-settings`, changes),
 
     members: () => api.get<{ members: Member[] }>(`${base}/members`),
     setRole: (userId: string, role: Role) =>
@@ -134,7 +138,3 @@ export function accountApi(accountId: string) {
 }
 
 export type AccountApi = ReturnType<typeof accountApi>;
-
-export function widgetConfig(accessTokenId: string, locale: string) {
-  return api.get<WidgetConfig>("/api/widget/config", { access_token_id: accessTokenId, locale });
-}

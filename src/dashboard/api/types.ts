@@ -118,27 +118,6 @@ export interface SetupInfo {
   install_event: ApiEvent | null;
 }
 
-export interface WidgetTexts {
-  title: string;
-  subtitle: string;
-  reasons_label: string;
-  comment_label: string;
-  comment_placeholder: string;
-  submit: string;
-  skip: string;
-  close: string;
-  reason_required: string;
-  comment_required: string;
-  sending: string;
-}
-
-export interface WidgetConfig {
-  locale?: string;
-  reasons: { id: string; text: string }[];
-  texts: WidgetTexts;
-  brand: { color: string | null } | null;
-}
-
 export interface Member {
   user_id: string;
   email: string;
@@ -168,3 +147,22 @@ export interface ApiKey {
   created_at: string;
   revoked_at: string | null;
 }
+
+export interface WidgetSettings {
+  /** A fixed language for the widget, or null: the customer's (page or browser). */
+  locale: string | null;
+  brand_color: string;
+  /** The owner's own words, per language and text key. */
+  texts: Record<string, Record<string, string>>;
+  /** Sites allowed to embed the widget; empty: any. */
+  allowed_origins: string[];
+  verify_customers: boolean;
+  /** Owners only. */
+  customer_hash_secret: string | null;
+  available_locales: string[];
+  text_keys: string[];
+}
+
+export type WidgetSettingsChanges = Partial<
+  Pick<WidgetSettings, "locale" | "brand_color" | "texts" | "allowed_origins" | "verify_customers">
+>;

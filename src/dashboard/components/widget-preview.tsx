@@ -1,20 +1,5 @@
 import type { CSSProperties } from "react";
-import type { WidgetTexts } from "../api/types.js";
-
-/** The widget's words in English, for when the account has no active embed token to ask with. */
-export const DEFAULT_TEXTS: WidgetTexts = {
-  title: "Before you go…",
-  subtitle: "Why are you cancelling? Your answer helps us improve.",
-  reasons_label: "Main reason for cancelling",
-  comment_label: "Anything else you'd like to tell us?",
-  comment_placeholder: "Optional",
-  submit: "Continue cancelling",
-  skip: "Skip and cancel",
-  close: "Close",
-  reason_required: "Please choose a reason.",
-  comment_required: "Please tell us a bit more.",
-  sending: "Sending…",
-};
+import type { WidgetTexts } from "../../server/widget-texts.js";
 
 /**
  * A still picture of the widget's dialog (src/widget/modal.ts and styles.ts), drawn with

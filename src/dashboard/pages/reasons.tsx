@@ -1,32 +1,25 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { errorMessage } from "../api/client.js";
-import { accountApi, widgetConfig } from "../api/endpoints.js";
-import type { Reason, WidgetConfig } from "../api/types.js";
+import { accountApi } from "../api/endpoints.js";
+import type { Reason } from "../api/types.js";
 import { ErrorNotice, Loading } from "../components/states.js";
-import { DEFAULT_TEXTS, WidgetPreview } from "../components/widget-preview.js";
+import { WidgetPreview } from "../components/widget-preview.js";
 import { formatCount } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
-import { useSession } from "../session.js";
-
-const LANGUAGES = [
-  { value: "en", label: "English" },
-  { value: "de", label: "Deutsch" },
-  { value: "fr", label: "Français" },
-  { value: "es", label: "Español" },
-];
+import { languageName, widgetTexts } from "../lib/widget-words.js";
+import { Link } from "../router.js";
+import { accountPath, useSession } from "../session.js";
 
 /** Add, rename, reorder, archive and restore reasons, beside a live preview of the widget. */
 export default function ReasonsPage() {
   const { account } = useSession();
   const client = useMemo(() => accountApi(account.id), [account.id]);
   const list = useAsync(() => client.reasons(), [client]);
-  const [locale, setLocale] = useState("en");
-  const tokens = useAsync(() => client.embedTokens(), [client]);
-  const token = tokens.data?.embed_tokens.find((t) => t.revoked_at === null)?.id ?? null;
-  const config = useAsync<WidgetConfig | null>(
-    () => (token ? widgetConfig(token, locale) : Promise.resolve(null)),
-    [token, locale],
-  );
+  const widget = useAsync(() => client.widgetSettings(), [client]);
+  const settings = widget.data?.settings;
+  const [pickedLocale, setLocale] = useState<string | null>(null);
+  // A language set for the account is the one customers see; otherwise theirs.
+  const locale = settings?.locale ?? pickedLocale ?? "en";
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [announcement, setAnnouncement] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -192,26 +185,33 @@ export default function ReasonsPage() {
           <div className="card preview-card">
             <div className="card-head">
               <h2 id="preview-heading">Preview</h2>
-              <div className="control control-inline">
-                <label htmlFor="preview-locale">Language</label>
-                <select
-                  id="preview-locale"
-                  value={locale}
-                  onChange={(e) => setLocale(e.target.value)}
-                >
-                  {LANGUAGES.map((l) => (
-                    <option key={l.value} value={l.value}>
-                      {l.label}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              {settings?.locale ? (
+                <p className="hint">
+                  In {languageName(settings.locale)}, as set in{" "}
+                  <Link to={accountPath(account.id, "settings")}>Settings</Link>
+                </p>
+              ) : (
+                <div className="control control-inline">
+                  <label htmlFor="preview-locale">Language</label>
+                  <select
+                    id="preview-locale"
+                    value={locale}
+                    onChange={(e) => setLocale(e.target.value)}
+                  >
+                    {(settings?.available_locales ?? ["en"]).map((code) => (
+                      <option key={code} value={code}>
+                        {languageName(code)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
             </div>
             <p className="hint">What customers see when they click your cancel button.</p>
             <WidgetPreview
-              texts={config.data?.texts ?? DEFAULT_TEXTS}
+              texts={widgetTexts(locale, settings?.texts).texts}
               reasons={previewReasons}
-              color={config.data?.brand?.color ?? "#4f46e5"}
+              color={settings?.brand_color ?? "#4f46e5"}
             />
           </div>
         </aside>

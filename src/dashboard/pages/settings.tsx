@@ -5,6 +5,7 @@ import type { ApiKey, EmbedToken, Role } from "../api/types.js";
 import { ConfirmButton } from "../components/confirm-button.js";
 import { CopyButton } from "../components/copy-button.js";
 import { ErrorNotice, Loading } from "../components/states.js";
+import { WidgetAppearance } from "../components/widget-appearance.js";
 import { formatDateTime } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
 import { useSession } from "../session.js";
@@ -32,6 +33,13 @@ export default function SettingsPage() {
         </div>
       </div>
       <AccountName client={client} owner={owner} />
+      <Section
+        id="widget-heading"
+        title="Widget"
+        intro="How the question looks to your customers: its language, your brand colour and your own words."
+      >
+        <WidgetAppearance client={client} owner={owner} />
+      </Section>
       <EmbedTokens client={client} owner={owner} />
       <ApiKeys client={client} owner={owner} />
       <Members client={client} owner={owner} />

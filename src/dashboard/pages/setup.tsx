@@ -3,6 +3,11 @@ import { accountApi } from "../api/endpoints.js";
 import type { SetupInfo } from "../api/types.js";
 import { CodeBlock } from "../components/code-block.js";
 import { CopyButton } from "../components/copy-button.js";
+import {
+  AllowedOrigins,
+  useWidgetSettings,
+  VerifiedCustomers,
+} from "../components/embed-security.js";
 import { ErrorNotice, Loading } from "../components/states.js";
 import { Tabs } from "../components/tabs.js";
 import { formatDateTime } from "../lib/format.js";
@@ -101,6 +106,10 @@ export default function SetupPage() {
 }
 
 function SetupBody({ info, accountId }: { info: SetupInfo; accountId: string }) {
+  const { account } = useSession();
+  const client = useMemo(() => accountApi(accountId), [accountId]);
+  const widget = useWidgetSettings(client);
+  const owner = account.role === "owner";
   return (
     <>
       <InstallStatus info={info} accountId={accountId} />
@@ -170,6 +179,15 @@ function SetupBody({ info, accountId }: { info: SetupInfo; accountId: string }) 
         </p>
       </section>
 
+      <section className="card" aria-labelledby="origins-heading">
+        <h2 id="origins-heading">Sites allowed to embed it (optional)</h2>
+        <p>
+          Your token is public: anyone could paste your snippet on another site. List your sites'
+          origins and the widget refuses to run anywhere else.
+        </p>
+        <AllowedOrigins shared={widget} owner={owner} />
+      </section>
+
       <section className="card" aria-labelledby="verified-heading">
         <h2 id="verified-heading">Verified customers (optional)</h2>
         <p>
@@ -179,6 +197,7 @@ function SetupBody({ info, accountId }: { info: SetupInfo; accountId: string }) 
           put it in the params. Once verified customers is switched on for your account, answers
           without a matching hash are refused.
         </p>
+        <VerifiedCustomers shared={widget} owner={owner} />
         <Tabs
           label="Code samples"
           tabs={SAMPLES.map((s) => ({
