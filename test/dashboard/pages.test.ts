@@ -5,7 +5,14 @@ import type { Insights } from "../../src/dashboard/api/types.js";
 import { seedDemoEvents } from "../../src/db/demo-data.js";
 import { newId } from "../../src/db/ids.js";
 import { createReasonsRepository } from "../../src/db/repositories/reasons.js";
-import { accountUrl, inspect, screenshot, setupDashboardTests, signedInPage } from "./helpers.js";
+import {
+  accountUrl,
+  inspect,
+  newPage,
+  screenshot,
+  setupDashboardTests,
+  signedInPage,
+} from "./helpers.js";
 
 const env = setupDashboardTests();
 const XSS = `<img src=x onerror="window.__xss=1">"quoted" & <b>bold</b>`;
@@ -223,6 +230,33 @@ describe("settings", () => {
     await page.reload();
     await page.getByRole("row", { name: /Billing sync/ }).waitFor();
     expect(await page.getByText(shown).count()).toBe(0);
+  });
+});
+
+describe("invites", () => {
+  it("a new person joins through an invite link as a member and sees settings read-only", async () => {
+    const { page } = await signedInPage(env);
+    await page.goto(accountUrl(env, "settings"));
+    await page.getByRole("button", { name: "Create invite link" }).click();
+    const link = (await page.locator(".notice-secret .secret").textContent()) ?? "";
+    expect(link).toContain(`${env.server.url}/invite/`);
+
+    const { page: invitee } = await newPage(env);
+    await invitee.goto(link);
+    await invitee.getByRole("heading", { name: "Join an account", level: 1 }).waitFor();
+    await inspect(invitee, "invite");
+    await invitee.getByLabel("Email").fill(`new-member-${process.pid}@example.com`);
+    await invitee.getByLabel("Password").fill("a fine long password");
+    await invitee.getByRole("button", { name: "Accept invite" }).click();
+    await invitee.waitForURL(`${env.server.url}/accounts/${env.server.accountId}/insights`);
+
+    await invitee.goto(accountUrl(env, "settings"));
+    await invitee.getByText("only owners can change these settings").waitFor();
+    await invitee.locator("table code").first().waitFor();
+    expect(await invitee.getByRole("button", { name: /Rotate|Revoke|Create/ }).count()).toBe(0);
+    expect(await invitee.getByRole("heading", { name: "Invite people" }).count()).toBe(0);
+    expect(await invitee.getByLabel("Title", { exact: true }).isDisabled()).toBe(true);
+    await inspect(invitee, "settings-member");
   });
 });
 
