@@ -143,6 +143,10 @@ describe("comments", () => {
     const comments = await page.locator(".comment").allTextContents();
     expect(comments.length).toBeGreaterThan(0);
     for (const comment of comments) expect(comment).toMatch(/salesforce/i);
+    // The matching word is marked.
+    expect(new Set(await page.locator(".comment mark").allTextContents())).toEqual(
+      new Set(["Salesforce"]),
+    );
     await screenshot(page, "comments-search");
 
     const customer = page.locator(".event-meta a").first();

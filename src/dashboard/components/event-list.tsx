@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { ApiEvent, EventKind } from "../api/types.js";
 import { formatDateTime, formatMoney } from "../lib/format.js";
 import { Link } from "../router.js";
@@ -9,15 +10,38 @@ const KIND_LABEL: Record<EventKind, string> = {
   dismissal: "Closed the dialog (stayed)",
 };
 
+/**
+ * The words that match a search (each search word as a prefix, as the server matches them),
+ * wrapped in <mark>. Still text nodes only: the comment is never parsed as HTML.
+ */
+function highlighted(text: string, query: string | undefined): ReactNode {
+  const words = query?.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  if (!words?.length) return text;
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join("|")})[\\p{L}\\p{N}]*`, "giu");
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    const at = match.index ?? 0;
+    parts.push(text.slice(last, at), <mark key={at}>{match[0]}</mark>);
+    last = at + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
 /** Events, newest first. Comments are customer text: rendered as text, never as HTML. */
 export function EventList({
   events,
   accountId,
   linkCustomers = true,
+  highlight,
 }: {
   events: ApiEvent[];
   accountId: string;
   linkCustomers?: boolean;
+  /** The search, whose words are marked in the comments. */
+  highlight?: string | undefined;
 }) {
   return (
     <ol className="events">
@@ -35,7 +59,7 @@ export function EventList({
           </div>
           {event.comment ? (
             <blockquote className="comment" lang={event.locale ?? undefined}>
-              {event.comment}
+              {highlighted(event.comment, highlight)}
             </blockquote>
           ) : (
             <p className="no-comment">No comment</p>

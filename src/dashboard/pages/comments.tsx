@@ -158,7 +158,12 @@ export default function CommentsPage({ customerOid }: { customerOid?: string | u
             {events.length === 1 ? "" : "s"}
             {cursor ? " (more available)" : ""}
           </p>
-          <EventList events={events} accountId={account.id} linkCustomers={!customer} />
+          <EventList
+            events={events}
+            accountId={account.id}
+            linkCustomers={!customer}
+            highlight={filter.q}
+          />
           {error !== undefined && status === "idle" && cursor && (
             <p className="field-error" role="alert">
               {errorMessage(error)}
