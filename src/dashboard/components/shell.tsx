@@ -16,6 +16,7 @@ export function Shell({ page, children }: { page: string; children: ReactNode })
   const { session, account, signOut } = useSession();
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
+  const nav = useRef<HTMLElement>(null);
   const firstPath = useRef(location.path);
 
   // After moving to another page, focus goes to its content, as a page load would put it.
@@ -26,6 +27,19 @@ export function Shell({ page, children }: { page: string; children: ReactNode })
   }, [location.path]);
 
   const current = page === "customers" ? "comments" : page;
+
+  // On a narrow screen the sections scroll sideways: keep the current one in view.
+  useEffect(() => {
+    const bar = nav.current;
+    const link = bar?.querySelector<HTMLElement>(`[data-section="${current}"]`);
+    if (!bar || !link) return;
+    if (
+      link.offsetLeft + link.offsetWidth > bar.scrollLeft + bar.clientWidth ||
+      link.offsetLeft < bar.scrollLeft
+    ) {
+      bar.scrollLeft = link.offsetLeft - 16;
+    }
+  }, [current]);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -65,12 +79,13 @@ export function Shell({ page, children }: { page: string; children: ReactNode })
           </button>
         </div>
       </header>
-      <nav className="sections" aria-label="Sections">
+      <nav className="sections" aria-label="Sections" ref={nav}>
         <ul>
           {SECTIONS.map((s) => (
             <li key={s.page}>
               <Link
                 to={accountPath(account.id, s.page)}
+                data-section={s.page}
                 aria-current={current === s.page ? "page" : undefined}
               >
                 {s.label}
