@@ -214,34 +214,25 @@ function EmbedTokens({ client, owner }: { client: AccountApi; owner: boolean }) 
                   {owner && (
                     <td className="actions">
                       {!t.revoked_at && (
-                        <>
-                          <ConfirmButton
-                            label="Rotate"
-                            confirmLabel="Really rotate?"
-                            srLabel={t.name}
-                            onConfirm={() =>
-                              void run(async () => {
-                                const { embed_token } = await client.rotateEmbedToken(t.id);
-                                list.setData((d) => ({
-                                  embed_tokens: (d?.embed_tokens ?? []).map((x) =>
-                                    x.id === t.id ? embed_token : x,
-                                  ),
-                                }));
-                                list.reload();
-                              })
-                            }
-                          />
-                          <ConfirmButton
-                            label="Revoke"
-                            confirmLabel="Really revoke?"
-                            srLabel={t.name}
-                            onConfirm={() =>
-                              void run(async () =>
-                                replace((await client.revokeEmbedToken(t.id)).embed_token),
-                              )
-                            }
-                          />
-                        </>
+                        <RotateRevoke
+                          name={t.name}
+                          onRotate={() =>
+                            void run(async () => {
+                              const { embed_token } = await client.rotateEmbedToken(t.id);
+                              list.setData((d) => ({
+                                embed_tokens: (d?.embed_tokens ?? []).map((x) =>
+                                  x.id === t.id ? embed_token : x,
+                                ),
+                              }));
+                              list.reload();
+                            })
+                          }
+                          onRevoke={() =>
+                            void run(async () =>
+                              replace((await client.revokeEmbedToken(t.id)).embed_token),
+                            )
+                          }
+                        />
                       )}
                     </td>
                   )}
@@ -344,32 +335,21 @@ function ApiKeys({ client, owner }: { client: AccountApi; owner: boolean }) {
                   {owner && (
                     <td className="actions">
                       {!k.revoked_at && (
-                        <>
-                          <ConfirmButton
-                            label="Rotate"
-                            confirmLabel="Really rotate?"
-                            srLabel={k.name}
-                            onConfirm={() =>
-                              void run(async () => {
-                                const { api_key } = await client.rotateApiKey(k.id);
-                                const { secret: shown, ...info } = api_key;
-                                setSecret(shown);
-                                upsert(info);
-                                list.reload();
-                              })
-                            }
-                          />
-                          <ConfirmButton
-                            label="Revoke"
-                            confirmLabel="Really revoke?"
-                            srLabel={k.name}
-                            onConfirm={() =>
-                              void run(async () =>
-                                upsert((await client.revokeApiKey(k.id)).api_key),
-                              )
-                            }
-                          />
-                        </>
+                        <RotateRevoke
+                          name={k.name}
+                          onRotate={() =>
+                            void run(async () => {
+                              const { api_key } = await client.rotateApiKey(k.id);
+                              const { secret: shown, ...info } = api_key;
+                              setSecret(shown);
+                              upsert(info);
+                              list.reload();
+                            })
+                          }
+                          onRevoke={() =>
+                            void run(async () => upsert((await client.revokeApiKey(k.id)).api_key))
+                          }
+                        />
                       )}
                     </td>
                   )}
@@ -584,5 +564,25 @@ function Invites({ client }: { client: AccountApi }) {
         </div>
       )}
     </Section>
+  );
+}
+
+/** Rotate and revoke, each asking once more first: embed tokens and API keys share them. */
+function RotateRevoke(props: { name: string; onRotate: () => void; onRevoke: () => void }) {
+  return (
+    <>
+      <ConfirmButton
+        label="Rotate"
+        confirmLabel="Really rotate?"
+        srLabel={props.name}
+        onConfirm={props.onRotate}
+      />
+      <ConfirmButton
+        label="Revoke"
+        confirmLabel="Really revoke?"
+        srLabel={props.name}
+        onConfirm={props.onRevoke}
+      />
+    </>
   );
 }
