@@ -49,8 +49,23 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       { cause: error },
     );
   }
+  // An idle connection can die under the pool (Postgres restarted, a failover, a dropped
+  // database). pg reports it here and replaces the connection on next use; unheard, it would
+  // be an uncaught error that ends the process.
+  let closing = false;
+  pool.on("error", (error) => {
+    if (!closing)
+      console.error(`cancel-insights: a database connection was lost: ${error.message}`);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: "postgres", close: () => db.destroy() };
+  return {
+    db,
+    engine: "postgres",
+    close: () => {
+      closing = true;
+      return db.destroy();
+    },
+  };
 }
 
 async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
