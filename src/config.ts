@@ -21,6 +21,23 @@ export interface Config {
    * walk around the rate limits.
    */
   readonly trustProxy: boolean | string;
+  /** Run the webhook delivery worker inside this process (`start`); off leaves it to `worker`. */
+  readonly worker: boolean;
+  readonly webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** How long a receiver may take to answer one delivery. */
+  readonly timeoutMs: number;
+  /** The first retry's delay; each next one doubles (with jitter), up to `maxDelayMs`. */
+  readonly retryBaseMs: number;
+  readonly maxDelayMs: number;
+  /** Attempts before a delivery is marked failed. */
+  readonly maxAttempts: number;
+  /** How often an idle worker looks for due deliveries. */
+  readonly pollMs: number;
+  /** Allow loopback, private and link-local targets (tests, local development). */
+  readonly allowPrivateTargets: boolean;
 }
 
 export interface ConfigOverrides {
@@ -83,6 +100,32 @@ function trustProxy(raw: string | undefined): boolean | string {
   );
 }
 
+function flag(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === "") return fallback;
+  if (["on", "true", "1", "yes"].includes(raw)) return true;
+  if (["off", "false", "0", "no"].includes(raw)) return false;
+  throw new AppError("invalid_config", `${name} must be on or off, got "${raw}".`, {
+    field: name,
+  });
+}
+
+function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
+  const retryBaseMs = integer("WEBHOOK_RETRY_BASE_MS", env.WEBHOOK_RETRY_BASE_MS, 30_000, 1);
+  return Object.freeze({
+    timeoutMs: integer("WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 10_000, 1),
+    retryBaseMs,
+    // Six hours, or the base when a test makes it tiny: retries stay minutes apart at most.
+    maxDelayMs: Math.min(6 * 3600_000, retryBaseMs * 720),
+    maxAttempts: integer("WEBHOOK_MAX_ATTEMPTS", env.WEBHOOK_MAX_ATTEMPTS, 15, 1),
+    pollMs: integer("WEBHOOK_POLL_MS", env.WEBHOOK_POLL_MS, 1000, 1),
+    allowPrivateTargets: flag(
+      "WEBHOOK_ALLOW_PRIVATE_TARGETS",
+      env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      false,
+    ),
+  });
+}
+
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ConfigOverrides = {},
@@ -105,5 +148,7 @@ export function loadConfig(
     widgetRateLimitPerMinute: integer("WIDGET_RATE_LIMIT", env.WIDGET_RATE_LIMIT, 60),
     tokenCacheMs: integer("TOKEN_CACHE_MS", env.TOKEN_CACHE_MS, 5000),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    worker: flag("WORKER", env.WORKER, true),
+    webhooks: webhookConfig(env),
   });
 }

@@ -24,11 +24,20 @@ export const errorTable = {
   email_taken: { status: 409, message: "A user with this email exists already." },
   last_owner: { status: 409, message: "An account must keep at least one owner." },
   reason_exists: { status: 409, message: "A reason with this text exists already." },
+  delivery_in_progress: {
+    status: 409,
+    message: "This delivery is being sent right now: wait for the attempt to finish.",
+  },
+  too_many_webhooks: { status: 409, message: "An account may have at most 10 webhook endpoints." },
   invite_expired: { status: 410, message: "This invite link was used already or has expired." },
   body_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: {
     status: 415,
     message: "Send the body as application/json or text/plain JSON.",
+  },
+  unsafe_webhook_target: {
+    status: 422,
+    message: "This URL points at a local or private address, which webhooks may not reach.",
   },
   unknown_reason: { status: 422, message: "reason_id is not one of this account's reasons." },
   rate_limited: { status: 429, message: "Too many requests, slow down." },

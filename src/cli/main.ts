@@ -7,6 +7,7 @@ import { migrateCommand } from "./commands/migrate.js";
 import { snippetCommand } from "./commands/snippet.js";
 import { startCommand } from "./commands/start.js";
 import { userCommand } from "./commands/user.js";
+import { workerCommand } from "./commands/worker.js";
 
 const USAGE = `Usage: cancel-insights <command> [options]
 
@@ -23,6 +24,7 @@ Commands:
                                            user owns every existing account
   export --account ID [--format json|csv] [--include-test]
                                            print every event of an account (JSON lines or CSV)
+  worker                                   deliver webhooks (start runs one too, unless WORKER=off)
 
 Every command takes --data-dir DIR (embedded PGlite, default ./data) and honours DATABASE_URL.`;
 
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   account: accountCommand,
   user: userCommand,
   export: exportCommand,
+  worker: workerCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

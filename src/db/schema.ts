@@ -150,6 +150,71 @@ export interface LoginThrottleTable {
   locked_until: Timestamp | null;
 }
 
+export type WebhookKind = "webhook" | "slack";
+/** `retention.accepted` is reserved for retention offers: accepted, not emitted yet. */
+export type WebhookEventType =
+  | "cancellation.created"
+  | "cancellation.updated"
+  | "retention.accepted";
+export type DeliveryStatus = "pending" | "delivered" | "failed";
+
+export interface WebhookEndpointsTable {
+  account_id: string;
+  id: string;
+  url: string;
+  kind: WebhookKind;
+  description: Generated<string>;
+  event_types: WebhookEventType[];
+  enabled: Generated<boolean>;
+  /** Whether test-mode events are sent too. */
+  include_test: Generated<boolean>;
+  /** Signs every delivery; shown to owners, since receivers need it to verify. */
+  secret: string;
+  /** The secret before the last rotation, still signing until it expires. */
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+}
+
+/** An events row as JSON (timestamps as text), kept with a delivery. */
+export type EventSnapshot = Omit<EventRow, "created_at"> & { created_at: string };
+
+export interface WebhookDeliveriesTable {
+  account_id: string;
+  /** Stable across retries: receivers dedupe on it. Made by the database. */
+  id: Generated<string>;
+  endpoint_id: string;
+  /** A `WebhookEventType`, or `ping` for a test from the dashboard. */
+  event_type: string;
+  event_id: string | null;
+  event: EventSnapshot | null;
+  status: Generated<DeliveryStatus>;
+  /** Attempts since the delivery was (re)queued: drives backoff and the cap. */
+  attempts: Generated<number>;
+  next_attempt_at: TouchedAt;
+  /** A worker's claim: until then no other worker takes it, after it anyone may. */
+  locked_until: Timestamp | null;
+  lease_token: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+  delivered_at: Timestamp | null;
+}
+
+export interface WebhookAttemptsTable {
+  account_id: string;
+  delivery_id: string;
+  id: Generated<number>;
+  attempted_at: Timestamp;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  /** The start of the receiver's answer, to debug with. */
+  response_body: string | null;
+}
+
 export interface DB {
   accounts: AccountsTable;
   embed_tokens: EmbedTokensTable;
@@ -162,6 +227,9 @@ export interface DB {
   sessions: SessionsTable;
   invites: InvitesTable;
   login_throttle: LoginThrottleTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -171,3 +239,6 @@ export type NewEvent = Insertable<EventsTable>;
 export type User = Selectable<UsersTable>;
 export type Membership = Selectable<MembershipsTable>;
 export type Invite = Selectable<InvitesTable>;
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttempt = Selectable<WebhookAttemptsTable>;

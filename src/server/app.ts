@@ -2,6 +2,7 @@ import cookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/database.js";
+import { createWebhookWorker } from "../webhooks/worker.js";
 import { registerAuth } from "./auth/request-auth.js";
 import { createAuthServices } from "./auth/services.js";
 import { registerErrorHandling } from "./error-handler.js";
@@ -48,6 +49,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuth(app, auth);
   // Answers already accepted must reach the database before the process lets go of it.
   app.addHook("onClose", async () => writer.drain());
+  const worker = config.worker
+    ? createWebhookWorker({
+        db: database.db,
+        config: config.webhooks,
+        publicUrl: config.publicUrl,
+        log: app.log,
+      })
+    : null;
+  if (worker) {
+    app.addHook("onReady", async () => worker.start());
+    // Deliveries in flight finish (bounded by their timeout) before the database closes.
+    app.addHook("onClose", async () => worker.stop());
+  }
 
   await app.register(healthRoutes, { database });
   await app.register(widgetScriptRoutes, options.widgetDir ? { dir: options.widgetDir } : {});
@@ -59,7 +73,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, { auth });
   await app.register(accountsRoutes, { auth });
   await app.register(inviteAcceptRoutes, { auth });
-  await app.register(accountScopedRoutes, { auth, prefix: "/api/accounts/:accountId" });
+  await app.register(accountScopedRoutes, {
+    auth,
+    webhooks: {
+      allowPrivateTargets: config.webhooks.allowPrivateTargets,
+      wake: () => worker?.wake(),
+    },
+    prefix: "/api/accounts/:accountId",
+  });
   await app.register(demoRoutes, { accessTokenId: options.demoAccessTokenId ?? null });
   await app.register(dashboardRoutes, {});
   return app;

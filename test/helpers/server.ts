@@ -37,6 +37,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = loadConfig({
     WIDGET_RATE_LIMIT: options.rateLimit ? "60" : "0",
     TOKEN_CACHE_MS: "0",
+    // Tests that deliver webhooks turn it on; the others need no worker polling.
+    WORKER: "off",
     ...options.env,
   });
   const created = await createAccountsRepository(database.db).create("Acme Test");

@@ -11,6 +11,7 @@ import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
 import { reasonRoutes } from "./reasons.js";
 import { setupRoutes } from "./setup.js";
+import { type WebhookRoutesOptions, webhookRoutes } from "./webhooks.js";
 import { widgetSettingsRoutes } from "./widget-settings.js";
 
 /**
@@ -21,7 +22,10 @@ import { widgetSettingsRoutes } from "./widget-settings.js";
  * Add new account-scoped route plugins here, and their routes to the cross-account test's
  * table in test/auth/account-routes.ts (a test fails until you do).
  */
-export async function accountScopedRoutes(app: FastifyInstance, options: { auth: AuthServices }) {
+export async function accountScopedRoutes(
+  app: FastifyInstance,
+  options: { auth: AuthServices; webhooks: WebhookRoutesOptions },
+) {
   const { auth } = options;
   app.addHook("onRequest", requireSession(auth));
   app.addHook("onRequest", requireMembership(auth));
@@ -36,4 +40,5 @@ export async function accountScopedRoutes(app: FastifyInstance, options: { auth:
   await app.register(setupRoutes, { auth });
   await app.register(exportRoutes, { auth });
   await app.register(widgetSettingsRoutes, { auth });
+  await app.register(webhookRoutes, { auth, webhooks: options.webhooks });
 }

@@ -1,0 +1,38 @@
+import { pino } from "pino";
+import { openDatabase } from "../../db/database.js";
+import { migrateToLatest } from "../../db/migrate.js";
+import { createWebhookWorker } from "../../webhooks/worker.js";
+import { configFrom, parseCommand } from "../options.js";
+
+/**
+ * Delivers webhooks until SIGINT or SIGTERM, beside any number of servers and other workers
+ * on the same PostgreSQL (with PGlite the server's own worker does it: one process only).
+ */
+export async function workerCommand(argv: string[]): Promise<void> {
+  const { values } = parseCommand(argv, {});
+  const config = configFrom(values);
+  const log = pino({ level: config.logLevel });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const worker = createWebhookWorker({
+    db: database.db,
+    config: config.webhooks,
+    publicUrl: config.publicUrl,
+    log,
+  });
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, "worker stopping");
+    await worker.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  worker.start();
+  log.info({ pollMs: config.webhooks.pollMs }, "webhook worker started");
+}

@@ -1,0 +1,169 @@
+import { sql } from "kysely";
+import type { Database } from "../database.js";
+import { randomToken } from "../ids.js";
+import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "../schema.js";
+
+/** A delivery a worker holds, with what it needs of its endpoint to send it. */
+export type ClaimedDelivery = WebhookDelivery &
+  Pick<
+    WebhookEndpoint,
+    "url" | "kind" | "secret" | "previous_secret" | "previous_secret_expires_at"
+  >;
+
+export interface AttemptOutcome {
+  attemptedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+  /** What becomes of the delivery. */
+  next: { status: "delivered" } | { status: "failed" } | { status: "pending"; delayMs: number };
+}
+
+export type DeliveryWithAttempts = WebhookDelivery & { attempt_log: WebhookAttempt[] };
+
+export function createWebhookDeliveriesRepository(db: Database) {
+  return {
+    /**
+     * Takes up to `limit` due deliveries for one worker. SKIP LOCKED lets workers in any
+     * number of processes claim side by side without waiting on or repeating each other;
+     * the claim pushes `next_attempt_at` past the lease, so a worker that dies holding
+     * deliveries only delays them. Counting the attempt here, not after it, means a
+     * delivery that kills its worker still runs out of attempts.
+     */
+    async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+      const token = randomToken();
+      const lease = sql`now() + ${leaseMs}::integer * interval '1 millisecond'`;
+      const result = await sql<ClaimedDelivery>`
+        with due as (
+          select d.account_id, d.id, e.url, e.kind, e.secret, e.previous_secret,
+                 e.previous_secret_expires_at
+          from webhook_deliveries d
+          join webhook_endpoints e on e.account_id = d.account_id and e.id = d.endpoint_id
+          where d.status = 'pending' and d.next_attempt_at <= now() and e.enabled
+          order by d.next_attempt_at
+          limit ${limit}
+          for update of d skip locked
+        )
+        update webhook_deliveries d
+        set attempts = d.attempts + 1, locked_until = ${lease}, next_attempt_at = ${lease},
+            lease_token = ${token}, updated_at = now()
+        from due
+        where d.account_id = due.account_id and d.id = due.id
+        returning d.*, due.url, due.kind, due.secret, due.previous_secret,
+                  due.previous_secret_expires_at`.execute(db);
+      return result.rows;
+    },
+
+    /**
+     * Logs the attempt and settles the delivery, unless the worker's lease was lost (it ran
+     * past it and another worker holds the delivery now): then only the log is written.
+     */
+    async complete(claimed: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
+      const { next } = outcome;
+      const nextAttempt =
+        next.status === "pending"
+          ? sql`now() + ${next.delayMs}::integer * interval '1 millisecond'`
+          : sql`next_attempt_at`;
+      await sql`
+        with attempt as (
+          insert into webhook_attempts
+            (account_id, delivery_id, attempted_at, duration_ms, status_code, error, response_body)
+          values (${claimed.account_id}, ${claimed.id}, ${outcome.attemptedAt},
+                  ${outcome.durationMs}, ${outcome.statusCode}, ${outcome.error},
+                  ${outcome.responseBody})
+        )
+        update webhook_deliveries
+        set status = ${next.status}, next_attempt_at = ${nextAttempt}, locked_until = null,
+            lease_token = null, last_status_code = ${outcome.statusCode},
+            last_error = ${outcome.error}, updated_at = now(),
+            delivered_at = ${next.status === "delivered" ? sql`now()` : sql`delivered_at`}
+        where account_id = ${claimed.account_id} and id = ${claimed.id}
+          and lease_token = ${claimed.lease_token}`.execute(db);
+    },
+
+    /** A test delivery to one endpoint, due now. */
+    enqueuePing(accountId: string, endpointId: string): Promise<WebhookDelivery> {
+      return db
+        .insertInto("webhook_deliveries")
+        .values({ account_id: accountId, endpoint_id: endpointId, event_type: "ping" })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
+    /**
+     * Sends a delivery again, with its id and body unchanged and a fresh set of attempts;
+     * undefined while a worker is sending it (or when there is no such delivery).
+     */
+    redeliver(accountId: string, id: string): Promise<WebhookDelivery | undefined> {
+      return db
+        .updateTable("webhook_deliveries")
+        .set({
+          status: "pending",
+          attempts: 0,
+          next_attempt_at: sql<Date>`now()`,
+          updated_at: sql<Date>`now()`,
+        })
+        .where("account_id", "=", accountId)
+        .where("id", "=", id)
+        .where((eb) =>
+          eb.or([eb("locked_until", "is", null), eb("locked_until", "<", sql<Date>`now()`)]),
+        )
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    find(accountId: string, id: string): Promise<WebhookDelivery | undefined> {
+      return db
+        .selectFrom("webhook_deliveries")
+        .selectAll()
+        .where("account_id", "=", accountId)
+        .where("id", "=", id)
+        .executeTakeFirst();
+    },
+
+    /** The delivery log, newest first, each with its attempts (oldest first). */
+    async list(
+      accountId: string,
+      options: { endpointId?: string; before?: { created_at: Date; id: string }; limit: number },
+    ): Promise<DeliveryWithAttempts[]> {
+      let query = db
+        .selectFrom("webhook_deliveries")
+        .selectAll()
+        .where("account_id", "=", accountId);
+      if (options.endpointId) query = query.where("endpoint_id", "=", options.endpointId);
+      const { before } = options;
+      if (before) {
+        query = query.where((eb) =>
+          eb.or([
+            eb("created_at", "<", before.created_at),
+            eb.and([eb("created_at", "=", before.created_at), eb("id", "<", before.id)]),
+          ]),
+        );
+      }
+      const deliveries = await query
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(options.limit)
+        .execute();
+      if (deliveries.length === 0) return [];
+      const attempts = await db
+        .selectFrom("webhook_attempts")
+        .selectAll()
+        .where("account_id", "=", accountId)
+        .where(
+          "delivery_id",
+          "in",
+          deliveries.map((d) => d.id),
+        )
+        .orderBy("id")
+        .execute();
+      return deliveries.map((d) => ({
+        ...d,
+        attempt_log: attempts.filter((a) => a.delivery_id === d.id),
+      }));
+    },
+  };
+}
+
+export type WebhookDeliveriesRepository = ReturnType<typeof createWebhookDeliveriesRepository>;

@@ -1,0 +1,95 @@
+import { type ApiEvent, toApiEvent } from "../db/api-event.js";
+import type { EventSnapshot, WebhookDelivery, WebhookEndpoint } from "../db/schema.js";
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from "./signature.js";
+import { slackCancellationMessage, slackPingMessage } from "./slack-message.js";
+
+export const USER_AGENT = "Cancel-Insights-Webhooks/1";
+
+/** What a webhook endpoint receives (docs/webhooks.md). */
+export interface WebhookBody {
+  id: string;
+  type: string;
+  created_at: string;
+  account_id: string;
+  data: { event: ApiEvent } | { endpoint_id: string };
+}
+
+export interface DeliveryRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+type Delivery = Pick<
+  WebhookDelivery,
+  "account_id" | "id" | "endpoint_id" | "event_type" | "event" | "created_at"
+>;
+type Endpoint = Pick<
+  WebhookEndpoint,
+  "kind" | "secret" | "previous_secret" | "previous_secret_expires_at"
+>;
+
+function eventOf(snapshot: EventSnapshot): ApiEvent {
+  return toApiEvent({ ...snapshot, created_at: new Date(snapshot.created_at) });
+}
+
+export function webhookBody(delivery: Delivery): WebhookBody {
+  return {
+    id: delivery.id,
+    type: delivery.event_type,
+    created_at: new Date(delivery.created_at).toISOString(),
+    account_id: delivery.account_id,
+    data: delivery.event
+      ? { event: eventOf(delivery.event) }
+      : { endpoint_id: delivery.endpoint_id },
+  };
+}
+
+/** The customer's page in the dashboard. */
+export function customerUrl(publicUrl: string, accountId: string, customerOid: string): string {
+  return `${publicUrl}/accounts/${encodeURIComponent(accountId)}/customers/${encodeURIComponent(customerOid)}`;
+}
+
+function slackBody(delivery: Delivery, publicUrl: string): string {
+  if (!delivery.event) return JSON.stringify(slackPingMessage());
+  const event = eventOf(delivery.event);
+  const type =
+    delivery.event_type === "cancellation.updated"
+      ? "cancellation.updated"
+      : "cancellation.created";
+  const link = customerUrl(publicUrl, delivery.account_id, event.customer_oid);
+  return JSON.stringify(slackCancellationMessage(type, event, link));
+}
+
+/** Secrets that sign now: the current one, and the one before a rotation for a while. */
+function signingSecrets(endpoint: Endpoint, now: Date): string[] {
+  const previousValid =
+    endpoint.previous_secret !== null &&
+    endpoint.previous_secret_expires_at !== null &&
+    new Date(endpoint.previous_secret_expires_at) > now;
+  return previousValid ? [endpoint.secret, endpoint.previous_secret as string] : [endpoint.secret];
+}
+
+/**
+ * The request for one attempt: the same body and delivery id every time, a fresh signature
+ * timestamp. Slack verifies nothing, so its messages go unsigned.
+ */
+export function deliveryRequest(
+  delivery: Delivery,
+  endpoint: Endpoint,
+  publicUrl: string,
+  now = new Date(),
+): DeliveryRequest {
+  const base = { "content-type": "application/json", "user-agent": USER_AGENT };
+  if (endpoint.kind === "slack") return { body: slackBody(delivery, publicUrl), headers: base };
+  const body = JSON.stringify(webhookBody(delivery));
+  const timestamp = Math.floor(now.getTime() / 1000);
+  return {
+    body,
+    headers: {
+      ...base,
+      [DELIVERY_HEADER]: delivery.id,
+      [EVENT_HEADER]: delivery.event_type,
+      [SIGNATURE_HEADER]: signatureHeader(signingSecrets(endpoint, now), timestamp, body),
+    },
+  };
+}
