@@ -10,6 +10,7 @@ import { postJson } from "./http-post.js";
 import { retryDelayMs } from "./retry-delay.js";
 
 export interface WorkerLogger {
+  debug(details: object, message: string): void;
   info(details: object, message: string): void;
   error(details: object, message: string): void;
 }
@@ -68,7 +69,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       responseBody: result.body,
       next,
     });
-    if (next.status !== "delivered") {
+    if (next.status === "delivered") {
+      log.debug({ delivery: claimed.id, endpoint: claimed.endpoint_id }, "webhook delivered");
+    } else {
       log.info(
         {
           delivery: claimed.id,

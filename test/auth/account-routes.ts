@@ -23,6 +23,10 @@ export interface Fixture {
   reasonId: string;
   customerOid: string;
   comment: string;
+  webhookId: string;
+  webhookUrl: string;
+  webhookSecret: string;
+  deliveryId: string;
 }
 
 export interface AccountRoute {
@@ -166,6 +170,45 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     url: (f) => at(f, "/widget-settings"),
     body: { brand_color: "#000000", allowed_origins: ["https://evil.example.com"] },
   },
+
+  { method: "GET", route: "/api/accounts/:accountId/webhooks", url: (f) => at(f, "/webhooks") },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/webhooks",
+    url: (f) => at(f, "/webhooks"),
+    body: { url: "https://evil.example.com/hook" },
+  },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/webhooks/:id",
+    url: (f) => at(f, `/webhooks/${f.webhookId}`),
+    body: { url: "https://evil.example.com/hook" },
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/webhooks/:id",
+    url: (f) => at(f, `/webhooks/${f.webhookId}`),
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/webhooks/:id/rotate-secret",
+    url: (f) => at(f, `/webhooks/${f.webhookId}/rotate-secret`),
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/webhooks/:id/ping",
+    url: (f) => at(f, `/webhooks/${f.webhookId}/ping`),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/webhooks/deliveries",
+    url: (f) => at(f, "/webhooks/deliveries"),
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/webhooks/deliveries/:id/redeliver",
+    url: (f) => at(f, `/webhooks/deliveries/${f.deliveryId}/redeliver`),
+  },
 ];
 
 /** An account with an owner, a member, an extra token, key and a pending invite. */
@@ -193,6 +236,10 @@ export async function createFixture(server: TestServer, label: string): Promise<
   const reason = (
     await owner.request("POST", `${base}/reasons`, { text: `${label} secret reason` })
   ).json();
+  const webhookUrl = `https://${label}-receiver.example.com/secret-hook`;
+  const webhook = (
+    await owner.request("POST", `${base}/webhooks`, { url: webhookUrl, include_test: true })
+  ).json().endpoint;
   const customerOid = `cus_${label}_secret`;
   const comment = `${label} confidential comment`;
   const stored = await server.app.inject({
@@ -209,6 +256,8 @@ export async function createFixture(server: TestServer, label: string): Promise<
     }),
   });
   expect(stored.statusCode).toBe(201);
+  const deliveries = (await owner.request("GET", `${base}/webhooks/deliveries`)).json().deliveries;
+  expect(deliveries).toHaveLength(1);
   return {
     accountId,
     accountName,
@@ -224,6 +273,10 @@ export async function createFixture(server: TestServer, label: string): Promise<
     reasonId: reason.reason.id,
     customerOid,
     comment,
+    webhookId: webhook.id,
+    webhookUrl,
+    webhookSecret: webhook.secret,
+    deliveryId: deliveries[0].id,
   };
 }
 
@@ -244,6 +297,10 @@ export function secretsOf(f: Fixture): string[] {
     f.reasonId,
     f.customerOid,
     f.comment,
+    f.webhookId,
+    f.webhookUrl,
+    f.webhookSecret,
+    f.deliveryId,
     `${f.accountName.split(" ")[0]} secret reason`,
   ];
 }

@@ -103,6 +103,16 @@ describe("a user of one account, on another account's routes", () => {
     const texts = reasons.map((r: { text: string }) => r.text);
     expect(texts).toContain("bravo secret reason");
     expect(texts).not.toContain("Hijacked");
+    const webhooks = (await owner.request("GET", `${base}/webhooks`)).json().endpoints;
+    expect(webhooks).toEqual([
+      expect.objectContaining({
+        id: bravo.webhookId,
+        url: bravo.webhookUrl,
+        secret: bravo.webhookSecret,
+      }),
+    ]);
+    const deliveries = (await owner.request("GET", `${base}/webhooks/deliveries`)).json();
+    expect(deliveries.deliveries.map((d: { id: string }) => d.id)).toEqual([bravo.deliveryId]);
     const settings = (await owner.request("GET", `${base}/widget-settings`)).json().settings;
     expect(settings).toMatchObject({ brand_color: "#4f46e5", allowed_origins: [] });
     // And the attacker's own account list never shows it.

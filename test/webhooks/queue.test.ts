@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWebhookDeliveriesRepository } from "../../src/db/repositories/webhook-deliveries.js";
+import { retryDelayMs } from "../../src/webhooks/retry-delay.js";
+import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
+
+let env: WebhookTestEnv;
+beforeAll(async () => {
+  env = await startWebhookTest({ WORKER: "off" });
+});
+afterAll(() => env.server.close());
+
+describe("the delivery queue", () => {
+  it("gives a crashed worker's deliveries to another once the lease is over, and only then", async () => {
+    await env.addEndpoint({ url: "https://hooks.example.com/lease" });
+    await env.postEvent();
+    const queue = createWebhookDeliveriesRepository(env.server.database.db);
+    const [claimed] = await queue.claimDue(10, 300);
+    expect(claimed).toMatchObject({ attempts: 1, url: "https://hooks.example.com/lease" });
+    // The worker "dies" here: it never completes.
+    expect(await queue.claimDue(10, 300)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const [reclaimed] = await queue.claimDue(10, 300);
+    expect(reclaimed).toMatchObject({ id: claimed?.id, attempts: 2 });
+    expect(reclaimed?.lease_token).not.toBe(claimed?.lease_token);
+
+    // The first worker, back from the dead, cannot settle what it no longer holds.
+    if (!claimed || !reclaimed) throw new Error("not claimed");
+    const outcome = {
+      attemptedAt: new Date(),
+      durationMs: 5,
+      responseBody: null,
+      error: null,
+    };
+    await queue.complete(claimed, { ...outcome, statusCode: 200, next: { status: "delivered" } });
+    expect(await queue.find(env.server.accountId, claimed.id)).toMatchObject({ status: "pending" });
+    await queue.complete(reclaimed, { ...outcome, statusCode: 200, next: { status: "delivered" } });
+    expect(await queue.find(env.server.accountId, claimed.id)).toMatchObject({
+      status: "delivered",
+      locked_until: null,
+      last_status_code: 200,
+    });
+    // Both attempts happened, so both are in the log.
+    const [logged] = await queue.list(env.server.accountId, { limit: 1 });
+    expect(logged?.attempt_log).toHaveLength(2);
+  });
+
+  it("holds deliveries of a disabled endpoint until it is enabled again", async () => {
+    const endpoint = await env.addEndpoint({ url: "https://hooks.example.com/paused" });
+    await env.postEvent();
+    await env.owner.request("PATCH", `${env.base}/webhooks/${endpoint.id}`, { enabled: false });
+    const queue = createWebhookDeliveriesRepository(env.server.database.db);
+    const due = await queue.claimDue(10, 1000);
+    expect(due.map((d) => d.endpoint_id)).not.toContain(endpoint.id);
+    await env.owner.request("PATCH", `${env.base}/webhooks/${endpoint.id}`, { enabled: true });
+    const resumed = await queue.claimDue(10, 1000);
+    expect(resumed.map((d) => d.endpoint_id)).toContain(endpoint.id);
+  });
+});
+
+describe("retry delays", () => {
+  const config = { retryBaseMs: 30_000, maxDelayMs: 6 * 3600_000 };
+
+  it("double per attempt, capped, jittered within the upper half", () => {
+    expect(retryDelayMs(1, config, () => 1)).toBe(30_000);
+    expect(retryDelayMs(2, config, () => 1)).toBe(60_000);
+    expect(retryDelayMs(5, config, () => 1)).toBe(480_000);
+    expect(retryDelayMs(5, config, () => 0)).toBe(240_000);
+    expect(retryDelayMs(30, config, () => 1)).toBe(6 * 3600_000);
+    for (let attempt = 1; attempt < 20; attempt++) {
+      const delay = retryDelayMs(attempt, config);
+      const full = Math.min(config.maxDelayMs, config.retryBaseMs * 2 ** (attempt - 1));
+      expect(delay).toBeGreaterThanOrEqual(full / 2);
+      expect(delay).toBeLessThanOrEqual(full);
+    }
+  });
+});
