@@ -17,6 +17,7 @@ const ReasonsPage = lazy(() => import("./pages/reasons.js"));
 const SetupPage = lazy(() => import("./pages/setup.js"));
 const ExportPage = lazy(() => import("./pages/export.js"));
 const SettingsPage = lazy(() => import("./pages/settings.js"));
+const WebhooksPage = lazy(() => import("./pages/webhooks.js"));
 
 type State =
   | { status: "loading" }
@@ -175,6 +176,7 @@ function SignedIn({
   else if (page === "reasons" && rest.length === 0) content = <ReasonsPage />;
   else if (page === "setup" && rest.length === 0) content = <SetupPage />;
   else if (page === "export" && rest.length === 0) content = <ExportPage />;
+  else if (page === "webhooks" && rest.length === 0) content = <WebhooksPage />;
   else if (page === "settings" && rest.length === 0) content = <SettingsPage />;
   else if (page === "" && rest.length === 0) return <Redirect to={accountPath(value.account.id)} />;
 

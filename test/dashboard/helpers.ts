@@ -62,10 +62,10 @@ async function freePort(): Promise<number> {
 }
 
 /** The real app on a port chosen beforehand, so PUBLIC_URL (and the snippet) names it. */
-export async function startDashboardServer(): Promise<TestServer> {
+export async function startDashboardServer(env: Record<string, string> = {}): Promise<TestServer> {
   ensureDashboardBuilt();
   const port = await freePort();
-  return startTestServer({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  return startTestServer({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ...env } });
 }
 
 export interface DashboardEnv {
@@ -77,11 +77,14 @@ export interface DashboardEnv {
   cspViolations: string[];
 }
 
-/** A browser and a server per file; every test takes fresh contexts. */
-export function setupDashboardTests(): DashboardEnv {
+/** A browser and a server per file (its config from `serverEnv`); every test takes fresh contexts. */
+export function setupDashboardTests(serverEnv: Record<string, string> = {}): DashboardEnv {
   const env = { contexts: [], cspViolations: [] } as unknown as DashboardEnv;
   beforeAll(async () => {
-    [env.browser, env.server] = await Promise.all([launchBrowser(), startDashboardServer()]);
+    [env.browser, env.server] = await Promise.all([
+      launchBrowser(),
+      startDashboardServer(serverEnv),
+    ]);
   });
   afterEach(async () => {
     await Promise.all(env.contexts.splice(0).map((c) => c.close()));

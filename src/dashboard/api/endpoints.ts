@@ -9,12 +9,17 @@ import type {
   Interval,
   Invite,
   Member,
+  NewWebhookEndpoint,
   Reason,
   Role,
   Session,
   SetupInfo,
   SetupStatus,
   Trend,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointChanges,
+  WebhookEventType,
   WidgetSettings,
   WidgetSettingsChanges,
 } from "./types.js";
@@ -134,6 +139,35 @@ export function accountApi(accountId: string) {
       ),
     revokeApiKey: (id: string) =>
       api.delete<{ api_key: ApiKey }>(`${base}/api-keys/${encodeURIComponent(id)}`),
+
+    webhooks: () =>
+      api.get<{ endpoints: WebhookEndpoint[]; event_types: WebhookEventType[] }>(
+        `${base}/webhooks`,
+      ),
+    addWebhook: (body: NewWebhookEndpoint) =>
+      api.post<{ endpoint: WebhookEndpoint }>(`${base}/webhooks`, body),
+    updateWebhook: (id: string, changes: WebhookEndpointChanges) =>
+      api.patch<{ endpoint: WebhookEndpoint }>(
+        `${base}/webhooks/${encodeURIComponent(id)}`,
+        changes,
+      ),
+    removeWebhook: (id: string) =>
+      api.delete<{ endpoint: WebhookEndpoint }>(`${base}/webhooks/${encodeURIComponent(id)}`),
+    rotateWebhookSecret: (id: string) =>
+      api.post<{ endpoint: WebhookEndpoint }>(
+        `${base}/webhooks/${encodeURIComponent(id)}/rotate-secret`,
+      ),
+    pingWebhook: (id: string) =>
+      api.post<{ delivery: WebhookDelivery }>(`${base}/webhooks/${encodeURIComponent(id)}/ping`),
+    deliveries: (query: { endpointId?: string; before?: string | null }) =>
+      api.get<{ deliveries: WebhookDelivery[]; next_before: string | null }>(
+        `${base}/webhooks/deliveries`,
+        { endpoint_id: query.endpointId, before: query.before },
+      ),
+    redeliver: (id: string) =>
+      api.post<{ delivery: WebhookDelivery }>(
+        `${base}/webhooks/deliveries/${encodeURIComponent(id)}/redeliver`,
+      ),
   };
 }
 

@@ -166,3 +166,60 @@ export interface WidgetSettings {
 export type WidgetSettingsChanges = Partial<
   Pick<WidgetSettings, "locale" | "brand_color" | "texts" | "allowed_origins" | "verify_customers">
 >;
+
+export type WebhookEventType =
+  | "cancellation.created"
+  | "cancellation.updated"
+  | "retention.accepted";
+export type WebhookKind = "webhook" | "slack";
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  kind: WebhookKind;
+  description: string;
+  event_types: WebhookEventType[];
+  enabled: boolean;
+  include_test: boolean;
+  /** Owners only; null for members. */
+  secret: string | null;
+  previous_secret_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewWebhookEndpoint {
+  url: string;
+  kind: WebhookKind;
+  description?: string;
+  event_types: WebhookEventType[];
+  include_test: boolean;
+}
+
+export type WebhookEndpointChanges = Partial<
+  Pick<WebhookEndpoint, "url" | "description" | "event_types" | "enabled" | "include_test">
+>;
+
+export interface WebhookAttempt {
+  attempted_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_body: string | null;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  endpoint_id: string;
+  event_type: string;
+  event_id: string | null;
+  customer_oid: string | null;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  attempt_log: WebhookAttempt[];
+}

@@ -8,6 +8,7 @@ const SECTIONS = [
   { page: "reasons", label: "Reasons" },
   { page: "setup", label: "Setup" },
   { page: "export", label: "Export" },
+  { page: "webhooks", label: "Webhooks" },
   { page: "settings", label: "Settings" },
 ] as const;
 
