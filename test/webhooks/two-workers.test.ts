@@ -45,6 +45,7 @@ async function workerProcesses(): Promise<Workers> {
     30_000,
   );
   const count = (i: number) => outputs[i]?.match(/"webhook delivered"/g)?.length ?? 0;
+  const exits: Array<number | null> = [];
   return {
     db: handle.db,
     sent: () => [count(0), count(1)],
@@ -54,8 +55,11 @@ async function workerProcesses(): Promise<Workers> {
           if (child.exitCode !== null) return;
           child.kill("SIGTERM");
           await new Promise((resolve) => child.once("exit", resolve));
+          exits.push(child.exitCode);
         }),
       );
+      // SIGTERM is the normal way to stop a worker: it finishes what it holds and exits 0.
+      expect(exits).toEqual([0, 0]);
       await handle.close();
       await database.cleanup();
     },
