@@ -34,13 +34,8 @@ export const CreateWebhookBody = Type.Object({
 });
 export type CreateWebhookBody = Static<typeof CreateWebhookBody>;
 
-export const UpdateWebhookBody = Type.Object({
-  url: Type.Optional(Url),
-  description: Type.Optional(Description),
-  event_types: Type.Optional(EventTypes),
-  enabled: Type.Optional(Type.Boolean()),
-  include_test: Type.Optional(Type.Boolean()),
-});
+/** Anything but the kind: a Slack URL is no webhook receiver, nor the other way round. */
+export const UpdateWebhookBody = Type.Partial(Type.Omit(CreateWebhookBody, ["kind"]));
 export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>;
 
 export const ApiWebhookEndpoint = Type.Object({
