@@ -74,9 +74,16 @@ describe("webhook endpoints in the dashboard API", () => {
   });
 
   it("members see endpoints and the log without secrets, and change nothing", async () => {
-    const endpoint = await env.addEndpoint({ url: "https://hooks.example.com/members" });
-    const seen = (await member.request("GET", `${env.base}/webhooks`)).json().endpoints;
-    expect(seen.find((e: { id: string }) => e.id === endpoint.id)).toMatchObject({ secret: null });
+    const endpoint = await env.addEndpoint({
+      url: "https://hooks.slack.com/services/T000/B000/XXXXSECRET",
+      kind: "slack",
+    });
+    const seen = (await member.request("GET", `${env.base}/webhooks`)).json();
+    expect(seen.endpoints.find((e: { id: string }) => e.id === endpoint.id)).toMatchObject({
+      secret: null,
+      url: "https://hooks.slack.com/…",
+    });
+    expect(JSON.stringify(seen)).not.toContain("XXXXSECRET");
     expect((await member.request("GET", `${env.base}/webhooks/deliveries`)).statusCode).toBe(200);
     const attempts = [
       member.request("POST", `${env.base}/webhooks`, { url: "https://x.example.com" }),

@@ -44,6 +44,24 @@ describe("the delivery queue", () => {
     expect(logged?.attempt_log).toHaveLength(2);
   });
 
+  it("settles quietly an attempt whose endpoint was deleted meanwhile", async () => {
+    const endpoint = await env.addEndpoint({ url: "https://hooks.example.com/gone" });
+    await env.postEvent();
+    const queue = createWebhookDeliveriesRepository(env.server.database.db);
+    const claimed = (await queue.claimDue(10, 1000)).find((d) => d.endpoint_id === endpoint.id);
+    if (!claimed) throw new Error("not claimed");
+    await env.owner.request("DELETE", `${env.base}/webhooks/${endpoint.id}`);
+    await queue.complete(claimed, {
+      attemptedAt: new Date(),
+      durationMs: 5,
+      statusCode: 200,
+      error: null,
+      responseBody: null,
+      next: { status: "delivered" },
+    });
+    expect(await queue.find(env.server.accountId, claimed.id)).toBeUndefined();
+  });
+
   it("holds deliveries of a disabled endpoint until it is enabled again", async () => {
     const endpoint = await env.addEndpoint({ url: "https://hooks.example.com/paused" });
     await env.postEvent();

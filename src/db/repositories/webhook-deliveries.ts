@@ -69,9 +69,11 @@ export function createWebhookDeliveriesRepository(db: Database) {
         with attempt as (
           insert into webhook_attempts
             (account_id, delivery_id, attempted_at, duration_ms, status_code, error, response_body)
-          values (${claimed.account_id}, ${claimed.id}, ${outcome.attemptedAt},
-                  ${outcome.durationMs}, ${outcome.statusCode}, ${outcome.error},
-                  ${outcome.responseBody})
+          select account_id, id, ${outcome.attemptedAt}, ${outcome.durationMs},
+                 ${outcome.statusCode}, ${outcome.error}, ${outcome.responseBody}
+          from webhook_deliveries
+          -- Gone when its endpoint was deleted while the attempt was in flight.
+          where account_id = ${claimed.account_id} and id = ${claimed.id}
         )
         update webhook_deliveries
         set status = ${next.status}, next_attempt_at = ${nextAttempt}, locked_until = null,

@@ -40,6 +40,7 @@ export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>;
 
 export const ApiWebhookEndpoint = Type.Object({
   id: Type.String(),
+  /** Owners only; members see the origin. */
   url: Type.String(),
   kind: Kind,
   description: Type.String(),
@@ -103,6 +104,14 @@ export const DeliveryReply = Type.Object({ delivery: ApiDelivery });
 const iso = (value: Date | string) => new Date(value).toISOString();
 const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
 
+/**
+ * What members see of a URL: its origin. A Slack URL is itself the key to post in the
+ * channel, and other receivers often carry a token in the path or query.
+ */
+function maskedUrl(url: string): string {
+  return `${new URL(url).origin}/…`;
+}
+
 export function toApiWebhookEndpoint(
   row: WebhookEndpoint,
   isOwner: boolean,
@@ -112,7 +121,7 @@ export function toApiWebhookEndpoint(
     new Date(row.previous_secret_expires_at) < new Date();
   return {
     id: row.id,
-    url: row.url,
+    url: isOwner ? row.url : maskedUrl(row.url),
     kind: row.kind,
     description: row.description,
     event_types: row.event_types,
