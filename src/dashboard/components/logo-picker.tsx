@@ -1,6 +1,6 @@
-import { type ChangeEvent, useState } from "react";
-import { errorMessage } from "../api/client.js";
+import type { ChangeEvent } from "react";
 import type { WidgetLogo } from "../api/types.js";
+import { useAction } from "../lib/use-action.js";
 import { ConfirmButton } from "./confirm-button.js";
 
 /**
@@ -18,20 +18,8 @@ export function LogoPicker({
   onUpload(file: File): Promise<void>;
   onRemove(): Promise<void>;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { run, busy, notice } = useAction();
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
   const picked = (event: ChangeEvent<HTMLInputElement>) => {
     const input = event.target;
     const file = input.files?.[0];
@@ -42,9 +30,7 @@ export function LogoPicker({
 
   return (
     <div className="control logo-picker">
-      <span className="control-label" id="logo-label">
-        Logo
-      </span>
+      <span className="control-label">Logo</span>
       <div className="logo-row">
         {logo ? (
           <img className="logo-thumb" src={logo.url} alt="Your logo" />
@@ -78,11 +64,7 @@ export function LogoPicker({
         In the widget's header, 32 px high. PNG, JPEG or WebP up to 256 KB; for sharp screens, make
         it 64 px high.
       </p>
-      {error && (
-        <p className="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
+      {notice}
     </div>
   );
 }

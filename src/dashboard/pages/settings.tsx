@@ -1,5 +1,4 @@
 import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from "react";
-import { errorMessage } from "../api/client.js";
 import { type AccountApi, accountApi } from "../api/endpoints.js";
 import type { ApiKey, EmbedToken, Role } from "../api/types.js";
 import { ConfirmButton } from "../components/confirm-button.js";
@@ -7,6 +6,7 @@ import { CopyButton } from "../components/copy-button.js";
 import { ErrorNotice, Loading } from "../components/states.js";
 import { WidgetAppearance } from "../components/widget-appearance.js";
 import { formatDateTime } from "../lib/format.js";
+import { useAction } from "../lib/use-action.js";
 import { useAsync } from "../lib/use-async.js";
 import { useSession } from "../session.js";
 
@@ -70,29 +70,6 @@ function Section({
       {children}
     </section>
   );
-}
-
-/** Runs an action, keeping its error for the section to show. */
-function useAction() {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const notice = error && (
-    <p className="notice notice-error" role="alert">
-      {error}
-    </p>
-  );
-  return { run, busy, notice };
 }
 
 function NameForm({
