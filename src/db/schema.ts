@@ -150,6 +150,17 @@ export interface LoginThrottleTable {
   locked_until: Timestamp | null;
 }
 
+/** The logo in the widget's header (migration 0006). */
+export interface WidgetLogosTable {
+  account_id: string;
+  /** Read from the image's own bytes, never taken from the upload's headers. */
+  content_type: string;
+  image: Uint8Array;
+  /** Of the image's bytes; names it in its public, long-cached URL. */
+  hash: string;
+  updated_at: TouchedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   embed_tokens: EmbedTokensTable;
@@ -162,6 +173,7 @@ export interface DB {
   sessions: SessionsTable;
   invites: InvitesTable;
   login_throttle: LoginThrottleTable;
+  widget_logos: WidgetLogosTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -171,3 +183,4 @@ export type NewEvent = Insertable<EventsTable>;
 export type User = Selectable<UsersTable>;
 export type Membership = Selectable<MembershipsTable>;
 export type Invite = Selectable<InvitesTable>;
+export type WidgetLogo = Selectable<WidgetLogosTable>;

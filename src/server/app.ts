@@ -14,6 +14,7 @@ import { demoRoutes } from "./routes/demo.js";
 import { healthRoutes } from "./routes/health.js";
 import { inviteAcceptRoutes } from "./routes/invites.js";
 import { widgetApiRoutes } from "./routes/widget-api.js";
+import { publicWidgetLogoRoutes } from "./routes/widget-logo.js";
 import { widgetScriptRoutes } from "./routes/widget-script.js";
 import { validatorCompiler } from "./validation.js";
 import { createWidgetAccounts } from "./widget-accounts.js";
@@ -55,7 +56,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     accounts,
     writer,
     rateLimitPerMinute: config.widgetRateLimitPerMinute,
+    publicUrl: config.publicUrl,
   });
+  await app.register(publicWidgetLogoRoutes, { db: database.db, accounts });
   await app.register(authRoutes, { auth });
   await app.register(accountsRoutes, { auth });
   await app.register(inviteAcceptRoutes, { auth });

@@ -1,5 +1,4 @@
 import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from "react";
-import { errorMessage } from "../api/client.js";
 import { type AccountApi, accountApi } from "../api/endpoints.js";
 import type { ApiKey, EmbedToken, Role } from "../api/types.js";
 import { ConfirmButton } from "../components/confirm-button.js";
@@ -7,10 +6,14 @@ import { CopyButton } from "../components/copy-button.js";
 import { ErrorNotice, Loading } from "../components/states.js";
 import { WidgetAppearance } from "../components/widget-appearance.js";
 import { formatDateTime } from "../lib/format.js";
+import { useAction } from "../lib/use-action.js";
 import { useAsync } from "../lib/use-async.js";
 import { useSession } from "../session.js";
 
-/** Account name, embed tokens, API keys, members and invites. Owners change; members look. */
+/**
+ * Account name, the widget's looks, embed tokens, API keys, members and invites (owners
+ * change, members look), and signing out everywhere.
+ */
 export default function SettingsPage() {
   const { account } = useSession();
   const client = useMemo(() => accountApi(account.id), [account.id]);
@@ -36,7 +39,7 @@ export default function SettingsPage() {
       <Section
         id="widget-heading"
         title="Widget"
-        intro="How the question looks to your customers: its language, your brand colour and your own words."
+        intro="How the question looks to your customers: its language, your brand colour and logo, and your own words."
       >
         <WidgetAppearance client={client} owner={owner} />
       </Section>
@@ -44,6 +47,7 @@ export default function SettingsPage() {
       <ApiKeys client={client} owner={owner} />
       <Members client={client} owner={owner} />
       {owner && <Invites client={client} />}
+      <YourSessions />
     </div>
   );
 }
@@ -66,29 +70,6 @@ function Section({
       {children}
     </section>
   );
-}
-
-/** Runs an action, keeping its error for the section to show. */
-function useAction() {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const notice = error && (
-    <p className="notice notice-error" role="alert">
-      {error}
-    </p>
-  );
-  return { run, busy, notice };
 }
 
 function NameForm({
@@ -154,6 +135,32 @@ function AccountName({ client, owner }: { client: AccountApi; owner: boolean }) 
       ) : (
         <p>{account.name}</p>
       )}
+    </Section>
+  );
+}
+
+/** About the person, not the account: every session of theirs, on any device. */
+function YourSessions() {
+  const { session, signOut } = useSession();
+  const { run, notice } = useAction();
+  return (
+    <Section
+      id="sessions-heading"
+      title="Your sign-in"
+      intro={
+        <>
+          Signed in as <strong>{session.user.email}</strong>. Signing out everywhere ends all your
+          sessions, in every browser and on every device, this one included: use it after signing in
+          on a computer that is not yours, or when a device goes missing.
+        </>
+      }
+    >
+      {notice}
+      <ConfirmButton
+        label="Sign out everywhere"
+        confirmLabel="Really sign out everywhere?"
+        onConfirm={() => void run(() => signOut({ everywhere: true }))}
+      />
     </Section>
   );
 }

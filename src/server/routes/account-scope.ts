@@ -11,6 +11,7 @@ import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
 import { reasonRoutes } from "./reasons.js";
 import { setupRoutes } from "./setup.js";
+import { widgetLogoRoutes } from "./widget-logo.js";
 import { widgetSettingsRoutes } from "./widget-settings.js";
 
 /**
@@ -36,4 +37,5 @@ export async function accountScopedRoutes(app: FastifyInstance, options: { auth:
   await app.register(setupRoutes, { auth });
   await app.register(exportRoutes, { auth });
   await app.register(widgetSettingsRoutes, { auth });
+  await app.register(widgetLogoRoutes, { auth });
 }

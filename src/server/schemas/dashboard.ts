@@ -130,6 +130,16 @@ export const WidgetSettingsBody = Type.Object(
   { minProperties: 1 },
 );
 
+const ApiLogo = Type.Object({
+  /** Same-origin, behind the session; the version in the query changes with the image. */
+  url: Type.String(),
+  content_type: Type.String(),
+  size: Type.Integer(),
+});
+const MaybeLogo = Type.Union([ApiLogo, Type.Null()]);
+
+export const LogoReply = Type.Object({ logo: MaybeLogo });
+
 export const WidgetSettingsReply = Type.Object({
   settings: Type.Object({
     locale: Type.Union([Type.String(), Type.Null()]),
@@ -141,5 +151,6 @@ export const WidgetSettingsReply = Type.Object({
     customer_hash_secret: Type.Union([Type.String(), Type.Null()]),
     available_locales: Type.Array(Type.String()),
     text_keys: Type.Array(Type.String()),
+    logo: MaybeLogo,
   }),
 });
