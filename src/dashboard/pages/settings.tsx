@@ -30,7 +30,7 @@ export default function SettingsPage() {
           <h1>Settings</h1>
           <p className="lead">
             {owner
-              ? "Tokens, keys and people of this account."
+              ? "The widget's look and words, tokens, keys and people of this account."
               : "You are a member of this account: only owners can change these settings."}
           </p>
         </div>
