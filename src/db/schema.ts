@@ -150,6 +150,16 @@ export interface LoginThrottleTable {
   locked_until: Timestamp | null;
 }
 
+/** The first successful reply to a REST API POST, per account and Idempotency-Key. */
+export interface ApiIdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  response: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   embed_tokens: EmbedTokensTable;
@@ -162,6 +172,7 @@ export interface DB {
   sessions: SessionsTable;
   invites: InvitesTable;
   login_throttle: LoginThrottleTable;
+  api_idempotency_keys: ApiIdempotencyKeysTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -4,6 +4,7 @@ import * as users from "./0002-users.js";
 import * as insightsRollups from "./0003-insights-rollups.js";
 import * as commentSearch from "./0004-comment-search.js";
 import * as widgetSettings from "./0005-widget-settings.js";
+import * as apiIdempotency from "./0007-api-idempotency.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   "0003-insights-rollups": insightsRollups,
   "0004-comment-search": commentSearch,
   "0005-widget-settings": widgetSettings,
+  "0007-api-idempotency": apiIdempotency,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -59,6 +59,31 @@ export function createEventsRepository(db: Database) {
       return new Set(result.rows.map((row) => row.id));
     },
 
+    find(accountId: string, id: string, trx: Executor = db): Promise<EventRow | undefined> {
+      return trx
+        .selectFrom("events")
+        .selectAll()
+        .where("account_id", "=", accountId)
+        .where("id", "=", id)
+        .executeTakeFirst();
+    },
+
+    /** Changes what an event says (its reason, the reason's text then, the comment). */
+    update(
+      accountId: string,
+      id: string,
+      changes: Partial<Pick<EventRow, "kind" | "reason_id" | "reason_text" | "comment">>,
+      trx: Executor = db,
+    ): Promise<EventRow | undefined> {
+      return trx
+        .updateTable("events")
+        .set(changes)
+        .where("account_id", "=", accountId)
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
     findByIdempotencyKeys(
       accountIds: string[],
       keys: string[],
