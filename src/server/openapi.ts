@@ -66,6 +66,8 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
     routePrefix: REFERENCE_PATH,
     staticCSP: REFERENCE_CSP,
     theme: { title: "Cancel Insights REST API" },
-    uiConfig: { deepLinking: true, defaultModelsExpandDepth: 0 },
+    // No top bar: it only offers to explore other documents, and its logo carries an
+    // inline <style> the CSP would refuse.
+    uiConfig: { layout: "BaseLayout", deepLinking: true, defaultModelsExpandDepth: 0 },
   });
 }

@@ -36,6 +36,23 @@ export async function refuseDuplicateReason(
   }
 }
 
+/**
+ * Renames (checked against the other active reasons), moves or archives / restores a
+ * reason; 404 when the account has no such reason. Returns it with its answer count.
+ */
+export async function changeReason(
+  reasons: ReasonsRepository,
+  accountId: string,
+  id: string,
+  changes: { text?: string | undefined; sortKey?: number | undefined; archived?: boolean },
+): Promise<Static<typeof ApiReason>> {
+  const text = changes.text?.trim();
+  if (text !== undefined) await refuseDuplicateReason(reasons, accountId, text, id);
+  const updated = await reasons.update(accountId, id, { ...changes, text });
+  if (!updated) throw new AppError("not_found", "No such reason.");
+  return reasonWithTotal(reasons, accountId, updated.id);
+}
+
 /** One reason of the account with its answer count; 404 when there is none. */
 export async function reasonWithTotal(
   reasons: ReasonsRepository,

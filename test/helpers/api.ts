@@ -1,6 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import type { Database } from "../../src/db/database.js";
-import { createEventsRepository } from "../../src/db/repositories/events.js";
+import { createEventsRepository, newEventRow } from "../../src/db/repositories/events.js";
 import type { EventRow } from "../../src/db/schema.js";
 import type { TestServer } from "./server.js";
 
@@ -39,26 +39,14 @@ export async function snapshot(db: Database) {
 /** An event written straight to the database, as the widget would have stored it. */
 export async function storeEvent(
   db: Database,
-  row: Partial<EventRow> & Pick<EventRow, "account_id" | "id">,
+  row: Partial<EventRow> & Pick<EventRow, "account_id">,
 ): Promise<EventRow> {
-  const full: EventRow = {
+  const full = newEventRow({
     kind: "answer",
     source: "widget",
-    reason_id: null,
-    reason_text: null,
-    comment: null,
     customer_oid: "cus_stored",
-    subscription_oids: [],
-    test_mode: false,
-    install_check: false,
-    idempotency_key: null,
-    locale: null,
-    mrr_amount: null,
-    mrr_currency: null,
-    plan: null,
-    created_at: new Date(),
     ...row,
-  };
+  });
   await createEventsRepository(db).insertNew([full]);
   return full;
 }

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from "kysely";
 import type { Database } from "../database.js";
+import { newId } from "../ids.js";
 import type { EventRow, EventsTable } from "../schema.js";
 
 type Executor = Database;
@@ -43,6 +44,28 @@ function insertText(rowCount: number): string {
     if (insertTexts.size < 1000) insertTexts.set(rowCount, text);
   }
   return text;
+}
+
+/** A complete event row from what is known of it: the rest empty, created now. */
+export function newEventRow(
+  fields: Pick<EventRow, "account_id" | "kind" | "source" | "customer_oid"> & Partial<EventRow>,
+): EventRow {
+  return {
+    id: newId("evt"),
+    reason_id: null,
+    reason_text: null,
+    comment: null,
+    subscription_oids: [],
+    test_mode: false,
+    install_check: false,
+    idempotency_key: null,
+    locale: null,
+    mrr_amount: null,
+    mrr_currency: null,
+    plan: null,
+    created_at: new Date(),
+    ...fields,
+  };
 }
 
 export function createEventsRepository(db: Database) {

@@ -4,7 +4,7 @@ import { createReasonsRepository } from "../../db/repositories/reasons.js";
 import { AppError } from "../../errors.js";
 import { membershipOf } from "../auth/require-account.js";
 import type { AuthServices } from "../auth/services.js";
-import { reasonWithTotal, refuseDuplicateReason, toApiReason } from "../reason-editor.js";
+import { changeReason, refuseDuplicateReason, toApiReason } from "../reason-editor.js";
 import { AccountParams } from "../schemas/accounts.js";
 import {
   NewReasonBody,
@@ -48,18 +48,9 @@ export async function reasonRoutes(parent: FastifyInstance, options: { auth: Aut
   app.patch(
     "/reasons/:id",
     { schema: { params: ReasonParams, body: ReasonChangesBody, response: { 200: ReasonReply } } },
-    async (request) => {
-      const accountId = accountOf(request);
-      const text = request.body.text?.trim();
-      if (text !== undefined)
-        await refuseDuplicateReason(reasons, accountId, text, request.params.id);
-      const updated = await reasons.update(accountId, request.params.id, {
-        text,
-        archived: request.body.archived,
-      });
-      if (!updated) throw new AppError("not_found", "No such reason.");
-      return { reason: await reasonWithTotal(reasons, accountId, updated.id) };
-    },
+    async (request) => ({
+      reason: await changeReason(reasons, accountOf(request), request.params.id, request.body),
+    }),
   );
 
   app.put(

@@ -1,14 +1,13 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { Database } from "../../db/database.js";
-import { newId } from "../../db/ids.js";
 import {
   countEvents,
   decodeCursor,
   type EventSearch,
   searchEvents,
 } from "../../db/queries/search-events.js";
-import { createEventsRepository } from "../../db/repositories/events.js";
+import { createEventsRepository, newEventRow } from "../../db/repositories/events.js";
 import { createReasonsRepository, type ReasonsRepository } from "../../db/repositories/reasons.js";
 import type { EventRow, Reason } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
@@ -147,9 +146,9 @@ export async function v1EventRoutes(parent: FastifyInstance, options: { db: Data
       const { body } = request;
       return sendIdempotent(db, accountId, request, reply, async (trx) => {
         const reason = await activeReason(accountId, body.reason_id, createReasonsRepository(trx));
-        const row: EventRow = {
+        // Never claims the install check: that proves the widget works, which this does not.
+        const row = newEventRow({
           account_id: accountId,
-          id: newId("evt"),
           kind: "answer",
           source: "api",
           reason_id: reason.id,
@@ -158,14 +157,7 @@ export async function v1EventRoutes(parent: FastifyInstance, options: { db: Data
           customer_oid: body.customer_oid,
           subscription_oids: body.subscription_oids ?? [],
           test_mode: body.test_mode ?? false,
-          install_check: false,
-          idempotency_key: null,
-          locale: null,
-          mrr_amount: null,
-          mrr_currency: null,
-          plan: null,
-          created_at: new Date(),
-        };
+        });
         await createEventsRepository(trx).insertNew([row], trx);
         return { status: 200, body: { event: toV1Event(row) } };
       });

@@ -5,7 +5,12 @@ import { createReasonsRepository } from "../../db/repositories/reasons.js";
 import { AppError } from "../../errors.js";
 import { apiAccountOf } from "../auth/api-key-auth.js";
 import { sendIdempotent } from "../idempotency.js";
-import { reasonWithTotal, refuseDuplicateReason, toApiReason } from "../reason-editor.js";
+import {
+  changeReason,
+  reasonWithTotal,
+  refuseDuplicateReason,
+  toApiReason,
+} from "../reason-editor.js";
 import {
   errorReplies,
   IdempotencyHeaders,
@@ -115,19 +120,12 @@ export async function v1ReasonRoutes(parent: FastifyInstance, options: { db: Dat
         response: { 200: ReasonReply, ...errorReplies(400, 404, 409, 415) },
       },
     },
-    async (request) => {
-      const accountId = apiAccountOf(request);
-      const text = request.body.text?.trim();
-      if (text !== undefined) {
-        await refuseDuplicateReason(reasons, accountId, text, request.params.id);
-      }
-      const updated = await reasons.update(accountId, request.params.id, {
-        text,
+    async (request) => ({
+      reason: await changeReason(reasons, apiAccountOf(request), request.params.id, {
+        text: request.body.text,
         sortKey: request.body.sort_key,
-      });
-      if (!updated) throw new AppError("not_found", "No such reason.");
-      return { reason: await reasonWithTotal(reasons, accountId, updated.id) };
-    },
+      }),
+    }),
   );
 
   app.delete(

@@ -115,6 +115,12 @@ const Pagination = Type.Object({
 export type Pagination = Static<typeof Pagination>;
 const ListMeta = Type.Object({ pagination: Pagination });
 
+/** Description and example of a list reply: `{ <key>: [item], meta: { pagination } }`. */
+function listReplyOptions(description: string, key: string, item: object) {
+  const pagination = { page: 0, per_page: 30, has_more: false, total: 1, next_cursor: null };
+  return { description, examples: [{ [key]: [item], meta: { pagination } }] };
+}
+
 const PageQuery = {
   page: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 1_000_000, description: "Page number, from 0." }),
@@ -162,20 +168,13 @@ export const ReasonChangesBody = Type.Object(
   },
 );
 
-export const ReasonReply = Type.Object({ reason: V1Reason }, { description: "The reason." });
+export const ReasonReply = Type.Object(
+  { reason: V1Reason },
+  { description: "The reason.", examples: [{ reason: REASON_EXAMPLE }] },
+);
 export const ReasonsReply = Type.Object(
   { reasons: Type.Array(V1Reason), meta: ListMeta },
-  {
-    description: "A page of reasons.",
-    examples: [
-      {
-        reasons: [REASON_EXAMPLE],
-        meta: {
-          pagination: { page: 0, per_page: 30, has_more: false, total: 1, next_cursor: null },
-        },
-      },
-    ],
-  },
+  listReplyOptions("A page of reasons.", "reasons", REASON_EXAMPLE),
 );
 
 // Events
@@ -312,18 +311,11 @@ export const EventChangesBody = Type.Object(
   },
 );
 
-export const EventReply = Type.Object({ event: V1Event }, { description: "The event." });
+export const EventReply = Type.Object(
+  { event: V1Event },
+  { description: "The event.", examples: [{ event: EVENT_EXAMPLE }] },
+);
 export const EventsReply = Type.Object(
   { events: Type.Array(V1Event), meta: ListMeta },
-  {
-    description: "A page of events.",
-    examples: [
-      {
-        events: [EVENT_EXAMPLE],
-        meta: {
-          pagination: { page: 0, per_page: 30, has_more: false, total: 1, next_cursor: null },
-        },
-      },
-    ],
-  },
+  listReplyOptions("A page of events.", "events", EVENT_EXAMPLE),
 );
