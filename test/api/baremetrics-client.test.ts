@@ -213,6 +213,10 @@ describe("a Baremetrics client, unchanged but for the host", () => {
     const cleared = await call("PUT", `/events/${event.id}`, { comment: "" });
     expect(cleared.body.event).toMatchObject({ comment: null, reason_id: second });
     expect((await call("GET", `/events/${event.id}`)).body.event.comment).toBeNull();
+    // Sending back what it already says is fine, and changes nothing.
+    const same = await call("PUT", `/events/${event.id}`, { reason_id: second });
+    expect(same.status).toBe(200);
+    expect(same.body).toEqual(cleared.body);
   });
 
   it("renaming keeps history, deleting archives: old events keep their reason and text", async () => {

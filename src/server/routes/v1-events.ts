@@ -146,7 +146,6 @@ export async function v1EventRoutes(parent: FastifyInstance, options: { db: Data
       const { body } = request;
       return sendIdempotent(db, accountId, request, reply, async (trx) => {
         const reason = await activeReason(accountId, body.reason_id, createReasonsRepository(trx));
-        // Never claims the install check: that proves the widget works, which this does not.
         const row = newEventRow({
           account_id: accountId,
           kind: "answer",
@@ -198,23 +197,21 @@ export async function v1EventRoutes(parent: FastifyInstance, options: { db: Data
       const { body } = request;
       const event = await eventOf(accountId, request.params.id);
       if (event.kind === "dismissal") throw new AppError("event_not_cancellation");
-      const reasonChanges =
-        body.reason_id === undefined || body.reason_id === event.reason_id
-          ? {}
-          : await activeReason(accountId, body.reason_id).then((r) => ({
-              kind: "answer" as const,
-              reason_id: r.id,
-              reason_text: r.text,
-            }));
-      if (event.reason_id === null && !("reason_id" in reasonChanges)) {
+      const changes: Parameters<typeof events.update>[2] = {};
+      if (body.reason_id !== undefined && body.reason_id !== event.reason_id) {
+        const reason = await activeReason(accountId, body.reason_id);
+        Object.assign(changes, { kind: "answer", reason_id: reason.id, reason_text: reason.text });
+      }
+      if (event.reason_id === null && changes.reason_id === undefined) {
         throw new AppError("validation_error", "This event has no reason yet: send reason_id.", {
           field: "reason_id",
         });
       }
-      const updated = await events.update(accountId, event.id, {
-        ...reasonChanges,
-        ...(body.comment === undefined ? {} : { comment: commentOf(body.comment) }),
-      });
+      const comment = commentOf(body.comment);
+      if (body.comment !== undefined && comment !== event.comment) changes.comment = comment;
+      // Nothing new, nothing written: an UPDATE would tell webhooks of a change that is none.
+      if (Object.keys(changes).length === 0) return { event: toV1Event(event) };
+      const updated = await events.update(accountId, event.id, changes);
       if (!updated) throw new AppError("not_found", "No such event.");
       return { event: toV1Event(updated) };
     },
