@@ -52,7 +52,7 @@ export async function sendIdempotent(
     const stored = await keys.claim(accountId, key, hash);
     if (stored) {
       if (stored.requestHash !== hash) {
-        throw new AppError("idempotency_key_reused", undefined, { field: "Idempotency-Key" });
+        throw new AppError("idempotency_key_reused", undefined, { field: IDEMPOTENCY_HEADER });
       }
       reply.header("idempotent-replayed", "true");
       return stored;

@@ -86,7 +86,7 @@ describe("Idempotency-Key on POST", () => {
       expect(response.statusCode).toBe(422);
       expect(response.json().error).toMatchObject({
         code: "idempotency_key_reused",
-        field: "Idempotency-Key",
+        field: "idempotency-key",
       });
     }
     expect(await snapshot(server.database.db)).toEqual(before);
