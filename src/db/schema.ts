@@ -161,6 +161,16 @@ export interface WidgetLogosTable {
   updated_at: TouchedAt;
 }
 
+/** The first successful reply to a REST API POST, per account and Idempotency-Key. */
+export interface ApiIdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  response: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   embed_tokens: EmbedTokensTable;
@@ -174,6 +184,7 @@ export interface DB {
   invites: InvitesTable;
   login_throttle: LoginThrottleTable;
   widget_logos: WidgetLogosTable;
+  api_idempotency_keys: ApiIdempotencyKeysTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -300,7 +300,8 @@ function ApiKeys({ client, owner }: { client: AccountApi; owner: boolean }) {
       intro={
         <>
           Secret keys for the REST API (<code>Authorization: Bearer …</code>), server to server
-          only. We keep only a hash: a key is shown once, when created or rotated.
+          only. We keep only a hash: a key is shown once, when created or rotated. See the{" "}
+          <a href="/docs/api">API reference</a>.
         </>
       }
     >

@@ -5,6 +5,7 @@ import * as insightsRollups from "./0003-insights-rollups.js";
 import * as commentSearch from "./0004-comment-search.js";
 import * as widgetSettings from "./0005-widget-settings.js";
 import * as widgetLogo from "./0006-widget-logo.js";
+import * as apiIdempotency from "./0007-api-idempotency.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   "0004-comment-search": commentSearch,
   "0005-widget-settings": widgetSettings,
   "0006-widget-logo": widgetLogo,
+  "0007-api-idempotency": apiIdempotency,
 };
 
 export const migrationProvider: MigrationProvider = {

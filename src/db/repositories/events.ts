@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from "kysely";
 import type { Database } from "../database.js";
+import { newId } from "../ids.js";
 import type { EventRow, EventsTable } from "../schema.js";
 
 type Executor = Database;
@@ -34,6 +35,28 @@ const INSERT_NEW = `insert into events (${INGEST_COLUMNS.join(",")})
   select ${INGEST_COLUMNS.join(",")} from json_populate_recordset(null::events, $1)
   on conflict (account_id, idempotency_key) do nothing returning id`;
 
+/** A complete event row from what is known of it: the rest empty, created now. */
+export function newEventRow(
+  fields: Pick<EventRow, "account_id" | "kind" | "source" | "customer_oid"> & Partial<EventRow>,
+): EventRow {
+  return {
+    id: newId("evt"),
+    reason_id: null,
+    reason_text: null,
+    comment: null,
+    subscription_oids: [],
+    test_mode: false,
+    install_check: false,
+    idempotency_key: null,
+    locale: null,
+    mrr_amount: null,
+    mrr_currency: null,
+    plan: null,
+    created_at: new Date(),
+    ...fields,
+  };
+}
+
 export function createEventsRepository(db: Database) {
   return {
     /**
@@ -45,6 +68,31 @@ export function createEventsRepository(db: Database) {
         CompiledQuery.raw(INSERT_NEW, [JSON.stringify(rows)]),
       );
       return new Set(result.rows.map((row) => row.id));
+    },
+
+    find(accountId: string, id: string, trx: Executor = db): Promise<EventRow | undefined> {
+      return trx
+        .selectFrom("events")
+        .selectAll()
+        .where("account_id", "=", accountId)
+        .where("id", "=", id)
+        .executeTakeFirst();
+    },
+
+    /** Changes what an event says (its reason, the reason's text then, the comment). */
+    update(
+      accountId: string,
+      id: string,
+      changes: Partial<Pick<EventRow, "kind" | "reason_id" | "reason_text" | "comment">>,
+      trx: Executor = db,
+    ): Promise<EventRow | undefined> {
+      return trx
+        .updateTable("events")
+        .set(changes)
+        .where("account_id", "=", accountId)
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
     },
 
     findByIdempotencyKeys(

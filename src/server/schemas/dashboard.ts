@@ -88,14 +88,14 @@ export const ExportQuery = Type.Object({
   format: Type.Union([Type.Literal("csv"), Type.Literal("json")]),
 });
 
-const ApiReason = Type.Object({
+export const ApiReason = Type.Object({
   id: Type.String(),
   text: Type.String(),
   sort_key: Type.Integer(),
   archived: Type.Boolean(),
   answers_total: Type.Integer(),
 });
-const ReasonText = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
+export const ReasonText = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
 
 export const ReasonsReply = Type.Object({ reasons: Type.Array(ApiReason) });
 export const ReasonReply = Type.Object({ reason: ApiReason });
