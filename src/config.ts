@@ -13,6 +13,8 @@ export interface Config {
   readonly logLevel: string;
   /** Ingest requests allowed per access token and client IP per minute; 0 turns the limit off. */
   readonly widgetRateLimitPerMinute: number;
+  /** REST API requests allowed per API key per minute; 0 turns the limit off. */
+  readonly apiRateLimitPerMinute: number;
   /** How long an access token lookup is trusted before the database is asked again. */
   readonly tokenCacheMs: number;
   /**
@@ -146,6 +148,7 @@ export function loadConfig(
     dataDir: path.resolve(overrides.dataDir ?? env.DATA_DIR ?? "data"),
     logLevel,
     widgetRateLimitPerMinute: integer("WIDGET_RATE_LIMIT", env.WIDGET_RATE_LIMIT, 60),
+    apiRateLimitPerMinute: integer("API_RATE_LIMIT", env.API_RATE_LIMIT, 120),
     tokenCacheMs: integer("TOKEN_CACHE_MS", env.TOKEN_CACHE_MS, 5000),
     trustProxy: trustProxy(env.TRUST_PROXY),
     worker: flag("WORKER", env.WORKER, true),

@@ -8,6 +8,10 @@ export const errorTable = {
   invalid_json: { status: 400, message: "The body is not valid JSON." },
   invalid_credentials: { status: 401, message: "Wrong email or password." },
   not_signed_in: { status: 401, message: "Sign in first." },
+  invalid_api_key: {
+    status: 401,
+    message: "Send an active secret key as Authorization: Bearer <key>.",
+  },
   invalid_access_token: { status: 403, message: "Unknown or revoked access_token_id." },
   invalid_customer_hash: {
     status: 403,
@@ -29,17 +33,25 @@ export const errorTable = {
     message: "This delivery is being sent right now: wait for the attempt to finish.",
   },
   too_many_webhooks: { status: 409, message: "An account may have at most 10 webhook endpoints." },
+  event_not_cancellation: {
+    status: 409,
+    message: "This event is a dismissal: the customer cancelled nothing, so it takes no reason.",
+  },
   invite_expired: { status: 410, message: "This invite link was used already or has expired." },
   body_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: {
     status: 415,
-    message: "Send the body as application/json or text/plain JSON.",
+    message: "This content type is not accepted: send the body as JSON (application/json).",
   },
   unsafe_webhook_target: {
     status: 422,
     message: "This URL points at a local or private address, which webhooks may not reach.",
   },
   unknown_reason: { status: 422, message: "reason_id is not one of this account's reasons." },
+  idempotency_key_reused: {
+    status: 422,
+    message: "This Idempotency-Key was used with a different request: use a new key.",
+  },
   rate_limited: { status: 429, message: "Too many requests, slow down." },
   login_locked: {
     status: 429,

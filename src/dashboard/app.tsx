@@ -133,8 +133,10 @@ function SignedIn({
         ? {
             session,
             account,
-            async signOut() {
-              await auth.logout().catch(() => undefined);
+            async signOut(options) {
+              // Ending the other sessions must not fail unseen; this one ends on sign-in anyway.
+              if (options?.everywhere) await auth.logoutEverywhere();
+              else await auth.logout().catch(() => undefined);
               navigate("/login");
               await onSignedOut();
             },

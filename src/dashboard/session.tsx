@@ -5,7 +5,8 @@ export interface SessionValue {
   session: Session;
   /** The account the page is about. */
   account: Account;
-  signOut(): Promise<void>;
+  /** Ends this session, or with `everywhere` every session of the user (failures throw). */
+  signOut(options?: { everywhere?: boolean }): Promise<void>;
   /** Reloads who is signed in and their accounts (after creating or renaming one). */
   refresh(): Promise<void>;
 }

@@ -215,6 +215,27 @@ export interface WebhookAttemptsTable {
   response_body: string | null;
 }
 
+/** The logo in the widget's header (migration 0006). */
+export interface WidgetLogosTable {
+  account_id: string;
+  /** Read from the image's own bytes, never taken from the upload's headers. */
+  content_type: string;
+  image: Uint8Array;
+  /** Of the image's bytes; names it in its public, long-cached URL. */
+  hash: string;
+  updated_at: TouchedAt;
+}
+
+/** The first successful reply to a REST API POST, per account and Idempotency-Key. */
+export interface ApiIdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  response: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   embed_tokens: EmbedTokensTable;
@@ -230,6 +251,8 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  widget_logos: WidgetLogosTable;
+  api_idempotency_keys: ApiIdempotencyKeysTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -242,3 +265,4 @@ export type Invite = Selectable<InvitesTable>;
 export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttempt = Selectable<WebhookAttemptsTable>;
+export type WidgetLogo = Selectable<WidgetLogosTable>;

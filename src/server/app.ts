@@ -7,6 +7,7 @@ import { registerAuth } from "./auth/request-auth.js";
 import { createAuthServices } from "./auth/services.js";
 import { registerErrorHandling } from "./error-handler.js";
 import { createEventWriter } from "./event-writer.js";
+import { registerOpenApi } from "./openapi.js";
 import { accountScopedRoutes } from "./routes/account-scope.js";
 import { accountsRoutes } from "./routes/accounts.js";
 import { authRoutes } from "./routes/auth.js";
@@ -14,7 +15,9 @@ import { dashboardRoutes } from "./routes/dashboard.js";
 import { demoRoutes } from "./routes/demo.js";
 import { healthRoutes } from "./routes/health.js";
 import { inviteAcceptRoutes } from "./routes/invites.js";
+import { v1Routes } from "./routes/v1.js";
 import { widgetApiRoutes } from "./routes/widget-api.js";
+import { publicWidgetLogoRoutes } from "./routes/widget-logo.js";
 import { widgetScriptRoutes } from "./routes/widget-script.js";
 import { validatorCompiler } from "./validation.js";
 import { createWidgetAccounts } from "./widget-accounts.js";
@@ -42,6 +45,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   // No secret: the session cookie is a random token the database knows by its hash.
   await app.register(cookie);
+  // Before any route: the OpenAPI document is collected from routes as they register.
+  await registerOpenApi(app, config.publicUrl);
 
   const writer = createEventWriter(database.db);
   const accounts = createWidgetAccounts(database.db, config.tokenCacheMs);
@@ -69,7 +74,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     accounts,
     writer,
     rateLimitPerMinute: config.widgetRateLimitPerMinute,
+    publicUrl: config.publicUrl,
   });
+  await app.register(publicWidgetLogoRoutes, { db: database.db, accounts });
   await app.register(authRoutes, { auth });
   await app.register(accountsRoutes, { auth });
   await app.register(inviteAcceptRoutes, { auth });
@@ -80,6 +87,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       wake: () => worker?.wake(),
     },
     prefix: "/api/accounts/:accountId",
+  });
+  await app.register(v1Routes, {
+    prefix: "/v1",
+    db: database.db,
+    rateLimitPerMinute: config.apiRateLimitPerMinute,
   });
   await app.register(demoRoutes, { accessTokenId: options.demoAccessTokenId ?? null });
   await app.register(dashboardRoutes, {});

@@ -2,6 +2,7 @@ import type { Database } from "../db/database.js";
 import { createAccountsRepository } from "../db/repositories/accounts.js";
 import { createEmbedTokensRepository } from "../db/repositories/embed-tokens.js";
 import { createReasonsRepository } from "../db/repositories/reasons.js";
+import { createWidgetLogosRepository } from "../db/repositories/widget-logos.js";
 import type { Reason, WidgetTextOverrides } from "../db/schema.js";
 import { AppError } from "../errors.js";
 
@@ -13,6 +14,8 @@ export interface WidgetAccount {
   /** The widget's fixed language, or null for each customer's own. */
   locale: string | null;
   brandColor: string;
+  /** Names the current logo's public URL; null without one. */
+  logoHash: string | null;
   textOverrides: WidgetTextOverrides;
   /** Origins allowed to use the widget; empty allows any. */
   allowedOrigins: string[];
@@ -24,20 +27,23 @@ export interface WidgetAccount {
 
 /**
  * What the public widget routes need for a token, cached for `ttlMs` so ingest does not
- * hit the database twice per event. A revoked token or an edited reason shows within ttlMs.
+ * hit the database twice per event. A revoked token, an edited reason or a new logo shows
+ * within ttlMs.
  */
 export function createWidgetAccounts(db: Database, ttlMs: number) {
   const tokens = createEmbedTokensRepository(db);
   const accounts = createAccountsRepository(db);
   const reasons = createReasonsRepository(db);
+  const logos = createWidgetLogosRepository(db);
   const cache = new Map<string, { expires: number; value: Promise<WidgetAccount | undefined> }>();
 
   async function load(tokenId: string): Promise<WidgetAccount | undefined> {
     const accountId = await tokens.accountOf(tokenId);
     if (!accountId) return undefined;
-    const [account, all] = await Promise.all([
+    const [account, all, logo] = await Promise.all([
       accounts.find(accountId),
       reasons.list(accountId, { includeArchived: true }),
+      logos.info(accountId),
     ]);
     if (!account) return undefined;
     return {
@@ -47,6 +53,7 @@ export function createWidgetAccounts(db: Database, ttlMs: number) {
       customerHashSecret: account.customer_hash_secret,
       locale: account.widget_locale,
       brandColor: account.brand_color,
+      logoHash: logo?.hash ?? null,
       textOverrides: account.widget_texts,
       allowedOrigins: account.allowed_origins,
       activeReasons: all.filter((r) => r.archived_at === null),

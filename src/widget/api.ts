@@ -23,7 +23,7 @@ export type Texts = Record<
 export interface Config {
   reasons: { id: string; text: string }[];
   texts: Texts;
-  brand?: { color?: string };
+  brand?: { color?: string; logo_url?: string | null };
   comment_max_length?: number;
 }
 

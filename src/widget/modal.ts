@@ -45,10 +45,13 @@ export function openModal(
   const close = h("button", { type: "button", class: "x", "aria-label": t.close }, "×");
   const skip = h("button", { type: "button" }, t.skip);
   const submit = h("button", { type: "submit", class: "g" }, t.submit);
+  const logo = config.brand?.logo_url;
   const form = h(
     "form",
     { novalidate: "" },
     close,
+    // Decorative: the title names the dialog, and a logo that fails to load shows nothing.
+    ...(logo ? [h("img", { src: logo, alt: "" })] : []),
     h("h2", { id: "t" }, t.title),
     h("p", { id: "s" }, t.subtitle),
     h(

@@ -6,6 +6,7 @@ const CSS = `:host{all:initial!important}
 dialog{--c:#4f46e5;margin:auto;width:min(480px,calc(100vw - 24px));max-height:calc(100vh - 24px);padding:0;border:0;border-radius:16px;background:#fff;color:#0f172a;font:15px/1.5 system-ui,sans-serif;box-shadow:0 24px 64px -12px #0008;overflow:auto}
 dialog::backdrop{background:#0f172a8c}
 form{position:relative;padding:24px}
+img{display:block;max-width:60%;max-height:32px;margin-bottom:12px}
 h2{font-size:20px;font-weight:700;padding-right:36px}
 #s{color:#475569;margin:4px 0 16px}
 fieldset{border:0;padding:0;min-width:0}

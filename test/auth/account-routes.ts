@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
 import { type Client, createUser, signIn } from "../helpers/auth.js";
+import { logoPng, pngImage } from "../helpers/images.js";
 import type { TestServer } from "../helpers/server.js";
 
 /**
@@ -170,6 +171,22 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     url: (f) => at(f, "/widget-settings"),
     body: { brand_color: "#000000", allowed_origins: ["https://evil.example.com"] },
   },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/widget-settings/logo",
+    url: (f) => at(f, "/widget-settings/logo"),
+  },
+  {
+    method: "PUT",
+    route: "/api/accounts/:accountId/widget-settings/logo",
+    url: (f) => at(f, "/widget-settings/logo"),
+    body: pngImage(2, 2, () => [255, 0, 0, 255]),
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/widget-settings/logo",
+    url: (f) => at(f, "/widget-settings/logo"),
+  },
 
   { method: "GET", route: "/api/accounts/:accountId/webhooks", url: (f) => at(f, "/webhooks") },
   {
@@ -211,7 +228,7 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
   },
 ];
 
-/** An account with an owner, a member, an extra token, key and a pending invite. */
+/** An account with an owner, a member, an extra token, key, a pending invite and a logo. */
 export async function createFixture(server: TestServer, label: string): Promise<Fixture> {
   const ownerEmail = `${label}-owner@example.com`;
   const memberEmail = `${label}-member@example.com`;
@@ -258,6 +275,13 @@ export async function createFixture(server: TestServer, label: string): Promise<
   expect(stored.statusCode).toBe(201);
   const deliveries = (await owner.request("GET", `${base}/webhooks/deliveries`)).json().deliveries;
   expect(deliveries).toHaveLength(1);
+  const logo = await server.app.inject({
+    method: "PUT",
+    url: `${base}/widget-settings/logo`,
+    headers: { cookie: owner.cookie, "x-csrf-token": owner.csrf, "content-type": "image/png" },
+    payload: logoPng(),
+  });
+  expect(logo.statusCode).toBe(200);
   return {
     accountId,
     accountName,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { logoPng } from "../helpers/images.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import {
   ACCOUNT_ROUTES,
@@ -115,6 +116,7 @@ describe("a user of one account, on another account's routes", () => {
     expect(deliveries.deliveries.map((d: { id: string }) => d.id)).toEqual([bravo.deliveryId]);
     const settings = (await owner.request("GET", `${base}/widget-settings`)).json().settings;
     expect(settings).toMatchObject({ brand_color: "#4f46e5", allowed_origins: [] });
+    expect(settings.logo).toMatchObject({ size: logoPng().length });
     // And the attacker's own account list never shows it.
     const mine = (await alpha.owner.request("GET", "/api/accounts")).json().accounts;
     expect(mine.map((a: { id: string }) => a.id)).toEqual([alpha.accountId]);

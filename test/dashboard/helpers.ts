@@ -2,7 +2,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type {
+  Browser,
+  BrowserContext,
+  BrowserContextOptions,
+  Locator,
+  Page,
+} from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { createUser, PASSWORD } from "../helpers/auth.js";
 import { launchBrowser } from "../helpers/browser.js";
@@ -136,9 +142,16 @@ export function accountUrl(env: DashboardEnv, page: string, query = ""): string 
   return `${env.server.url}/accounts/${env.server.accountId}/${page}${query}`;
 }
 
-/** A full-page screenshot in test-results/screenshots, to look at after the run. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * A full-page screenshot in test-results/screenshots, to look at after the run; or of
+ * `part` only, for a part of a long page.
+ */
+export async function screenshot(page: Page, name: string, part?: Locator): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
+  if (part) {
+    await part.screenshot({ path: `${SHOTS}/${name}.png` });
+    return;
+  }
   const size = page.viewportSize() ?? { width: 1280, height: 900 };
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   // Long lists are cut after a few screens: enough to judge the page.

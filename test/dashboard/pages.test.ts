@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
-import type { Page, Response } from "playwright-core";
+import type { Locator, Page, Response } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Insights } from "../../src/dashboard/api/types.js";
 import { seedDemoEvents } from "../../src/db/demo-data.js";
 import { newId } from "../../src/db/ids.js";
 import { createReasonsRepository } from "../../src/db/repositories/reasons.js";
+import { htmlPage, paramsSource, snippet, startHostSite } from "../helpers/browser.js";
+import { logoPng } from "../helpers/images.js";
 import {
   accountUrl,
   inspect,
@@ -44,6 +46,10 @@ beforeAll(async () => {
     })
     .execute();
 });
+
+/** The natural width of an image once it has loaded, 0 before (or when it failed). */
+const shownWidth = (image: Locator) =>
+  image.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0));
 
 const isInsights = (r: Response) => /\/insights\?/.test(r.url()) && r.request().method() === "GET";
 
@@ -294,6 +300,80 @@ describe("widget settings", () => {
     await page.goto(accountUrl(env, "reasons"));
     await page.locator(".wp-title", { hasText: "Wait, one question!" }).waitFor();
     await expect.poll(buttonColor).toBe("rgb(15, 118, 110)");
+  });
+
+  it("a logo picked in Settings shows in both previews and in the widget on a customer's site, until removed", async () => {
+    const { context, page } = await signedInPage(env);
+    await page.goto(accountUrl(env, "settings"));
+    const preview = page.locator(".wp-dialog");
+    await page.getByText("No logo").waitFor();
+    expect(await preview.locator("img").count()).toBe(0);
+
+    // An SVG is refused, in the server's words, next to the control.
+    const picker = page.getByLabel("Upload logo");
+    await picker.setInputFiles({
+      name: "logo.svg",
+      mimeType: "image/svg+xml",
+      buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+    });
+    await page.getByRole("alert").filter({ hasText: "PNG, JPEG or WebP" }).waitFor();
+
+    await picker.setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: logoPng() });
+    await page.getByRole("img", { name: "Your logo" }).waitFor();
+    await expect.poll(() => shownWidth(preview.locator(".wp-logo"))).toBe(192);
+    expect(await page.getByRole("alert").count()).toBe(0);
+    await inspect(page, "settings-logo");
+    const card = page.locator(".card", { has: page.locator("#widget-heading") });
+    await page.setViewportSize({ width: 375, height: 812 });
+    await screenshot(page, "mobile-settings-logo", card);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    await page.goto(accountUrl(env, "reasons"));
+    await expect.poll(() => shownWidth(page.locator(".wp-logo"))).toBe(192);
+
+    // The widget on a customer's site (another origin) loads it from this server.
+    const site = await startHostSite();
+    try {
+      const customer = await context.newPage();
+      const params = paramsSource(
+        { access_token_id: env.server.accessTokenId, customer_oid: "cus_logo", test_mode: true },
+        false,
+      );
+      await customer.goto(
+        site.page(
+          "/account",
+          htmlPage(
+            `<button id="barecancel-trigger">Cancel my subscription</button>${snippet(env.server.url, params)}`,
+          ),
+        ),
+      );
+      await customer.getByRole("button", { name: "Cancel my subscription" }).click();
+      const logo = customer.getByRole("dialog").locator("img");
+      await expect.poll(() => shownWidth(logo)).toBe(192);
+      expect(await logo.getAttribute("src")).toMatch(
+        new RegExp(`^${env.server.url}/api/widget/logos/${env.server.accessTokenId}/`),
+      );
+      // Decorative: the dialog is named by its title.
+      expect(await logo.getAttribute("alt")).toBe("");
+      await screenshot(customer, "widget-logo");
+    } finally {
+      await site.close();
+    }
+
+    await page.goto(accountUrl(env, "settings"));
+    await page.getByRole("button", { name: "Remove logo" }).click();
+    await page.getByRole("button", { name: "Really remove the logo?" }).click();
+    await page.getByText("No logo").waitFor();
+    expect(await preview.locator("img").count()).toBe(0);
+    const config = (await (
+      await page.request.get(
+        `${env.server.url}/api/widget/config?access_token_id=${env.server.accessTokenId}`,
+      )
+    ).json()) as { brand: { logo_url: string | null } };
+    expect(config.brand.logo_url).toBeNull();
   });
 
   it("lists the sites allowed to embed the widget and switches verified customers", async () => {

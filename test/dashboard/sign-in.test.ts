@@ -86,4 +86,39 @@ describe.sequential("first run, sign out and sign in", () => {
     await page.waitForURL(/\/reasons$/);
     await page.getByRole("heading", { name: "Reasons", level: 1 }).waitFor();
   });
+
+  it("signing out everywhere in one browser signs the other browser out as well", async () => {
+    const signedIn = async () => {
+      const { context, page } = await newPage(env);
+      const login = await context.request.post(`${env.server.url}/api/auth/login`, {
+        data: { email: EMAIL, password: PASSWORD },
+      });
+      expect(login.status()).toBe(200);
+      return { context, page };
+    };
+    const laptop = await signedIn();
+    const phone = await signedIn();
+    const at = (section: string) => `${env.server.url}/accounts/${env.server.accountId}/${section}`;
+    await phone.page.goto(at("insights"));
+    await phone.page.getByRole("heading", { name: "Insights", level: 1 }).waitFor();
+
+    await laptop.page.goto(at("settings"));
+    await laptop.page.getByRole("button", { name: "Sign out everywhere" }).click();
+    // It asks once more; nothing has happened yet.
+    const really = laptop.page.getByRole("button", { name: "Really sign out everywhere?" });
+    await really.waitFor();
+    expect((await phone.context.request.get(`${env.server.url}/api/session`)).status()).toBe(200);
+    await screenshot(laptop.page, "settings-sign-out-everywhere");
+    await really.click();
+    await laptop.page.waitForURL(/\/login/);
+    await laptop.page.getByRole("heading", { name: "Sign in", level: 1 }).waitFor();
+
+    // The phone finds out with its next call to the server: to sign-in, and back after.
+    await phone.page.getByRole("link", { name: "Comments" }).click();
+    await phone.page.getByRole("heading", { name: "Sign in", level: 1 }).waitFor();
+    expect(phone.page.url()).toContain("/login?next=");
+    for (const { context } of [laptop, phone]) {
+      expect((await context.request.get(`${env.server.url}/api/session`)).status()).toBe(401);
+    }
+  });
 });

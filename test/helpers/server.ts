@@ -19,7 +19,7 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
-  /** Keep the ingest rate limit on (off by default so tests can post freely). */
+  /** Keep the ingest and API rate limits on (off by default so tests can post freely). */
   rateLimit?: boolean;
   /** Passed through as environment to the config. */
   env?: Record<string, string>;
@@ -36,6 +36,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const database = await createTestDatabase();
   const config = loadConfig({
     WIDGET_RATE_LIMIT: options.rateLimit ? "60" : "0",
+    API_RATE_LIMIT: options.rateLimit ? "120" : "0",
     TOKEN_CACHE_MS: "0",
     // Tests that deliver webhooks turn it on; the others need no worker polling.
     WORKER: "off",

@@ -237,6 +237,20 @@ describe("POST /api/widget/events refuses bad input and stores nothing", () => {
       field: "comment",
     },
     {
+      name: "a NUL character in the comment (Postgres text cannot hold one)",
+      body: () => answer({ comment: "fine\u0000print" }),
+      status: 400,
+      code: "validation_error",
+      field: "comment",
+    },
+    {
+      name: "a NUL character in customer_oid",
+      body: () => answer({ customer_oid: "cus\u0000" }),
+      status: 400,
+      code: "validation_error",
+      field: "customer_oid",
+    },
+    {
       name: "a huge body",
       body: () => answer({ padding: "x".repeat(20_000) }),
       status: 413,

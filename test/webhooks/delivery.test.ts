@@ -167,6 +167,40 @@ describe("delivery", () => {
       comment: "Actually, we moved to a competitor",
     });
   });
+
+  it("hears of events the REST API records and updates, with no call of its own", async () => {
+    const hook = await receiver();
+    await hook.up();
+    await env.addEndpoint({ url: hook.url });
+    const v1 = (method: "POST" | "PUT", path: string, payload: object) =>
+      env.server.app.inject({
+        method,
+        url: `/v1/cancellation_insights${path}`,
+        headers: { authorization: `Bearer ${env.server.secretKey}` },
+        payload,
+      });
+    const created = await v1("POST", "/events", {
+      reason_id: env.reason.id,
+      customer_oid: "cus_backend",
+      comment: "From our billing backend",
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    const { id } = created.json().event;
+    await settled(1);
+    const updated = await v1("PUT", `/events/${id}`, { comment: "Changed on the phone" });
+    expect(updated.statusCode, updated.body).toBe(200);
+
+    const deliveries = await settled(2);
+    expect(deliveries.map((d) => [d.event_type, d.event_id])).toEqual([
+      ["cancellation.created", id],
+      ["cancellation.updated", id],
+    ]);
+    const bodies = hook.accepted().map((r) => JSON.parse(r.body));
+    expect(bodies.map((b) => [b.type, b.data.event.source, b.data.event.comment])).toEqual([
+      ["cancellation.created", "api", "From our billing backend"],
+      ["cancellation.updated", "api", "Changed on the phone"],
+    ]);
+  });
 });
 
 describe("when attempts run out", () => {

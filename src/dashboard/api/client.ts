@@ -52,12 +52,18 @@ type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
-  let payload: string | undefined;
+  let payload: string | Blob | undefined;
   if (method !== "GET") {
     headers["x-csrf-token"] = csrfToken;
-    // Always a JSON body: the server refuses `content-type: application/json` with none.
-    headers["content-type"] = "application/json";
-    payload = JSON.stringify(body ?? {});
+    if (body instanceof Blob) {
+      // A file goes as it is (the server reads its type from its bytes).
+      headers["content-type"] = body.type || "application/octet-stream";
+      payload = body;
+    } else {
+      // Always a JSON body: the server refuses `content-type: application/json` with none.
+      headers["content-type"] = "application/json";
+      payload = JSON.stringify(body ?? {});
+    }
   }
   let response: Response;
   try {

@@ -20,6 +20,7 @@ import type {
   WebhookEndpoint,
   WebhookEndpointChanges,
   WebhookEventType,
+  WidgetLogo,
   WidgetSettings,
   WidgetSettingsChanges,
 } from "./types.js";
@@ -31,6 +32,7 @@ export const auth = {
   login: (body: { email: string; password: string }) => api.post<Session>("/api/auth/login", body),
   session: () => api.get<Session>("/api/session"),
   logout: () => api.post<{ sessions_ended: number }>("/api/auth/logout"),
+  logoutEverywhere: () => api.post<{ sessions_ended: number }>("/api/auth/logout-everywhere"),
   acceptInvite: (token: string, body: { email?: string; password?: string }) =>
     api.post<Session & { account_id: string }>(
       `/api/invites/${encodeURIComponent(token)}/accept`,
@@ -108,6 +110,8 @@ export function accountApi(accountId: string) {
     widgetSettings: () => api.get<{ settings: WidgetSettings }>(`${base}/widget-settings`),
     updateWidgetSettings: (changes: WidgetSettingsChanges) =>
       api.patch<{ settings: WidgetSettings }>(`${base}/widget-settings`, changes),
+    uploadLogo: (file: Blob) => api.put<{ logo: WidgetLogo }>(`${base}/widget-settings/logo`, file),
+    removeLogo: () => api.delete<{ logo: null }>(`${base}/widget-settings/logo`),
 
     members: () => api.get<{ members: Member[] }>(`${base}/members`),
     setRole: (userId: string, role: Role) =>

@@ -161,6 +161,14 @@ export interface WidgetSettings {
   customer_hash_secret: string | null;
   available_locales: string[];
   text_keys: string[];
+  logo: WidgetLogo | null;
+}
+
+export interface WidgetLogo {
+  /** Same-origin, changes with the image. */
+  url: string;
+  content_type: string;
+  size: number;
 }
 
 export type WidgetSettingsChanges = Partial<

@@ -4,6 +4,7 @@ import type { AccountApi } from "../api/endpoints.js";
 import type { WidgetSettings } from "../api/types.js";
 import { useAsync } from "../lib/use-async.js";
 import { languageName, textLabel, widgetTexts } from "../lib/widget-words.js";
+import { LogoPicker } from "./logo-picker.js";
 import { ErrorNotice, Loading } from "./states.js";
 import { WidgetPreview } from "./widget-preview.js";
 
@@ -11,7 +12,10 @@ type Texts = WidgetSettings["texts"];
 
 const HEX = /^#[0-9a-f]{6}$/i;
 
-/** Language, brand colour and the widget's words, beside a preview that follows every edit. */
+/**
+ * Language, brand colour, logo and the widget's words, beside a preview that follows every
+ * edit. The logo is saved as soon as it is picked; the rest with the form's button.
+ */
 export function WidgetAppearance({ client, owner }: { client: AccountApi; owner: boolean }) {
   const loaded = useAsync(() => client.widgetSettings(), [client]);
   const reasons = useAsync(() => client.reasons(), [client]);
@@ -31,6 +35,10 @@ export function WidgetAppearance({ client, owner }: { client: AccountApi; owner:
         const saved = await client.updateWidgetSettings(changes);
         loaded.setData(() => saved);
       }}
+      onLogo={async (file) => {
+        const { logo } = file ? await client.uploadLogo(file) : await client.removeLogo();
+        loaded.setData((d) => (d ? { settings: { ...d.settings, logo } } : d));
+      }}
     />
   );
 }
@@ -40,11 +48,14 @@ function AppearanceForm({
   owner,
   reasons,
   onSave,
+  onLogo,
 }: {
   settings: WidgetSettings;
   owner: boolean;
   reasons: { id: string; text: string }[];
   onSave(changes: Partial<WidgetSettings>): Promise<void>;
+  /** Uploads a new logo, or removes it (null). */
+  onLogo(file: File | null): Promise<void>;
 }) {
   const [locale, setLocale] = useState(settings.locale ?? "");
   const [color, setColor] = useState(settings.brand_color);
@@ -128,6 +139,12 @@ function AppearanceForm({
               </div>
             </div>
           </div>
+          <LogoPicker
+            logo={settings.logo}
+            owner={owner}
+            onUpload={onLogo}
+            onRemove={() => onLogo(null)}
+          />
           <div className="control">
             <label htmlFor="words-locale">Words in</label>
             <select
@@ -181,6 +198,7 @@ function AppearanceForm({
           texts={preview}
           reasons={reasons}
           color={HEX.test(color) ? color : "#4f46e5"}
+          logoUrl={settings.logo?.url}
         />
       </div>
     </div>

@@ -3,16 +3,18 @@ import type { WidgetTexts } from "../../server/widget-texts.js";
 
 /**
  * A still picture of the widget's dialog (src/widget/modal.ts and styles.ts), drawn with
- * the same texts, reasons and brand colour. Nothing in it is a control: it only shows.
+ * the same texts, reasons, brand colour and logo. Nothing in it is a control: it only shows.
  */
 export function WidgetPreview({
   texts,
   reasons,
   color,
+  logoUrl,
 }: {
   texts: WidgetTexts;
   reasons: { id: string; text: string }[];
   color: string;
+  logoUrl?: string | null | undefined;
 }) {
   const vars = { "--c": color } as CSSProperties;
   return (
@@ -21,6 +23,7 @@ export function WidgetPreview({
         <span className="wp-close" aria-hidden="true" title={texts.close}>
           ×
         </span>
+        {logoUrl && <img className="wp-logo" src={logoUrl} alt="" />}
         <p className="wp-title">{texts.title}</p>
         <p className="wp-subtitle">{texts.subtitle}</p>
         <p className="wp-label">{texts.reasons_label}</p>

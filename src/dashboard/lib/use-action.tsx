@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { errorMessage } from "../api/client.js";
 
-/** Runs an action, keeping its error for the section to show. */
+/** Runs an action, keeping its error for the section to show (`notice`, an alert). */
 export function useAction() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -212,6 +212,7 @@ export default function ReasonsPage() {
               texts={widgetTexts(locale, settings?.texts).texts}
               reasons={previewReasons}
               color={settings?.brand_color ?? "#4f46e5"}
+              logoUrl={settings?.logo?.url}
             />
           </div>
         </aside>

@@ -10,7 +10,10 @@ import { useAction } from "../lib/use-action.js";
 import { useAsync } from "../lib/use-async.js";
 import { useSession } from "../session.js";
 
-/** Account name, embed tokens, API keys, members and invites. Owners change; members look. */
+/**
+ * Account name, the widget's looks, embed tokens, API keys, members and invites (owners
+ * change, members look), and signing out everywhere.
+ */
 export default function SettingsPage() {
   const { account } = useSession();
   const client = useMemo(() => accountApi(account.id), [account.id]);
@@ -27,7 +30,7 @@ export default function SettingsPage() {
           <h1>Settings</h1>
           <p className="lead">
             {owner
-              ? "Tokens, keys and people of this account."
+              ? "The widget's look and words, tokens, keys and people of this account."
               : "You are a member of this account: only owners can change these settings."}
           </p>
         </div>
@@ -36,7 +39,7 @@ export default function SettingsPage() {
       <Section
         id="widget-heading"
         title="Widget"
-        intro="How the question looks to your customers: its language, your brand colour and your own words."
+        intro="How the question looks to your customers: its language, your brand colour and logo, and your own words."
       >
         <WidgetAppearance client={client} owner={owner} />
       </Section>
@@ -44,6 +47,7 @@ export default function SettingsPage() {
       <ApiKeys client={client} owner={owner} />
       <Members client={client} owner={owner} />
       {owner && <Invites client={client} />}
+      <YourSessions />
     </div>
   );
 }
@@ -131,6 +135,32 @@ function AccountName({ client, owner }: { client: AccountApi; owner: boolean }) 
       ) : (
         <p>{account.name}</p>
       )}
+    </Section>
+  );
+}
+
+/** About the person, not the account: every session of theirs, on any device. */
+function YourSessions() {
+  const { session, signOut } = useSession();
+  const { run, notice } = useAction();
+  return (
+    <Section
+      id="sessions-heading"
+      title="Your sign-in"
+      intro={
+        <>
+          Signed in as <strong>{session.user.email}</strong>. Signing out everywhere ends all your
+          sessions, in every browser and on every device, this one included: use it after signing in
+          on a computer that is not yours, or when a device goes missing.
+        </>
+      }
+    >
+      {notice}
+      <ConfirmButton
+        label="Sign out everywhere"
+        confirmLabel="Really sign out everywhere?"
+        onConfirm={() => void run(() => signOut({ everywhere: true }))}
+      />
     </Section>
   );
 }
@@ -270,7 +300,8 @@ function ApiKeys({ client, owner }: { client: AccountApi; owner: boolean }) {
       intro={
         <>
           Secret keys for the REST API (<code>Authorization: Bearer …</code>), server to server
-          only. We keep only a hash: a key is shown once, when created or rotated.
+          only. We keep only a hash: a key is shown once, when created or rotated. See the{" "}
+          <a href="/docs/api">API reference</a>.
         </>
       }
     >

@@ -4,6 +4,8 @@ import * as users from "./0002-users.js";
 import * as insightsRollups from "./0003-insights-rollups.js";
 import * as commentSearch from "./0004-comment-search.js";
 import * as widgetSettings from "./0005-widget-settings.js";
+import * as widgetLogo from "./0006-widget-logo.js";
+import * as apiIdempotency from "./0007-api-idempotency.js";
 import * as webhooks from "./0008-webhooks.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   "0003-insights-rollups": insightsRollups,
   "0004-comment-search": commentSearch,
   "0005-widget-settings": widgetSettings,
+  "0006-widget-logo": widgetLogo,
+  "0007-api-idempotency": apiIdempotency,
   "0008-webhooks": webhooks,
 };
 

@@ -13,6 +13,8 @@ export interface EventSearch {
   from?: string;
   to?: string;
   includeTest?: boolean;
+  /** Only test events (true) or only live ones (false); overrides `includeTest`. */
+  testMode?: boolean;
   /** Only events with a comment. */
   withComment?: boolean;
 }
@@ -40,7 +42,8 @@ export function decodeCursor(cursor: string): EventCursor | null {
 
 function searchQuery(db: Database, search: EventSearch) {
   let query = db.selectFrom("events").selectAll().where("account_id", "=", search.accountId);
-  if (!search.includeTest) query = query.where("test_mode", "=", false);
+  if (search.testMode !== undefined) query = query.where("test_mode", "=", search.testMode);
+  else if (!search.includeTest) query = query.where("test_mode", "=", false);
   if (search.reasonIds?.length) query = query.where("reason_id", "in", search.reasonIds);
   if (search.customerOid) query = query.where("customer_oid", "=", search.customerOid);
   if (search.kind) query = query.where("kind", "=", search.kind);
@@ -60,11 +63,20 @@ function searchQuery(db: Database, search: EventSearch) {
   return query;
 }
 
-/** A page of events, newest first, after `cursor`. */
+/** How many events a search finds, for page counts. */
+export async function countEvents(db: Database, search: EventSearch): Promise<number> {
+  const row = await searchQuery(db, search)
+    .clearSelect()
+    .select(sql<number>`count(*)::integer`.as("total"))
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** A page of events, newest first, after `cursor` or after skipping `offset` of them. */
 export async function searchEvents(
   db: Database,
   search: EventSearch,
-  page: { limit: number; cursor?: EventCursor | null },
+  page: { limit: number; cursor?: EventCursor | null; offset?: number },
 ): Promise<{ events: EventRow[]; nextCursor: string | null }> {
   let query = searchQuery(db, search);
   const cursor = page.cursor;
@@ -80,6 +92,7 @@ export async function searchEvents(
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .limit(page.limit + 1)
+    .offset(page.offset ?? 0)
     .execute();
   const events = rows.slice(0, page.limit);
   const last = events.at(-1);

@@ -48,33 +48,39 @@ export function createReasonsRepository(db: Database) {
         .executeTakeFirst();
     },
 
-    /** A new reason at the end of the list. */
-    async create(accountId: string, text: string): Promise<Reason> {
+    /** A new reason at `sortKey`, or at the end of the list. */
+    async create(accountId: string, text: string, sortKey?: number): Promise<Reason> {
       return db
         .insertInto("reasons")
         .values((eb) => ({
           account_id: accountId,
           id: newId("rsn"),
           text,
-          sort_key: eb
-            .selectFrom("reasons")
-            .select(sql<number>`coalesce(max(sort_key), 0) + 10`.as("next"))
-            .where("account_id", "=", accountId),
+          sort_key:
+            sortKey ??
+            eb
+              .selectFrom("reasons")
+              .select(sql<number>`coalesce(max(sort_key), 0) + 10`.as("next"))
+              .where("account_id", "=", accountId),
         }))
         .returningAll()
         .executeTakeFirstOrThrow();
     },
 
-    /** Renames (past events keep the text they were given under) or archives / restores. */
+    /**
+     * Renames (past events keep the text they were given under), moves, or archives /
+     * restores.
+     */
     update(
       accountId: string,
       id: string,
-      changes: { text?: string; archived?: boolean },
+      changes: { text?: string; sortKey?: number; archived?: boolean },
     ): Promise<Reason | undefined> {
       return db
         .updateTable("reasons")
         .set({
           ...(changes.text === undefined ? {} : { text: changes.text }),
+          ...(changes.sortKey === undefined ? {} : { sort_key: changes.sortKey }),
           ...(changes.archived === undefined
             ? {}
             : { archived_at: changes.archived ? new Date() : null }),

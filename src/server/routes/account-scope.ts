@@ -12,6 +12,7 @@ import { memberRoutes } from "./members.js";
 import { reasonRoutes } from "./reasons.js";
 import { setupRoutes } from "./setup.js";
 import { type WebhookRoutesOptions, webhookRoutes } from "./webhooks.js";
+import { widgetLogoRoutes } from "./widget-logo.js";
 import { widgetSettingsRoutes } from "./widget-settings.js";
 
 /**
@@ -41,4 +42,5 @@ export async function accountScopedRoutes(
   await app.register(exportRoutes, { auth });
   await app.register(widgetSettingsRoutes, { auth });
   await app.register(webhookRoutes, { auth, webhooks: options.webhooks });
+  await app.register(widgetLogoRoutes, { auth });
 }

@@ -1,10 +1,10 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { createReasonsRepository, type ReasonWithTotal } from "../../db/repositories/reasons.js";
-import type { Reason } from "../../db/schema.js";
+import { createReasonsRepository } from "../../db/repositories/reasons.js";
 import { AppError } from "../../errors.js";
 import { membershipOf } from "../auth/require-account.js";
 import type { AuthServices } from "../auth/services.js";
+import { changeReason, refuseDuplicateReason, toApiReason } from "../reason-editor.js";
 import { AccountParams } from "../schemas/accounts.js";
 import {
   NewReasonBody,
@@ -15,16 +15,6 @@ import {
   ReasonsReply,
 } from "../schemas/dashboard.js";
 
-function toApiReason(reason: Reason | ReasonWithTotal) {
-  return {
-    id: reason.id,
-    text: reason.text,
-    sort_key: reason.sort_key,
-    archived: reason.archived_at !== null,
-    answers_total: "answers_total" in reason ? reason.answers_total : 0,
-  };
-}
-
 /**
  * The reasons editor: add, rename (past answers keep the text they were given under),
  * reorder, archive (hidden from the widget, data kept) and restore.
@@ -34,24 +24,6 @@ export async function reasonRoutes(parent: FastifyInstance, options: { auth: Aut
   const reasons = createReasonsRepository(options.auth.db);
   const accountOf = (request: Parameters<typeof membershipOf>[0]) =>
     membershipOf(request).account_id;
-
-  async function withTotal(accountId: string, id: string) {
-    const found = (await reasons.listWithTotals(accountId)).find((r) => r.id === id);
-    if (!found) throw new AppError("not_found", "No such reason.");
-    return { reason: toApiReason(found) };
-  }
-
-  async function refuseDuplicate(accountId: string, text: string, exceptId?: string) {
-    const active = await reasons.list(accountId);
-    const same = active.find(
-      (r) => r.id !== exceptId && r.text.trim().toLowerCase() === text.trim().toLowerCase(),
-    );
-    if (same) {
-      throw new AppError("reason_exists", `A reason "${same.text}" exists already.`, {
-        field: "text",
-      });
-    }
-  }
 
   app.get(
     "/reasons",
@@ -67,7 +39,7 @@ export async function reasonRoutes(parent: FastifyInstance, options: { auth: Aut
     async (request, reply) => {
       const accountId = accountOf(request);
       const text = request.body.text.trim();
-      await refuseDuplicate(accountId, text);
+      await refuseDuplicateReason(reasons, accountId, text);
       const reason = await reasons.create(accountId, text);
       return reply.status(201).send({ reason: toApiReason(reason) });
     },
@@ -76,17 +48,9 @@ export async function reasonRoutes(parent: FastifyInstance, options: { auth: Aut
   app.patch(
     "/reasons/:id",
     { schema: { params: ReasonParams, body: ReasonChangesBody, response: { 200: ReasonReply } } },
-    async (request) => {
-      const accountId = accountOf(request);
-      const text = request.body.text?.trim();
-      if (text !== undefined) await refuseDuplicate(accountId, text, request.params.id);
-      const updated = await reasons.update(accountId, request.params.id, {
-        text,
-        archived: request.body.archived,
-      });
-      if (!updated) throw new AppError("not_found", "No such reason.");
-      return withTotal(accountId, updated.id);
-    },
+    async (request) => ({
+      reason: await changeReason(reasons, accountOf(request), request.params.id, request.body),
+    }),
   );
 
   app.put(

@@ -15,6 +15,7 @@ import {
   WidgetEventReply,
 } from "../schemas/widget.js";
 import type { WidgetAccount, WidgetAccounts } from "../widget-accounts.js";
+import { publicLogoUrl } from "../widget-logo.js";
 import { widgetTexts } from "../widget-texts.js";
 
 export interface WidgetApiOptions {
@@ -22,6 +23,8 @@ export interface WidgetApiOptions {
   writer: EventWriter;
   /** Events per access token and client IP per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Where browsers reach this server: the logo's URL must work on customers' sites. */
+  publicUrl: string;
 }
 
 const BODY_LIMIT = 16 * 1024;
@@ -112,7 +115,12 @@ export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetAp
         locale,
         reasons: account.activeReasons.map((r) => ({ id: r.id, text: r.text })),
         texts: { ...texts },
-        brand: { color: account.brandColor },
+        brand: {
+          color: account.brandColor,
+          logo_url: account.logoHash
+            ? publicLogoUrl(options.publicUrl, request.query.access_token_id, account.logoHash)
+            : null,
+        },
         comment_max_length: COMMENT_MAX_LENGTH,
       };
     },

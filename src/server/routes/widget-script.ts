@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { contentHash, isFresh } from "../http-cache.js";
 
 export const WIDGET_DIR = fileURLToPath(new URL("../../../dist/widget/", import.meta.url));
 
@@ -22,12 +22,11 @@ function loadWidget(dir: string): WidgetFiles {
     }
   };
   const identity = read("barecancel.js");
-  const hash = createHash("sha256").update(identity).digest("base64url").slice(0, 22);
   return {
     identity,
     gzip: read("barecancel.js.gz"),
     br: read("barecancel.js.br"),
-    etag: `"${hash}"`,
+    etag: `"${contentHash(identity)}"`,
   };
 }
 
@@ -59,10 +58,7 @@ export async function widgetScriptRoutes(app: FastifyInstance, options: { dir?: 
       .header("vary", "Accept-Encoding")
       .header("access-control-allow-origin", "*")
       .header("cross-origin-resource-policy", "cross-origin");
-    const match = request.headers["if-none-match"];
-    if (match?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === widget.etag)) {
-      return reply.status(304).send();
-    }
+    if (isFresh(request, widget.etag)) return reply.status(304).send();
     const encoding = pickEncoding(request);
     if (encoding !== "identity") reply.header("content-encoding", encoding);
     return reply.send(widget[encoding === "identity" ? "identity" : encoding]);

@@ -5,12 +5,17 @@ import {
   createAccountsRepository,
   type WidgetSettingsChanges,
 } from "../../db/repositories/accounts.js";
+import {
+  createWidgetLogosRepository,
+  type WidgetLogoInfo,
+} from "../../db/repositories/widget-logos.js";
 import type { Account, WidgetTextOverrides } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
 import type { AuthServices } from "../auth/services.js";
 import { AccountParams } from "../schemas/accounts.js";
 import { WidgetSettingsBody, WidgetSettingsReply } from "../schemas/dashboard.js";
+import { toApiLogo } from "../widget-logo.js";
 import { WIDGET_LOCALES, WIDGET_TEXT_KEYS } from "../widget-texts.js";
 
 function invalid(field: string, message: string): never {
@@ -68,7 +73,7 @@ function changesOf(body: Static<typeof WidgetSettingsBody>): WidgetSettingsChang
   };
 }
 
-function toReply(account: Account, isOwner: boolean) {
+function toReply(account: Account, logo: WidgetLogoInfo | undefined, isOwner: boolean) {
   return {
     settings: {
       locale: account.widget_locale,
@@ -79,12 +84,14 @@ function toReply(account: Account, isOwner: boolean) {
       customer_hash_secret: isOwner ? account.customer_hash_secret : null,
       available_locales: WIDGET_LOCALES,
       text_keys: WIDGET_TEXT_KEYS,
+      logo: toApiLogo(account.id, logo),
     },
   };
 }
 
 /**
- * The widget as the account's customers see it: language, words, brand colour; which sites
+ * The widget as the account's customers see it: language, words, brand colour (the logo has
+ * routes of its own, widget-logo.ts); which sites
  * may embed it; whether customer ids must be signed. Owners change it, members read it.
  */
 export async function widgetSettingsRoutes(
@@ -93,15 +100,19 @@ export async function widgetSettingsRoutes(
 ) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const accounts = createAccountsRepository(options.auth.db);
+  const logos = createWidgetLogosRepository(options.auth.db);
 
   app.get(
     "/widget-settings",
     { schema: { params: AccountParams, response: { 200: WidgetSettingsReply } } },
     async (request) => {
       const membership = membershipOf(request);
-      const account = await accounts.find(membership.account_id);
+      const [account, logo] = await Promise.all([
+        accounts.find(membership.account_id),
+        logos.info(membership.account_id),
+      ]);
       if (!account) throw new AppError("not_found", "No such account.");
-      return toReply(account, membership.role === "owner");
+      return toReply(account, logo, membership.role === "owner");
     },
   );
 
@@ -117,12 +128,13 @@ export async function widgetSettingsRoutes(
     },
     async (request) => {
       const changes = changesOf(request.body);
-      const account = await accounts.updateWidgetSettings(
-        membershipOf(request).account_id,
-        changes,
-      );
+      const accountId = membershipOf(request).account_id;
+      const [account, logo] = await Promise.all([
+        accounts.updateWidgetSettings(accountId, changes),
+        logos.info(accountId),
+      ]);
       if (!account) throw new AppError("not_found", "No such account.");
-      return toReply(account, true);
+      return toReply(account, logo, true);
     },
   );
 }

@@ -88,14 +88,14 @@ export const ExportQuery = Type.Object({
   format: Type.Union([Type.Literal("csv"), Type.Literal("json")]),
 });
 
-const ApiReason = Type.Object({
+export const ApiReason = Type.Object({
   id: Type.String(),
   text: Type.String(),
   sort_key: Type.Integer(),
   archived: Type.Boolean(),
   answers_total: Type.Integer(),
 });
-const ReasonText = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
+export const ReasonText = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
 
 export const ReasonsReply = Type.Object({ reasons: Type.Array(ApiReason) });
 export const ReasonReply = Type.Object({ reason: ApiReason });
@@ -130,6 +130,16 @@ export const WidgetSettingsBody = Type.Object(
   { minProperties: 1 },
 );
 
+const ApiLogo = Type.Object({
+  /** Same-origin, behind the session; the version in the query changes with the image. */
+  url: Type.String(),
+  content_type: Type.String(),
+  size: Type.Integer(),
+});
+const MaybeLogo = Type.Union([ApiLogo, Type.Null()]);
+
+export const LogoReply = Type.Object({ logo: MaybeLogo });
+
 export const WidgetSettingsReply = Type.Object({
   settings: Type.Object({
     locale: Type.Union([Type.String(), Type.Null()]),
@@ -141,5 +151,6 @@ export const WidgetSettingsReply = Type.Object({
     customer_hash_secret: Type.Union([Type.String(), Type.Null()]),
     available_locales: Type.Array(Type.String()),
     text_keys: Type.Array(Type.String()),
+    logo: MaybeLogo,
   }),
 });

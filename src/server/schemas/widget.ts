@@ -15,7 +15,11 @@ export const WidgetConfigReply = Type.Object({
   locale: Type.String(),
   reasons: Type.Array(Type.Object({ id: Type.String(), text: Type.String() })),
   texts: Type.Record(Type.String(), Type.String()),
-  brand: Type.Object({ color: Type.String() }),
+  brand: Type.Object({
+    color: Type.String(),
+    /** Absolute (under PUBLIC_URL), for the widget's header; null without a logo. */
+    logo_url: Type.Union([Type.String(), Type.Null()]),
+  }),
   comment_max_length: Type.Integer(),
 });
 
