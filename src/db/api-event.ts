@@ -41,3 +41,74 @@ export function toApiEvent(row: EventRow): ApiEvent {
     created_at: new Date(row.created_at).toISOString(),
   };
 }
+
+/**
+ * The event as the REST API, webhooks and `export` show it: Baremetrics' fields (`reason` an
+ * object, `created_at` Unix seconds, `customer`, `subscriptions`) and all of ours, with
+ * our two different forms as `reason_text` and `created_at_iso`.
+ */
+const {
+  reason: _reasonText,
+  created_at: _createdAtIso,
+  ...sharedEventFields
+} = ApiEvent.properties;
+
+/** An example v1 event (OpenAPI document, docs). */
+export const EVENT_EXAMPLE = {
+  id: "evt_9QhM2xWc7Rk1Tn5Vb3Lp0s",
+  kind: "answer",
+  source: "api",
+  reason_id: "rsn_4x1mK0k2Zq8nP3d7Lw9aBc",
+  reason: { id: "rsn_4x1mK0k2Zq8nP3d7Lw9aBc", text: "Too expensive" },
+  reason_text: "Too expensive",
+  comment: "We only need it in the busy season.",
+  customer_oid: "cus_NffrFeUfNV2Hib",
+  customer: { oid: "cus_NffrFeUfNV2Hib" },
+  subscription_oids: ["sub_1MowQVLkdIwHu7ix"],
+  subscriptions: [{ oid: "sub_1MowQVLkdIwHu7ix" }],
+  test_mode: false,
+  install_check: false,
+  locale: null,
+  plan: null,
+  mrr: null,
+  created_at: 1767225600,
+  created_at_iso: "2026-01-01T00:00:00.000Z",
+};
+
+export const V1Event = Type.Object(
+  {
+    ...sharedEventFields,
+    reason: Type.Union([Type.Object({ id: Type.String(), text: Type.String() }), Type.Null()], {
+      description: "Baremetrics' form: the reason as the customer saw it (text at the time).",
+    }),
+    reason_text: Type.Union([Type.String(), Type.Null()], {
+      description: "The reason's text at the time (`reason` in the widget's data and exports).",
+    }),
+    customer: Type.Object({ oid: Type.String() }, { description: "Baremetrics' form." }),
+    subscriptions: Type.Array(Type.Object({ oid: Type.String() }), {
+      description: "Baremetrics' form of `subscription_oids`.",
+    }),
+    created_at: Type.Integer({ description: "Unix time in seconds (Baremetrics' form)." }),
+    created_at_iso: Type.String({ format: "date-time", description: "The same, ISO 8601." }),
+  },
+  {
+    description:
+      "An answer (`kind: answer`), a cancel without an answer (`skip`) or a closed dialog " +
+      "that cancelled nothing (`dismissal`).",
+    examples: [EVENT_EXAMPLE],
+  },
+);
+export type V1Event = Static<typeof V1Event>;
+
+export function toV1Event(row: EventRow): V1Event {
+  const { reason, created_at, ...shared } = toApiEvent(row);
+  return {
+    ...shared,
+    reason: row.reason_id !== null && reason !== null ? { id: row.reason_id, text: reason } : null,
+    reason_text: reason,
+    customer: { oid: row.customer_oid },
+    subscriptions: row.subscription_oids.map((oid) => ({ oid })),
+    created_at: Math.floor(Date.parse(created_at) / 1000),
+    created_at_iso: created_at,
+  };
+}

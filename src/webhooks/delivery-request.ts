@@ -1,4 +1,4 @@
-import { type ApiEvent, toApiEvent } from "../db/api-event.js";
+import { type ApiEvent, toApiEvent, toV1Event, type V1Event } from "../db/api-event.js";
 import type { EventSnapshot, WebhookDelivery, WebhookEndpoint } from "../db/schema.js";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from "./signature.js";
 import { slackCancellationMessage, slackPingMessage } from "./slack-message.js";
@@ -11,7 +11,7 @@ export interface WebhookBody {
   type: string;
   created_at: string;
   account_id: string;
-  data: { event: ApiEvent } | { endpoint_id: string };
+  data: { event: V1Event } | { endpoint_id: string };
 }
 
 export interface DeliveryRequest {
@@ -28,8 +28,8 @@ type Endpoint = Pick<
   "kind" | "secret" | "previous_secret" | "previous_secret_expires_at"
 >;
 
-function eventOf(snapshot: EventSnapshot): ApiEvent {
-  return toApiEvent({ ...snapshot, created_at: new Date(snapshot.created_at) });
+function rowOf(snapshot: EventSnapshot) {
+  return { ...snapshot, created_at: new Date(snapshot.created_at) };
 }
 
 export function webhookBody(delivery: Delivery): WebhookBody {
@@ -39,7 +39,7 @@ export function webhookBody(delivery: Delivery): WebhookBody {
     created_at: new Date(delivery.created_at).toISOString(),
     account_id: delivery.account_id,
     data: delivery.event
-      ? { event: eventOf(delivery.event) }
+      ? { event: toV1Event(rowOf(delivery.event)) }
       : { endpoint_id: delivery.endpoint_id },
   };
 }
@@ -51,7 +51,7 @@ export function customerUrl(publicUrl: string, accountId: string, customerOid: s
 
 function slackBody(delivery: Delivery, publicUrl: string): string {
   if (!delivery.event) return JSON.stringify(slackPingMessage());
-  const event = eventOf(delivery.event);
+  const event: ApiEvent = toApiEvent(rowOf(delivery.event));
   const type =
     delivery.event_type === "cancellation.updated"
       ? "cancellation.updated"

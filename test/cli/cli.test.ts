@@ -156,12 +156,15 @@ describe("export", () => {
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(2);
+    // The REST API's event (Baremetrics' forms, and ours beside them).
     expect(lines[0]).toMatchObject({
-      reason: "Too expensive",
+      reason: { text: "Too expensive" },
+      reason_text: "Too expensive",
       comment: '=HYPERLINK("http://evil")',
       subscription_oids: ["sub_a", "sub_b"],
       mrr: { amount: 4900, currency: "usd" },
-      created_at: "2026-01-01T00:00:00.000Z",
+      created_at: Date.parse("2026-01-01T00:00:00.000Z") / 1000,
+      created_at_iso: "2026-01-01T00:00:00.000Z",
     });
 
     const all = await runCli(["export", "--account", account_id, "--include-test"], env);

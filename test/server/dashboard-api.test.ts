@@ -243,5 +243,6 @@ describe("GET /export", () => {
     const events = JSON.parse(json.body);
     expect(events).toHaveLength(5);
     expect(events[0]).toHaveProperty("customer_oid");
+    expect(events[0]).toHaveProperty("customer.oid", events[0].customer_oid);
   });
 });

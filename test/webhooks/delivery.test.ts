@@ -102,7 +102,12 @@ describe("delivery", () => {
     expect(verifySignature(header, request?.body ?? "", endpoint.secret, old)).toBe(false);
 
     const body = JSON.parse(request?.body ?? "");
-    const [stored] = (await env.server.storedEvents()).filter((e) => e.id === event.id);
+    // The event as the REST API shows it.
+    const shown = await env.server.app.inject({
+      url: `/v1/cancellation_insights/events/${event.id}`,
+      headers: { authorization: `Bearer ${env.server.secretKey}` },
+    });
+    const stored = shown.json().event;
     expect(body).toEqual({
       id: delivery?.id,
       type: "cancellation.created",
@@ -200,6 +205,8 @@ describe("delivery", () => {
       ["cancellation.created", "api", "From our billing backend"],
       ["cancellation.updated", "api", "Changed on the phone"],
     ]);
+    // One event shape for every server-side consumer: the webhook's is the REST API's.
+    expect(bodies[1].data.event).toEqual(updated.json().event);
   });
 });
 

@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { stringify } from "csv-stringify";
-import { toApiEvent } from "../../db/api-event.js";
+import { toApiEvent, toV1Event } from "../../db/api-event.js";
 import { CSV_COLUMNS, csvRow } from "../../db/event-csv.js";
 import { createAccountsRepository } from "../../db/repositories/accounts.js";
 import { createEventsRepository } from "../../db/repositories/events.js";
@@ -32,7 +32,7 @@ export async function exportCommand(argv: string[]): Promise<void> {
     });
     if (format === "json") {
       for await (const row of rows)
-        await write(process.stdout, `${JSON.stringify(toApiEvent(row))}\n`);
+        await write(process.stdout, `${JSON.stringify(toV1Event(row))}\n`);
       return;
     }
     const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { stringify } from "csv-stringify";
 import type { FastifyInstance } from "fastify";
-import { toApiEvent } from "../../db/api-event.js";
+import { toApiEvent, toV1Event } from "../../db/api-event.js";
 import { CSV_COLUMNS, csvRow } from "../../db/event-csv.js";
 import { eachEvent } from "../../db/queries/search-events.js";
 import { membershipOf } from "../auth/require-account.js";
@@ -15,7 +15,7 @@ async function* jsonArray(events: AsyncIterable<Parameters<typeof toApiEvent>[0]
   yield "[";
   let first = true;
   for await (const row of events) {
-    yield `${first ? "\n" : ",\n"}${JSON.stringify(toApiEvent(row))}`;
+    yield `${first ? "\n" : ",\n"}${JSON.stringify(toV1Event(row))}`;
     first = false;
   }
   yield "\n]\n";

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { toV1Event } from "../../db/api-event.js";
 import type { Database } from "../../db/database.js";
 import {
   countEvents,
@@ -22,7 +23,6 @@ import {
   IdempotencyHeaders,
   IdParams,
   NewEventBody,
-  toV1Event,
 } from "../schemas/v1.js";
 
 const tags = ["Events"];

@@ -1,6 +1,5 @@
 import { type Static, Type } from "typebox";
-import { ApiEvent, toApiEvent } from "../../db/api-event.js";
-import type { EventRow } from "../../db/schema.js";
+import { EVENT_EXAMPLE, V1Event } from "../../db/api-event.js";
 import { IDEMPOTENCY_HEADER } from "../idempotency.js";
 import { ApiReason, ReasonText } from "./dashboard.js";
 import { COMMENT_MAX_LENGTH } from "./widget.js";
@@ -179,71 +178,6 @@ export const ReasonsReply = Type.Object(
 
 // Events
 
-const {
-  reason: _reasonText,
-  created_at: _createdAtIso,
-  ...sharedEventFields
-} = ApiEvent.properties;
-
-const EVENT_EXAMPLE = {
-  id: "evt_9QhM2xWc7Rk1Tn5Vb3Lp0s",
-  kind: "answer",
-  source: "api",
-  reason_id: REASON_EXAMPLE.id,
-  reason: { id: REASON_EXAMPLE.id, text: "Too expensive" },
-  reason_text: "Too expensive",
-  comment: "We only need it in the busy season.",
-  customer_oid: "cus_NffrFeUfNV2Hib",
-  customer: { oid: "cus_NffrFeUfNV2Hib" },
-  subscription_oids: ["sub_1MowQVLkdIwHu7ix"],
-  subscriptions: [{ oid: "sub_1MowQVLkdIwHu7ix" }],
-  test_mode: false,
-  install_check: false,
-  locale: null,
-  plan: null,
-  mrr: null,
-  created_at: 1767225600,
-  created_at_iso: "2026-01-01T00:00:00.000Z",
-};
-
-export const V1Event = Type.Object(
-  {
-    ...sharedEventFields,
-    reason: Type.Union([Type.Object({ id: Type.String(), text: Type.String() }), Type.Null()], {
-      description: "Baremetrics' form: the reason as the customer saw it (text at the time).",
-    }),
-    reason_text: Type.Union([Type.String(), Type.Null()], {
-      description: "The reason's text at the time (`reason` in the widget's data and exports).",
-    }),
-    customer: Type.Object({ oid: Type.String() }, { description: "Baremetrics' form." }),
-    subscriptions: Type.Array(Type.Object({ oid: Type.String() }), {
-      description: "Baremetrics' form of `subscription_oids`.",
-    }),
-    created_at: Type.Integer({ description: "Unix time in seconds (Baremetrics' form)." }),
-    created_at_iso: Type.String({ format: "date-time", description: "The same, ISO 8601." }),
-  },
-  {
-    description:
-      "An answer (`kind: answer`), a cancel without an answer (`skip`) or a closed dialog " +
-      "that cancelled nothing (`dismissal`).",
-    examples: [EVENT_EXAMPLE],
-  },
-);
-export type V1Event = Static<typeof V1Event>;
-
-export function toV1Event(row: EventRow): V1Event {
-  const { reason, created_at, ...shared } = toApiEvent(row);
-  return {
-    ...shared,
-    reason: row.reason_id !== null && reason !== null ? { id: row.reason_id, text: reason } : null,
-    reason_text: reason,
-    customer: { oid: row.customer_oid },
-    subscriptions: row.subscription_oids.map((oid) => ({ oid })),
-    created_at: Math.floor(Date.parse(created_at) / 1000),
-    created_at_iso: created_at,
-  };
-}
-
 export const EventsQuery = Type.Object({
   start_date: Type.Optional(day("events on or after this day (UTC).")),
   end_date: Type.Optional(day("events on or before this day (UTC).")),
@@ -251,7 +185,7 @@ export const EventsQuery = Type.Object({
     Type.Array(Id, { maxItems: 100, description: "Repeat for several reasons." }),
   ),
   customer_oid: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-  kind: Type.Optional(sharedEventFields.kind),
+  kind: Type.Optional(V1Event.properties.kind),
   test_mode: Type.Optional(
     Type.Boolean({ default: false, description: "true: only test events; false: only live." }),
   ),
