@@ -31,7 +31,10 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
   if (fastifyError.validation && fastifyError.validation.length > 0) {
     const issue = fastifyError.validation[0] as ValidationError;
     const field = fieldOf(issue);
-    const message = `${field ?? fastifyError.validationContext ?? "request"} ${issue.message ?? "is not valid"}`;
+    // Ajv says "must have required property 'x'" of the parent; the field itself is missing.
+    const problem =
+      issue.keyword === "required" ? "is required" : (issue.message ?? "is not valid");
+    const message = `${field ?? fastifyError.validationContext ?? "request"} ${problem}`;
     return new AppError("validation_error", message, field ? { field } : {});
   }
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;

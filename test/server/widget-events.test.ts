@@ -285,6 +285,14 @@ describe("POST /api/widget/events refuses bad input and stores nothing", () => {
     });
   }
 
+  it("a missing field is named in plain words", async () => {
+    const response = await post(answer({ customer_oid: undefined }));
+    expect(response.json().error).toMatchObject({
+      field: "customer_oid",
+      message: "customer_oid is required",
+    });
+  });
+
   it("a revoked token is refused", async () => {
     const tokens = createEmbedTokensRepository(server.database.db);
     const tokenId = await tokens.create(server.accountId, "to revoke");
