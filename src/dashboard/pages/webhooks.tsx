@@ -45,8 +45,7 @@ export default function WebhooksPage() {
         <p className="hint">
           A webhook receives a signed JSON POST (see <code>docs/webhooks.md</code> for the payload
           and how to verify the signature); a Slack endpoint posts a message to a channel through an
-          incoming webhook URL. Failed deliveries are retried with growing pauses for about a day
-          and a half.
+          incoming webhook URL. Failed deliveries are retried with growing pauses for about a day.
         </p>
         {list.error !== undefined && !list.data ? (
           <ErrorNotice error={list.error} retry={list.reload} />
