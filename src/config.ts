@@ -40,6 +40,8 @@ export interface WebhookConfig {
   readonly pollMs: number;
   /** Allow loopback, private and link-local targets (tests, local development). */
   readonly allowPrivateTargets: boolean;
+  /** Days a delivered or failed delivery stays in the log; 0 keeps them all. */
+  readonly logDays: number;
 }
 
 export interface ConfigOverrides {
@@ -125,6 +127,7 @@ function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
       env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
       false,
     ),
+    logDays: integer("WEBHOOK_LOG_DAYS", env.WEBHOOK_LOG_DAYS, 30),
   });
 }
 

@@ -25,6 +25,10 @@ export interface WebhookWorkerOptions {
   batchSize?: number;
 }
 
+const DAY_MS = 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
+const PRUNE_BATCH = 1000;
+
 function outcomeOf(
   claimed: ClaimedDelivery,
   config: WebhookConfig,
@@ -52,6 +56,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   let stopping = false;
   let wakeUp: (() => void) | null = null;
   let woken = false;
+  let prunedAt = 0;
 
   async function attempt(claimed: ClaimedDelivery): Promise<void> {
     const request = deliveryRequest(claimed, claimed, options.publicUrl);
@@ -93,6 +98,18 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     return claimed.length;
   }
 
+  /** Drops settled deliveries older than the log keeps them; returns how many went. */
+  async function pruneLog(now = new Date()): Promise<number> {
+    if (config.logDays === 0) return 0;
+    const before = new Date(now.getTime() - config.logDays * DAY_MS);
+    let pruned = 0;
+    for (;;) {
+      const deleted = await deliveries.pruneSettled(before, PRUNE_BATCH);
+      pruned += deleted;
+      if (deleted < PRUNE_BATCH || stopping) return pruned;
+    }
+  }
+
   function idle(ms: number): Promise<void> {
     if (woken) {
       woken = false;
@@ -114,6 +131,12 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       let sent = 0;
       try {
         sent = await runOnce();
+        // Every worker prunes now and then; two doing it at once delete disjoint rows or none.
+        if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+          prunedAt = Date.now();
+          const pruned = await pruneLog();
+          if (pruned > 0) log.info({ pruned }, "old webhook deliveries removed from the log");
+        }
       } catch (error) {
         log.error({ err: error }, "webhook worker round failed");
       }
@@ -124,6 +147,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
 
   return {
     runOnce,
+    pruneLog,
 
     start(): void {
       if (running) return;

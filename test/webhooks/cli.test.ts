@@ -29,6 +29,7 @@ describe("webhook settings", () => {
       maxAttempts: 15,
       pollMs: 1000,
       allowPrivateTargets: false,
+      logDays: 30,
     });
   });
 
@@ -42,5 +43,6 @@ describe("webhook settings", () => {
     expect(config.webhooks).toMatchObject({ allowPrivateTargets: true, retryBaseMs: 20 });
     expect(() => loadConfig({ WORKER: "maybe" })).toThrow('WORKER must be on or off, got "maybe".');
     expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: "soon" })).toThrow(/WEBHOOK_TIMEOUT_MS/);
+    expect(() => loadConfig({ WEBHOOK_LOG_DAYS: "-1" })).toThrow(/WEBHOOK_LOG_DAYS/);
   });
 });

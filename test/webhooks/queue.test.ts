@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { createWebhookDeliveriesRepository } from "../../src/db/repositories/webhook-deliveries.js";
 import { retryDelayMs } from "../../src/webhooks/retry-delay.js";
+import { createWebhookWorker } from "../../src/webhooks/worker.js";
 import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
 
 let env: WebhookTestEnv;
@@ -72,6 +74,61 @@ describe("the delivery queue", () => {
     await env.owner.request("PATCH", `${env.base}/webhooks/${endpoint.id}`, { enabled: true });
     const resumed = await queue.claimDue(10, 1000);
     expect(resumed.map((d) => d.endpoint_id)).toContain(endpoint.id);
+  });
+});
+
+describe("the delivery log", () => {
+  const silent = { debug() {}, info() {}, error() {} };
+  const envDb = () => env.server.database.db;
+  const workerWith = (settings: Record<string, string>) =>
+    createWebhookWorker({
+      db: envDb(),
+      config: loadConfig(settings).webhooks,
+      publicUrl: "https://insights.example.com",
+      log: silent,
+    });
+
+  it("forgets delivered and failed deliveries after WEBHOOK_LOG_DAYS, never pending ones", async () => {
+    const endpoint = await env.addEndpoint({ url: "https://hooks.example.com/old" });
+    for (let i = 0; i < 4; i++) await env.postEvent();
+    const mine = (await env.deliveries()).filter((d) => d.endpoint_id === endpoint.id);
+    expect(mine).toHaveLength(4);
+    const [delivered, failed, pending, recent] = mine.map((d) => d.id);
+    const queue = createWebhookDeliveriesRepository(envDb());
+    const claimed = (await queue.claimDue(100, 1000)).filter((d) => d.endpoint_id === endpoint.id);
+    for (const delivery of claimed) {
+      const status = delivery.id === failed ? "failed" : "delivered";
+      if (delivery.id === pending) continue;
+      await queue.complete(delivery, {
+        attemptedAt: new Date(),
+        durationMs: 5,
+        statusCode: status === "delivered" ? 200 : 500,
+        error: null,
+        responseBody: null,
+        next: { status },
+      });
+    }
+    // 31 days ago, all but one.
+    await envDb()
+      .updateTable("webhook_deliveries")
+      .set({ updated_at: new Date(Date.now() - 31 * 86_400_000) })
+      .where("account_id", "=", env.server.accountId)
+      .where("id", "in", [delivered, failed, pending] as string[])
+      .execute();
+
+    expect(await workerWith({ WEBHOOK_LOG_DAYS: "0" }).pruneLog()).toBe(0);
+    expect(await workerWith({ WEBHOOK_LOG_DAYS: "60" }).pruneLog()).toBe(0);
+    expect(await workerWith({}).pruneLog()).toBe(2);
+
+    const left = (await env.deliveries()).filter((d) => d.endpoint_id === endpoint.id);
+    expect(left.map((d) => d.id).sort()).toEqual([pending, recent].sort());
+    const attempts = await envDb()
+      .selectFrom("webhook_attempts")
+      .select("delivery_id")
+      .where("account_id", "=", env.server.accountId)
+      .where("delivery_id", "in", [delivered, failed] as string[])
+      .execute();
+    expect(attempts).toEqual([]);
   });
 });
 

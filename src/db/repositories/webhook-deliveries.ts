@@ -84,6 +84,22 @@ export function createWebhookDeliveriesRepository(db: Database) {
           and lease_token = ${claimed.lease_token}`.execute(db);
     },
 
+    /**
+     * Deletes up to `limit` delivered or failed deliveries (their attempts go with them)
+     * last touched before `before`; returns how many. Pending ones stay whatever their age.
+     * Bounded, so one prune never holds locks for long: call again while it returns `limit`.
+     */
+    async pruneSettled(before: Date, limit: number): Promise<number> {
+      const result = await sql`
+        delete from webhook_deliveries
+        where (account_id, id) in (
+          select account_id, id from webhook_deliveries
+          where status <> 'pending' and updated_at < ${before}
+          limit ${limit}
+        )`.execute(db);
+      return Number(result.numAffectedRows ?? 0);
+    },
+
     /** A test delivery to one endpoint, due now. */
     enqueuePing(accountId: string, endpointId: string): Promise<WebhookDelivery> {
       return db
