@@ -1,6 +1,9 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
+import type { OpenAPIV3_1 } from "openapi-types";
+import { WebhookPayload } from "../webhooks/payload.js";
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "../webhooks/signature.js";
 import { MAX_PER_PAGE } from "./schemas/v1.js";
 
 /** Where people read the REST API's reference. */
@@ -31,6 +34,50 @@ Baremetrics' Cancellation Insights API: clients written for it work with only th
 - **Rate limit**: per key and minute (\`API_RATE_LIMIT\`), told by \`RateLimit-Limit\`,
   \`RateLimit-Remaining\` and \`RateLimit-Reset\`; past it, 429 with \`Retry-After\`.`;
 
+const header = (name: string, description: string): OpenAPIV3_1.ParameterObject => ({
+  name,
+  in: "header",
+  required: true,
+  description,
+  schema: { type: "string" },
+});
+
+/** The requests Cancel Insights sends to an account's webhook endpoints (OpenAPI 3.1 `webhooks`). */
+function webhookOperation(summary: string, description: string): OpenAPIV3_1.PathItemObject {
+  return {
+    post: {
+      summary,
+      description: `${description} Signed: see docs/webhooks.md for the scheme.`,
+      security: [],
+      parameters: [
+        header(SIGNATURE_HEADER, '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`'),
+        header(DELIVERY_HEADER, "The delivery id: store it and ignore repeats."),
+        header(EVENT_HEADER, "The event type."),
+      ],
+      requestBody: {
+        required: true,
+        // A TypeBox schema is JSON Schema, which OpenAPI 3.1 takes as it is; openapi-types'
+        // 3.1 types cannot say so. test/api/openapi.test.ts validates the whole document.
+        content: { "application/json": { schema: WebhookPayload as never } },
+      },
+      responses: {
+        "2XX": { description: "Received. Anything else (or no answer in 10 s) is retried." },
+      },
+    },
+  };
+}
+
+const WEBHOOKS = {
+  "cancellation.created": webhookOperation(
+    "A customer cancelled",
+    "An answer or a skipped question, from the widget or the REST API.",
+  ),
+  "cancellation.updated": webhookOperation(
+    "A cancellation changed",
+    "Its reason or comment changed (REST API `PUT .../events/:id`).",
+  ),
+};
+
 /**
  * The OpenAPI 3.1 document, made from the routes' own schemas as they register (so this
  * must run before any route), and the reference page. Only `/v1` routes are in it.
@@ -46,6 +93,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         { name: "Events", description: "Answers: why each customer cancelled." },
         { name: "Reference", description: "This document." },
       ],
+      webhooks: WEBHOOKS,
       components: {
         securitySchemes: {
           bearerAuth: {

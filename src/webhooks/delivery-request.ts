@@ -1,18 +1,10 @@
-import { type ApiEvent, toApiEvent, toV1Event, type V1Event } from "../db/api-event.js";
+import { type ApiEvent, toApiEvent, toV1Event } from "../db/api-event.js";
 import type { EventSnapshot, WebhookDelivery, WebhookEndpoint } from "../db/schema.js";
+import type { WebhookPayload } from "./payload.js";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from "./signature.js";
 import { slackCancellationMessage, slackPingMessage } from "./slack-message.js";
 
 export const USER_AGENT = "Cancel-Insights-Webhooks/1";
-
-/** What a webhook endpoint receives (docs/webhooks.md). */
-export interface WebhookBody {
-  id: string;
-  type: string;
-  created_at: string;
-  account_id: string;
-  data: { event: V1Event } | { endpoint_id: string };
-}
 
 export interface DeliveryRequest {
   body: string;
@@ -32,7 +24,7 @@ function rowOf(snapshot: EventSnapshot) {
   return { ...snapshot, created_at: new Date(snapshot.created_at) };
 }
 
-export function webhookBody(delivery: Delivery): WebhookBody {
+export function webhookBody(delivery: Delivery): WebhookPayload {
   return {
     id: delivery.id,
     type: delivery.event_type,

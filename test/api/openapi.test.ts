@@ -97,6 +97,18 @@ describe("the OpenAPI document at /v1/openapi.json", () => {
     }
   });
 
+  it("describes the webhooks an endpoint receives, with their payload", () => {
+    const webhooks = (doc as unknown as { webhooks: Record<string, { post: Operation }> }).webhooks;
+    expect(Object.keys(webhooks).sort()).toEqual(["cancellation.created", "cancellation.updated"]);
+    for (const [type, item] of Object.entries(webhooks)) {
+      const body = (item.post as unknown as { requestBody: { content: Record<string, unknown> } })
+        .requestBody.content["application/json"] as { schema: { properties: object } };
+      expect(Object.keys(body.schema.properties), type).toEqual(
+        expect.arrayContaining(["id", "type", "created_at", "account_id", "data"]),
+      );
+    }
+  });
+
   it("its examples are valid instances of their schemas", () => {
     const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
     let checked = 0;

@@ -44,6 +44,14 @@ describe("the REST API reference page", () => {
         page.locator(".opblock-summary-path", { hasText: path }).count(),
       ).resolves.toBeGreaterThan(0);
     }
+    // And the requests we send to webhook endpoints, with their payload.
+    for (const type of ["cancellation.created", "cancellation.updated"]) {
+      await expect(
+        page.locator(".opblock-summary", { hasText: type }).count(),
+        type,
+      ).resolves.toBeGreaterThan(0);
+    }
+    await page.screenshot({ path: "test-results/screenshots/api-reference.png", fullPage: true });
     // The bearer key can be entered for "Try it out".
     await expect(page.getByRole("button", { name: /Authorize/ }).count()).resolves.toBe(1);
     expect(problems).toEqual([]);

@@ -1,7 +1,11 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/browser.js";
 import { createReceiver, type Receiver, verifySignature } from "./receiver.js";
 import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 let env: WebhookTestEnv;
 const receivers: Receiver[] = [];
@@ -117,6 +121,15 @@ describe("delivery", () => {
       data: { event: { ...stored, install_check: expect.any(Boolean) } },
     });
     expect(body.data.event.comment).toBe("Café & <tags>");
+
+    // And it is what the OpenAPI document's `webhooks` promise.
+    const doc = (await env.server.app.inject({ url: "/v1/openapi.json" })).json();
+    const documented =
+      doc.webhooks["cancellation.created"].post.requestBody.content["application/json"].schema;
+    const validate = addFormats(new Ajv2020({ strict: false, allErrors: true })).compile(
+      documented,
+    );
+    expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it("sends nothing for dismissals, nor for test events unless the endpoint asks for them", async () => {

@@ -43,8 +43,9 @@ export default function WebhooksPage() {
       <section className="card" aria-labelledby="endpoints-heading">
         <h2 id="endpoints-heading">Endpoints</h2>
         <p className="hint">
-          A webhook receives a signed JSON POST (see <code>docs/webhooks.md</code> for the payload
-          and how to verify the signature); a Slack endpoint posts a message to a channel through an
+          A webhook receives a signed JSON POST (its payload is in the{" "}
+          <a href="/docs/api">API reference</a> under Webhooks; <code>docs/webhooks.md</code> shows
+          how to verify the signature); a Slack endpoint posts a message to a channel through an
           incoming webhook URL. Failed deliveries are retried with growing pauses for about a day.
         </p>
         {list.error !== undefined && !list.data ? (
