@@ -206,6 +206,9 @@ async function checkStarted(output: string, port: number) {
   expect(demo.status).toBe(200);
   expect(await demo.text()).toContain(token);
   expect((await fetch(`${base}/barecancel.js`)).status).toBe(200);
+  const docs = output.match(/REST API docs:\s+(\S+)/)?.[1];
+  expect(docs).toBe(`${base}/docs/api`);
+  expect((await fetch(docs as string)).status).toBe(200);
   // The printed login opens the dashboard on the demo account.
   const [, email, password] = output.match(/Login:\s+(\S+) \/ (\S+)\s+\(shown once\)/) ?? [];
   expect(email).toBe("demo@example.com");

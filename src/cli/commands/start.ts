@@ -9,6 +9,7 @@ import { migrateToLatest } from "../../db/migrate.js";
 import { createUsersRepository } from "../../db/repositories/users.js";
 import { buildApp } from "../../server/app.js";
 import { createFirstUser } from "../../server/auth/first-user.js";
+import { REFERENCE_PATH } from "../../server/openapi.js";
 import { DASHBOARD_DIR } from "../../server/routes/dashboard.js";
 import { WIDGET_DIR } from "../../server/routes/widget-script.js";
 import { configFrom, parseCommand } from "../options.js";
@@ -97,6 +98,7 @@ export async function startCommand(argv: string[]): Promise<void> {
         ? `  Embed token:      ${demo.accessTokenId}${demo.created ? " (demo account created)" : ""}`
         : "",
       `  Widget script:    ${config.publicUrl}/barecancel.js`,
+      `  REST API docs:    ${config.publicUrl}${REFERENCE_PATH}`,
       `  Data:             ${storage}`,
       "  Stop with Ctrl+C.",
       "",
