@@ -29,7 +29,7 @@ Baremetrics' Cancellation Insights API: clients written for it work with only th
   \`cancel-insights account create --json\`). A revoked key stops working at once.
 - **Errors**: \`{"error": {"code", "message", "field"}}\` with the HTTP status.
 - **Lists**: \`page\` (from 0) and \`per_page\` (default 30, at most ${MAX_PER_PAGE}), or \`cursor\`;
-  \`meta.pagination\` tells \`has_more\`, \`total\` (numbered pages) and \`next_cursor\`.
+  \`meta.pagination\` tells \`has_more\`, \`total\` and \`next_cursor\`.
 - **Idempotency**: send \`Idempotency-Key\` on POST; a retry replays the first reply.
 - **Rate limit**: per key and minute (\`API_RATE_LIMIT\`), told by \`RateLimit-Limit\`,
   \`RateLimit-Remaining\` and \`RateLimit-Reset\`; past it, 429 with \`Retry-After\`.`;

