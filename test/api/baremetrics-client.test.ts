@@ -168,6 +168,7 @@ describe("a Baremetrics client, unchanged but for the host", () => {
       walked.push(...idsOf(listed));
       cursor = listed.body.meta.pagination.next_cursor;
       if (walked.length > 2) expect(listed.body.meta.pagination.page).toBeNull();
+      expect(listed.body.meta.pagination.total).toBe(live.length);
     } while (cursor);
     expect(walked).toEqual(seen);
   });
