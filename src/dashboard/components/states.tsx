@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { errorMessage } from "../api/client.js";
+import type { AsyncState } from "../lib/use-async.js";
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
@@ -39,4 +40,24 @@ export function EmptyState({
       {action && <div className="empty-action">{action}</div>}
     </div>
   );
+}
+
+/**
+ * What an async request has: its data once there is some; before that, its error (with a
+ * retry) or a loading line. Data shown stays shown while a reload runs or fails.
+ */
+export function Loaded<T>({
+  state,
+  label,
+  retry = state.reload,
+  children,
+}: {
+  state: Pick<AsyncState<T>, "data" | "error" | "reload">;
+  label?: string;
+  retry?: () => void;
+  children: (data: T) => ReactNode;
+}) {
+  if (state.data !== undefined) return <>{children(state.data)}</>;
+  if (state.error !== undefined) return <ErrorNotice error={state.error} retry={retry} />;
+  return <Loading label={label} />;
 }

@@ -7,7 +7,7 @@ import { Kpi, pointsChange, relativeChange } from "../components/kpi.js";
 import { MultiSelect } from "../components/multi-select.js";
 import { RangePicker } from "../components/range-picker.js";
 import { Segmented } from "../components/segmented.js";
-import { EmptyState, ErrorNotice, Loading } from "../components/states.js";
+import { EmptyState, ErrorNotice, Loaded, Loading } from "../components/states.js";
 import { colorOf, defaultInterval, rangeQuery, useRangeFilter } from "../lib/filters.js";
 import {
   formatCount,
@@ -99,24 +99,22 @@ export default function InsightsPage() {
         </div>
       </section>
 
-      {insights.error !== undefined && !insights.data ? (
-        <ErrorNotice error={insights.error} retry={insights.reload} />
-      ) : !insights.data ? (
-        <Loading label="Loading insights…" />
-      ) : (
-        <InsightsBody
-          data={insights.data}
-          stale={insights.loading}
-          reasons={allReasons}
-          colorById={colorById}
-          metric={metric}
-          trend={trend.data}
-          trendError={trend.error}
-          trendLoading={trend.loading}
-          interval={interval}
-          accountId={account.id}
-        />
-      )}
+      <Loaded state={insights} label="Loading insights…">
+        {(data) => (
+          <InsightsBody
+            data={data}
+            stale={insights.loading}
+            reasons={allReasons}
+            colorById={colorById}
+            metric={metric}
+            trend={trend.data}
+            trendError={trend.error}
+            trendLoading={trend.loading}
+            interval={interval}
+            accountId={account.id}
+          />
+        )}
+      </Loaded>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { errorMessage } from "../api/client.js";
 import { accountApi } from "../api/endpoints.js";
 import type { Reason } from "../api/types.js";
-import { ErrorNotice, Loading } from "../components/states.js";
+import { Loaded } from "../components/states.js";
 import { WidgetPreview } from "../components/widget-preview.js";
 import { formatCount } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
@@ -114,72 +114,70 @@ export default function ReasonsPage() {
       )}
       <div className="split">
         <div className="split-main">
-          {list.error !== undefined && !list.data ? (
-            <ErrorNotice error={list.error} retry={list.reload} />
-          ) : !list.data ? (
-            <Loading label="Loading reasons…" />
-          ) : (
-            <>
-              <section className="card" aria-labelledby="active-heading">
-                <h2 id="active-heading">Shown in the widget</h2>
-                <AddReason onAdd={add} />
-                {active.length === 0 ? (
-                  <p className="hint">
-                    No active reasons: the widget shows only the comment box. Add one above.
-                  </p>
-                ) : (
-                  <ol className="reasons">
-                    {active.map((reason, index) => (
-                      <ReasonRow
-                        key={reason.id}
-                        reason={reason}
-                        first={index === 0}
-                        last={index === active.length - 1}
-                        onDraft={(text) =>
-                          setDrafts((d) => {
-                            const { [reason.id]: _, ...rest } = d;
-                            return text === null ? rest : { ...rest, [reason.id]: text };
-                          })
-                        }
-                        onRename={(text) => rename(reason, text)}
-                        onMove={(by) => move(reason, by)}
-                        onArchive={() => setArchived(reason, true)}
-                      />
-                    ))}
-                  </ol>
-                )}
-              </section>
-              <section className="card" aria-labelledby="archived-heading">
-                <h2 id="archived-heading">Archived</h2>
-                {archived.length === 0 ? (
-                  <p className="hint">
-                    Nothing archived. Archive a reason to take it out of the widget; its answers
-                    stay in your numbers.
-                  </p>
-                ) : (
-                  <ul className="reasons">
-                    {archived.map((reason) => (
-                      <li key={reason.id} className="reason-row is-archived">
-                        <span className="reason-text">{reason.text}</span>
-                        <span className="reason-count">
-                          {formatCount(reason.answers_total)} answers
-                        </span>
-                        <div className="reason-actions">
-                          <button
-                            type="button"
-                            className="button button-small"
-                            onClick={() => void setArchived(reason, false)}
-                          >
-                            Restore<span className="visually-hidden"> “{reason.text}”</span>
-                          </button>
-                        </div>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </section>
-            </>
-          )}
+          <Loaded state={list} label="Loading reasons…">
+            {() => (
+              <>
+                <section className="card" aria-labelledby="active-heading">
+                  <h2 id="active-heading">Shown in the widget</h2>
+                  <AddReason onAdd={add} />
+                  {active.length === 0 ? (
+                    <p className="hint">
+                      No active reasons: the widget shows only the comment box. Add one above.
+                    </p>
+                  ) : (
+                    <ol className="reasons">
+                      {active.map((reason, index) => (
+                        <ReasonRow
+                          key={reason.id}
+                          reason={reason}
+                          first={index === 0}
+                          last={index === active.length - 1}
+                          onDraft={(text) =>
+                            setDrafts((d) => {
+                              const { [reason.id]: _, ...rest } = d;
+                              return text === null ? rest : { ...rest, [reason.id]: text };
+                            })
+                          }
+                          onRename={(text) => rename(reason, text)}
+                          onMove={(by) => move(reason, by)}
+                          onArchive={() => setArchived(reason, true)}
+                        />
+                      ))}
+                    </ol>
+                  )}
+                </section>
+                <section className="card" aria-labelledby="archived-heading">
+                  <h2 id="archived-heading">Archived</h2>
+                  {archived.length === 0 ? (
+                    <p className="hint">
+                      Nothing archived. Archive a reason to take it out of the widget; its answers
+                      stay in your numbers.
+                    </p>
+                  ) : (
+                    <ul className="reasons">
+                      {archived.map((reason) => (
+                        <li key={reason.id} className="reason-row is-archived">
+                          <span className="reason-text">{reason.text}</span>
+                          <span className="reason-count">
+                            {formatCount(reason.answers_total)} answers
+                          </span>
+                          <div className="reason-actions">
+                            <button
+                              type="button"
+                              className="button button-small"
+                              onClick={() => void setArchived(reason, false)}
+                            >
+                              Restore<span className="visually-hidden"> “{reason.text}”</span>
+                            </button>
+                          </div>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </section>
+              </>
+            )}
+          </Loaded>
         </div>
         <aside className="split-side" aria-labelledby="preview-heading">
           <div className="card preview-card">

@@ -3,7 +3,7 @@ import { type AccountApi, accountApi } from "../api/endpoints.js";
 import type { ApiKey, EmbedToken, Role } from "../api/types.js";
 import { ConfirmButton } from "../components/confirm-button.js";
 import { CopyButton } from "../components/copy-button.js";
-import { ErrorNotice, Loading } from "../components/states.js";
+import { Loaded } from "../components/states.js";
 import { WidgetAppearance } from "../components/widget-appearance.js";
 import { formatDateTime } from "../lib/format.js";
 import { useAction } from "../lib/use-action.js";
@@ -173,6 +173,70 @@ function Status({ revoked }: { revoked: string | null }) {
   );
 }
 
+interface Credential {
+  id: string;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Embed tokens and API keys alike: name, what can be shown of it, dates, rotate and revoke. */
+function CredentialTable<C extends Credential>(props: {
+  items: C[];
+  owner: boolean;
+  /** The heading of the column that tells items apart (the id, or a secret's start). */
+  shownAs: string;
+  shown: (item: C) => string;
+  onRotate: (item: C) => void;
+  onRevoke: (item: C) => void;
+}) {
+  const { owner } = props;
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">{props.shownAs}</th>
+            <th scope="col">Created</th>
+            <th scope="col">Status</th>
+            {owner && (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.map((item) => (
+            <tr key={item.id}>
+              <th scope="row">{item.name}</th>
+              <td>
+                <code>{props.shown(item)}</code>
+              </td>
+              <td>{formatDateTime(item.created_at)}</td>
+              <td>
+                <Status revoked={item.revoked_at} />
+              </td>
+              {owner && (
+                <td className="actions">
+                  {!item.revoked_at && (
+                    <RotateRevoke
+                      name={item.name}
+                      onRotate={() => props.onRotate(item)}
+                      onRevoke={() => props.onRevoke(item)}
+                    />
+                  )}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function EmbedTokens({ client, owner }: { client: AccountApi; owner: boolean }) {
   const list = useAsync(() => client.embedTokens(), [client]);
   const { run, busy, notice } = useAction();
@@ -187,68 +251,31 @@ function EmbedTokens({ client, owner }: { client: AccountApi; owner: boolean }) 
       intro="Public ids that go into the snippet. Rotating gives the token a new id: update your snippet, the old id stops working. Revoking stops it for good."
     >
       {notice}
-      {list.error !== undefined && !list.data ? (
-        <ErrorNotice error={list.error} retry={list.reload} />
-      ) : !list.data ? (
-        <Loading />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Token</th>
-                <th scope="col">Created</th>
-                <th scope="col">Status</th>
-                {owner && (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.embed_tokens.map((t) => (
-                <tr key={t.id}>
-                  <th scope="row">{t.name}</th>
-                  <td>
-                    <code>{t.id}</code>
-                  </td>
-                  <td>{formatDateTime(t.created_at)}</td>
-                  <td>
-                    <Status revoked={t.revoked_at} />
-                  </td>
-                  {owner && (
-                    <td className="actions">
-                      {!t.revoked_at && (
-                        <RotateRevoke
-                          name={t.name}
-                          onRotate={() =>
-                            void run(async () => {
-                              const { embed_token } = await client.rotateEmbedToken(t.id);
-                              list.setData((d) => ({
-                                embed_tokens: (d?.embed_tokens ?? []).map((x) =>
-                                  x.id === t.id ? embed_token : x,
-                                ),
-                              }));
-                              list.reload();
-                            })
-                          }
-                          onRevoke={() =>
-                            void run(async () =>
-                              replace((await client.revokeEmbedToken(t.id)).embed_token),
-                            )
-                          }
-                        />
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded state={list}>
+        {(data) => (
+          <CredentialTable
+            items={data.embed_tokens}
+            owner={owner}
+            shownAs="Token"
+            shown={(t) => t.id}
+            onRotate={(t) =>
+              void run(async () => {
+                const { embed_token } = await client.rotateEmbedToken(t.id);
+                // The rotated token has a new id: it takes the old one's row.
+                list.setData((d) => ({
+                  embed_tokens: (d?.embed_tokens ?? []).map((x) =>
+                    x.id === t.id ? embed_token : x,
+                  ),
+                }));
+                list.reload();
+              })
+            }
+            onRevoke={(t) =>
+              void run(async () => replace((await client.revokeEmbedToken(t.id)).embed_token))
+            }
+          />
+        )}
+      </Loaded>
       {owner && (
         <NameForm
           label="New embed token name"
@@ -307,66 +334,32 @@ function ApiKeys({ client, owner }: { client: AccountApi; owner: boolean }) {
     >
       {notice}
       {secret && <SecretOnce secret={secret} what="API key" onDone={() => setSecret(null)} />}
-      {list.error !== undefined && !list.data ? (
-        <ErrorNotice error={list.error} retry={list.reload} />
-      ) : !list.data ? (
-        <Loading />
-      ) : list.data.api_keys.length === 0 ? (
-        <p>No API keys yet.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Starts with</th>
-                <th scope="col">Created</th>
-                <th scope="col">Status</th>
-                {owner && (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.api_keys.map((k) => (
-                <tr key={k.id}>
-                  <th scope="row">{k.name}</th>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{formatDateTime(k.created_at)}</td>
-                  <td>
-                    <Status revoked={k.revoked_at} />
-                  </td>
-                  {owner && (
-                    <td className="actions">
-                      {!k.revoked_at && (
-                        <RotateRevoke
-                          name={k.name}
-                          onRotate={() =>
-                            void run(async () => {
-                              const { api_key } = await client.rotateApiKey(k.id);
-                              const { secret: shown, ...info } = api_key;
-                              setSecret(shown);
-                              upsert(info);
-                              list.reload();
-                            })
-                          }
-                          onRevoke={() =>
-                            void run(async () => upsert((await client.revokeApiKey(k.id)).api_key))
-                          }
-                        />
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded state={list}>
+        {(data) =>
+          data.api_keys.length === 0 ? (
+            <p>No API keys yet.</p>
+          ) : (
+            <CredentialTable
+              items={data.api_keys}
+              owner={owner}
+              shownAs="Starts with"
+              shown={(k) => `${k.prefix}…`}
+              onRotate={(k) =>
+                void run(async () => {
+                  const { api_key } = await client.rotateApiKey(k.id);
+                  const { secret: shown, ...info } = api_key;
+                  setSecret(shown);
+                  upsert(info);
+                  list.reload();
+                })
+              }
+              onRevoke={(k) =>
+                void run(async () => upsert((await client.revokeApiKey(k.id)).api_key))
+              }
+            />
+          )
+        }
+      </Loaded>
       {owner && (
         <NameForm
           label="New API key name"
@@ -393,90 +386,88 @@ function Members({ client, owner }: { client: AccountApi; owner: boolean }) {
   return (
     <Section id="members-heading" title="Members">
       {notice}
-      {list.error !== undefined && !list.data ? (
-        <ErrorNotice error={list.error} retry={list.reload} />
-      ) : !list.data ? (
-        <Loading />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Since</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.members.map((m) => {
-                const me = m.user_id === session.user.id;
-                return (
-                  <tr key={m.user_id}>
-                    <th scope="row">
-                      {m.email}
-                      {me && <span className="badge">you</span>}
-                    </th>
-                    <td>
-                      {owner ? (
-                        <select
-                          aria-label={`Role of ${m.email}`}
-                          value={m.role}
-                          onChange={(e) =>
-                            void run(async () => {
-                              const { member } = await client.setRole(
-                                m.user_id,
-                                e.target.value as Role,
-                              );
-                              list.setData((d) => ({
-                                members: (d?.members ?? []).map((x) =>
-                                  x.user_id === member.user_id ? member : x,
-                                ),
-                              }));
-                              if (me) await refresh();
-                            })
-                          }
-                        >
-                          <option value="owner">Owner</option>
-                          <option value="member">Member</option>
-                        </select>
-                      ) : m.role === "owner" ? (
-                        "Owner"
-                      ) : (
-                        "Member"
-                      )}
-                    </td>
-                    <td>{formatDateTime(m.created_at)}</td>
-                    <td className="actions">
-                      {(owner || me) && (
-                        <ConfirmButton
-                          label={me ? "Leave" : "Remove"}
-                          confirmLabel={me ? "Really leave?" : "Really remove?"}
-                          srLabel={me ? "this account" : m.email}
-                          onConfirm={() =>
-                            void run(async () => {
-                              await client.removeMember(m.user_id);
-                              if (me) await refresh();
-                              else
+      <Loaded state={list}>
+        {(data) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Since</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.members.map((m) => {
+                  const me = m.user_id === session.user.id;
+                  return (
+                    <tr key={m.user_id}>
+                      <th scope="row">
+                        {m.email}
+                        {me && <span className="badge">you</span>}
+                      </th>
+                      <td>
+                        {owner ? (
+                          <select
+                            aria-label={`Role of ${m.email}`}
+                            value={m.role}
+                            onChange={(e) =>
+                              void run(async () => {
+                                const { member } = await client.setRole(
+                                  m.user_id,
+                                  e.target.value as Role,
+                                );
                                 list.setData((d) => ({
-                                  members: (d?.members ?? []).filter(
-                                    (x) => x.user_id !== m.user_id,
+                                  members: (d?.members ?? []).map((x) =>
+                                    x.user_id === member.user_id ? member : x,
                                   ),
                                 }));
-                            })
-                          }
-                        />
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                                if (me) await refresh();
+                              })
+                            }
+                          >
+                            <option value="owner">Owner</option>
+                            <option value="member">Member</option>
+                          </select>
+                        ) : m.role === "owner" ? (
+                          "Owner"
+                        ) : (
+                          "Member"
+                        )}
+                      </td>
+                      <td>{formatDateTime(m.created_at)}</td>
+                      <td className="actions">
+                        {(owner || me) && (
+                          <ConfirmButton
+                            label={me ? "Leave" : "Remove"}
+                            confirmLabel={me ? "Really leave?" : "Really remove?"}
+                            srLabel={me ? "this account" : m.email}
+                            onConfirm={() =>
+                              void run(async () => {
+                                await client.removeMember(m.user_id);
+                                if (me) await refresh();
+                                else
+                                  list.setData((d) => ({
+                                    members: (d?.members ?? []).filter(
+                                      (x) => x.user_id !== m.user_id,
+                                    ),
+                                  }));
+                              })
+                            }
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
     </Section>
   );
 }

@@ -8,7 +8,7 @@ import {
   useWidgetSettings,
   VerifiedCustomers,
 } from "../components/embed-security.js";
-import { ErrorNotice, Loading } from "../components/states.js";
+import { Loaded } from "../components/states.js";
 import { Tabs } from "../components/tabs.js";
 import { formatDateTime } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
@@ -94,13 +94,9 @@ export default function SetupPage() {
           </p>
         </div>
       </div>
-      {setup.error !== undefined && !setup.data ? (
-        <ErrorNotice error={setup.error} retry={setup.reload} />
-      ) : !setup.data ? (
-        <Loading label="Loading setup…" />
-      ) : (
-        <SetupBody info={setup.data} accountId={account.id} />
-      )}
+      <Loaded state={setup} label="Loading setup…">
+        {(data) => <SetupBody info={data} accountId={account.id} />}
+      </Loaded>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { type AccountApi, accountApi } from "../api/endpoints.js";
 import type { WebhookEndpoint, WebhookEventType, WebhookKind } from "../api/types.js";
 import { DeliveryLog } from "../components/delivery-log.js";
-import { EmptyState, ErrorNotice, Loading } from "../components/states.js";
+import { EmptyState, Loaded } from "../components/states.js";
 import { EventTypeChoices, WebhookEndpointCard } from "../components/webhook-endpoint.js";
 import { useAction } from "../lib/use-action.js";
 import { useAsync } from "../lib/use-async.js";
@@ -48,29 +48,29 @@ export default function WebhooksPage() {
           how to verify the signature); a Slack endpoint posts a message to a channel through an
           incoming webhook URL. Failed deliveries are retried with growing pauses for about a day.
         </p>
-        {list.error !== undefined && !list.data ? (
-          <ErrorNotice error={list.error} retry={list.reload} />
-        ) : !list.data ? (
-          <Loading />
-        ) : list.data.endpoints.length === 0 ? (
-          <EmptyState title="No endpoints yet">
-            <p>Add one below: a URL of yours, or a Slack incoming webhook.</p>
-          </EmptyState>
-        ) : (
-          <ul className="endpoints">
-            {list.data.endpoints.map((endpoint) => (
-              <WebhookEndpointCard
-                key={endpoint.id}
-                endpoint={endpoint}
-                client={client}
-                owner={owner}
-                onChange={replace}
-                onRemove={() => remove(endpoint.id)}
-                onSent={() => setLogVersion((v) => v + 1)}
-              />
-            ))}
-          </ul>
-        )}
+        <Loaded state={list}>
+          {(data) =>
+            data.endpoints.length === 0 ? (
+              <EmptyState title="No endpoints yet">
+                <p>Add one below: a URL of yours, or a Slack incoming webhook.</p>
+              </EmptyState>
+            ) : (
+              <ul className="endpoints">
+                {data.endpoints.map((endpoint) => (
+                  <WebhookEndpointCard
+                    key={endpoint.id}
+                    endpoint={endpoint}
+                    client={client}
+                    owner={owner}
+                    onChange={replace}
+                    onRemove={() => remove(endpoint.id)}
+                    onSent={() => setLogVersion((v) => v + 1)}
+                  />
+                ))}
+              </ul>
+            )
+          }
+        </Loaded>
         {owner && list.data && (
           <AddEndpoint
             client={client}
