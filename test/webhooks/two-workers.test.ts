@@ -5,7 +5,7 @@ import type { DatabaseHandle } from "../../src/db/database.js";
 import { newId } from "../../src/db/ids.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
-import { createEventsRepository } from "../../src/db/repositories/events.js";
+import { createEventsRepository, newEventRow } from "../../src/db/repositories/events.js";
 import { createWebhookWorker, type WorkerLogger } from "../../src/webhooks/worker.js";
 import { waitFor } from "../helpers/browser.js";
 import { CLI, cliDatabase } from "../helpers/cli.js";
@@ -131,24 +131,14 @@ describe(`two workers at once (${testEngine === "postgres" ? "two processes" : "
     const events = createEventsRepository(db);
     for (let batch = 0; batch < DELIVERIES / 50; batch++) {
       await events.insertNew(
-        Array.from({ length: 50 }, (_, i) => ({
-          account_id: account.id,
-          id: newId("evt"),
-          kind: "skip" as const,
-          source: "widget" as const,
-          reason_id: null,
-          reason_text: null,
-          comment: null,
-          customer_oid: `cus_${batch}_${i}`,
-          subscription_oids: [],
-          test_mode: false,
-          idempotency_key: null,
-          locale: null,
-          mrr_amount: null,
-          mrr_currency: null,
-          plan: null,
-          created_at: new Date(),
-        })),
+        Array.from({ length: 50 }, (_, i) =>
+          newEventRow({
+            account_id: account.id,
+            kind: "skip",
+            source: "widget",
+            customer_oid: `cus_${batch}_${i}`,
+          }),
+        ),
       );
     }
 
