@@ -24,6 +24,8 @@ export type BenchDatabase =
 export interface AppServerOptions {
   database: BenchDatabase;
   serve: boolean;
+  /** Drop what ingest maintains besides the row and its keys (see STRIPPED below). */
+  stripped?: boolean;
 }
 
 export interface AppServerReady {
@@ -42,6 +44,20 @@ export interface EventCounts {
   keysFound: number;
 }
 
+/**
+ * For the lower-bound run only (BENCH_INGEST_STRIPPED=1): the events table keeps its
+ * primary key, idempotency key and date index and loses the account foreign key, the
+ * comment-search and customer indexes and the rollup and webhook triggers. No deployment
+ * runs like this; it shows how much of the gap to bare Fastify the schema accounts for.
+ */
+const STRIPPED = [
+  "alter table events drop constraint events_account_id_fkey",
+  "drop index events_comment_search",
+  "drop index events_account_customer",
+  "drop trigger event_rollups_insert on events",
+  "drop trigger webhook_enqueue_created on events",
+];
+
 const options = childOptions<AppServerOptions>();
 const database = await openDatabase(
   options.database.kind === "postgres"
@@ -53,6 +69,7 @@ let app: FastifyInstance | null = null;
 let ready: Partial<AppServerReady> = {};
 if (options.serve) {
   await migrateToLatest(database.db);
+  if (options.stripped) for (const ddl of STRIPPED) await sql.raw(ddl).execute(database.db);
   const created = await createAccountsRepository(database.db).create("Bench");
   app = await buildApp({ config: loadConfig({ WIDGET_RATE_LIMIT: "0" }), database });
   await app.listen({ host: "127.0.0.1", port: 0 });

@@ -89,11 +89,8 @@ async function measure(database: DatabaseHandle, events: number) {
 export async function insightsSection(settings: BenchSettings): Promise<void> {
   const events = Number(process.env.BENCH_INSIGHTS_EVENTS ?? 1_000_000);
   heading(`Insights API: one account with ${fmt.int(events)} events, 90-day range`);
-  const engines: Array<"pglite" | "postgres"> = settings.databaseUrl
-    ? ["pglite", "postgres"]
-    : ["pglite"];
   const rows: Array<Array<string | number>> = [];
-  for (const engine of engines) {
+  for (const engine of settings.engines) {
     const { database, label, drop } = await openEngine(engine, settings.databaseUrl);
     try {
       const result = await measure(database, events);

@@ -10,12 +10,18 @@ export interface BenchSettings {
   rounds: number;
   /** Postgres server to create a throwaway database on; null runs PGlite only. */
   databaseUrl: string | null;
+  /** Engines the ingest and insights sections run on; Postgres only with databaseUrl. */
+  engines: Engine[];
+  /** Also run ingest on Postgres with the events table stripped to its keys (a lower bound). */
+  ingestStripped: boolean;
   /** Record a CPU profile of the ingest server during one extra round. */
   profile: boolean;
   sections: Set<string>;
 }
 
 export const SECTIONS = ["size", "ingest", "click", "insights"] as const;
+export type Engine = "pglite" | "postgres";
+const ENGINES: Engine[] = ["pglite", "postgres"];
 
 function positiveInt(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -37,12 +43,24 @@ export function readSettings(): BenchSettings {
       throw new Error(`BENCH_ONLY: unknown section "${name}" (known: ${SECTIONS.join(", ")})`);
     }
   }
+  const databaseUrl = process.env.DATABASE_URL || null;
+  const engines = (process.env.BENCH_ENGINES ?? "pglite,postgres")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of engines) {
+    if (!(ENGINES as string[]).includes(name)) {
+      throw new Error(`BENCH_ENGINES: unknown engine "${name}" (known: ${ENGINES.join(", ")})`);
+    }
+  }
   return {
     duration: positiveInt("BENCH_DURATION", 10),
     connections: positiveInt("BENCH_CONNECTIONS", 50),
     rounds: positiveInt("BENCH_ROUNDS", 2, 2),
-    databaseUrl: process.env.DATABASE_URL || null,
+    databaseUrl,
+    engines: (engines as Engine[]).filter((e) => e === "pglite" || databaseUrl !== null),
     profile: process.env.BENCH_PROFILE === "1",
+    ingestStripped: process.env.BENCH_INGEST_STRIPPED === "1",
     sections: new Set(only.length > 0 ? only : SECTIONS),
   };
 }

@@ -6,6 +6,8 @@
  *   BENCH_CONNECTIONS=50           autocannon connections
  *   BENCH_ROUNDS=2                 measured rounds per server in the ingest bench (>= 2)
  *   DATABASE_URL=postgres://...    also bench ingest on Postgres (a database is created and dropped)
+ *   BENCH_ENGINES=pglite,postgres  engines of the ingest and insights sections (Postgres needs DATABASE_URL)
+ *   BENCH_INGEST_STRIPPED=1        one more ingest run on Postgres, events table stripped to its keys
  *   BENCH_PROFILE=1                CPU-profile the ingest server in one extra round, print a summary
  *   CHROMIUM_PATH=/path/to/chrome  browser for the click-to-modal bench
  */
