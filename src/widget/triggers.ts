@@ -75,8 +75,10 @@ function intercept(e: Event): void {
       proceed = () => replay(() => submitForm(form, submitter));
     } else {
       // The innermost element, so a click inside a page's own web component replays there.
-      const origin = (e.composedPath()[0] as HTMLElement) || trigger;
-      proceed = () => replay(() => origin.click());
+      const origin = e.composedPath()[0] || trigger;
+      // The customer's own click serves as the init dictionary: the replay bubbles like it
+      // and keeps its modifier keys, so a Ctrl/Cmd-click on a link still opens a new tab.
+      proceed = () => replay(() => origin.dispatchEvent(new MouseEvent("click", e)));
     }
     runFlow(params, focusTarget, proceed)
       .catch((err) => report(params, err))

@@ -14,6 +14,8 @@ const env = setupWidgetTests();
 type Outcome =
   | { navigatesTo: string }
   | { opensPopup: string }
+  // A background tab: Chromium fetches it, though Playwright never reports it as loaded.
+  | { opensTab: string }
   | { posts: string; fields: Record<string, string>; submitHandlerRuns?: number }
   | { handlerRuns: string };
 
@@ -45,6 +47,16 @@ const cases: TriggerCase[] = [
     body: `<a id="barecancel-trigger" href="/cancelled?via=blank" target="_blank">Cancel</a>`,
     fire: (page) => page.getByRole("link", { name: "Cancel" }).click(),
     outcome: { opensPopup: "/cancelled?via=blank" },
+  },
+  {
+    // Ctrl-click on Linux and Windows, Cmd-click on macOS: the customer asked for a new tab.
+    name: "a link opened in a new tab",
+    body: `<a id="barecancel-trigger" href="/cancelled?via=tab">Cancel subscription</a>`,
+    fire: (page) =>
+      page
+        .getByRole("link", { name: "Cancel subscription" })
+        .click({ modifiers: ["ControlOrMeta"] }),
+    outcome: { opensTab: "/cancelled?via=tab" },
   },
   {
     name: "a form",
@@ -123,6 +135,7 @@ describe("each kind of trigger", () => {
     await page.getByRole("radio", { name: reason.text, exact: true }).check();
     await page.getByRole("textbox", { name: config.texts.comment_label }).fill("Needs SSO");
     const popup = "opensPopup" in c.outcome ? page.waitForEvent("popup") : null;
+    const tab = "opensTab" in c.outcome ? page.context().waitForEvent("page") : null;
     await page.getByRole("button", { name: config.texts.submit }).click();
 
     const outcome = c.outcome;
@@ -131,6 +144,11 @@ describe("each kind of trigger", () => {
     } else if ("opensPopup" in outcome) {
       const opened = await popup;
       await opened?.waitForURL(site.origin + outcome.opensPopup);
+      expect(page.url()).toContain(`/${slug}`);
+    } else if ("opensTab" in outcome) {
+      await tab;
+      const hit = await site.waitForHit(outcome.opensTab);
+      expect(hit.method).toBe("GET");
       expect(page.url()).toContain(`/${slug}`);
     } else if ("posts" in outcome) {
       const hit = await site.waitForHit(outcome.posts);
