@@ -1,40 +1,37 @@
+import type { Static } from "typebox";
+// Each route's reply and body, from the schema the server validates it with (types only).
+import type * as accounts from "../../server/schemas/accounts.js";
+import type * as authSchemas from "../../server/schemas/auth.js";
+import type * as dashboard from "../../server/schemas/dashboard.js";
+import type * as invites from "../../server/schemas/invites.js";
+import type * as webhooks from "../../server/schemas/webhooks.js";
 import { api, type Query, queryString } from "./client.js";
 import type {
-  Account,
-  ApiKey,
-  EmbedToken,
   EventKind,
   EventPage,
   Insights,
   Interval,
-  Invite,
-  Member,
   NewWebhookEndpoint,
-  Reason,
   Role,
   Session,
   SetupInfo,
   SetupStatus,
   Trend,
-  WebhookDelivery,
-  WebhookEndpoint,
   WebhookEndpointChanges,
-  WebhookEventType,
-  WidgetLogo,
-  WidgetSettings,
   WidgetSettingsChanges,
 } from "./types.js";
 
 export const auth = {
   setupStatus: () => api.get<SetupStatus>("/api/setup/status"),
-  firstUser: (body: { email: string; password: string; account_name?: string }) =>
+  firstUser: (body: Static<typeof authSchemas.FirstUserBody>) =>
     api.post<Session>("/api/setup/first-user", body),
-  login: (body: { email: string; password: string }) => api.post<Session>("/api/auth/login", body),
+  login: (body: Static<typeof authSchemas.LoginBody>) => api.post<Session>("/api/auth/login", body),
   session: () => api.get<Session>("/api/session"),
-  logout: () => api.post<{ sessions_ended: number }>("/api/auth/logout"),
-  logoutEverywhere: () => api.post<{ sessions_ended: number }>("/api/auth/logout-everywhere"),
-  acceptInvite: (token: string, body: { email?: string; password?: string }) =>
-    api.post<Session & { account_id: string }>(
+  logout: () => api.post<Static<typeof authSchemas.LogoutReply>>("/api/auth/logout"),
+  logoutEverywhere: () =>
+    api.post<Static<typeof authSchemas.LogoutReply>>("/api/auth/logout-everywhere"),
+  acceptInvite: (token: string, body: Static<typeof invites.AcceptInviteBody>) =>
+    api.post<Static<typeof invites.AcceptInviteReply>>(
       `/api/invites/${encodeURIComponent(token)}/accept`,
       body,
     ),
@@ -89,7 +86,7 @@ export function accountApi(accountId: string) {
   const base = `/api/accounts/${encodeURIComponent(accountId)}`;
   return {
     base,
-    rename: (name: string) => api.patch<{ account: Account }>(base, { name }),
+    rename: (name: string) => api.patch<Static<typeof accounts.AccountReply>>(base, { name }),
     insights: (filter: InsightsFilter) =>
       api.get<Insights>(`${base}/insights`, insightsQuery(filter)),
     trend: (filter: InsightsFilter, interval: Interval) =>
@@ -99,77 +96,91 @@ export function accountApi(accountId: string) {
     exportUrl: (format: "csv" | "json", filter: EventFilter) =>
       `${base}/export${queryString({ format, ...eventQuery(filter) })}`,
 
-    reasons: () => api.get<{ reasons: Reason[] }>(`${base}/reasons`),
-    addReason: (text: string) => api.post<{ reason: Reason }>(`${base}/reasons`, { text }),
-    updateReason: (id: string, change: { text?: string; archived?: boolean }) =>
-      api.patch<{ reason: Reason }>(`${base}/reasons/${encodeURIComponent(id)}`, change),
+    reasons: () => api.get<Static<typeof dashboard.ReasonsReply>>(`${base}/reasons`),
+    addReason: (text: string) =>
+      api.post<Static<typeof dashboard.ReasonReply>>(`${base}/reasons`, { text }),
+    updateReason: (id: string, change: Static<typeof dashboard.ReasonChangesBody>) =>
+      api.patch<Static<typeof dashboard.ReasonReply>>(
+        `${base}/reasons/${encodeURIComponent(id)}`,
+        change,
+      ),
     orderReasons: (ids: string[]) =>
-      api.put<{ reasons: Reason[] }>(`${base}/reasons/order`, { ids }),
+      api.put<Static<typeof dashboard.ReasonsReply>>(`${base}/reasons/order`, { ids }),
 
     setup: () => api.get<SetupInfo>(`${base}/setup`),
-    widgetSettings: () => api.get<{ settings: WidgetSettings }>(`${base}/widget-settings`),
+    widgetSettings: () =>
+      api.get<Static<typeof dashboard.WidgetSettingsReply>>(`${base}/widget-settings`),
     updateWidgetSettings: (changes: WidgetSettingsChanges) =>
-      api.patch<{ settings: WidgetSettings }>(`${base}/widget-settings`, changes),
-    uploadLogo: (file: Blob) => api.put<{ logo: WidgetLogo }>(`${base}/widget-settings/logo`, file),
-    removeLogo: () => api.delete<{ logo: null }>(`${base}/widget-settings/logo`),
+      api.patch<Static<typeof dashboard.WidgetSettingsReply>>(`${base}/widget-settings`, changes),
+    uploadLogo: (file: Blob) =>
+      api.put<Static<typeof dashboard.LogoReply>>(`${base}/widget-settings/logo`, file),
+    removeLogo: () =>
+      api.delete<Static<typeof dashboard.LogoReply>>(`${base}/widget-settings/logo`),
 
-    members: () => api.get<{ members: Member[] }>(`${base}/members`),
+    members: () => api.get<Static<typeof accounts.MembersReply>>(`${base}/members`),
     setRole: (userId: string, role: Role) =>
-      api.patch<{ member: Member }>(`${base}/members/${encodeURIComponent(userId)}`, { role }),
+      api.patch<Static<typeof accounts.MemberReply>>(
+        `${base}/members/${encodeURIComponent(userId)}`,
+        { role },
+      ),
+    // 204 without a body: the route declares no reply schema to derive from.
     removeMember: (userId: string) =>
       api.delete<undefined>(`${base}/members/${encodeURIComponent(userId)}`),
-    invites: () => api.get<{ invites: Invite[] }>(`${base}/invites`),
-    invite: (body: { email?: string; role: Role }) =>
-      api.post<{ invite: Invite; url: string }>(`${base}/invites`, body),
+    invites: () => api.get<Static<typeof accounts.InvitesReply>>(`${base}/invites`),
+    invite: (body: Static<typeof accounts.InviteBody>) =>
+      api.post<Static<typeof accounts.CreatedInviteReply>>(`${base}/invites`, body),
     revokeInvite: (id: string) =>
-      api.delete<{ invite: Invite }>(`${base}/invites/${encodeURIComponent(id)}`),
+      api.delete<Static<typeof accounts.InviteReply>>(`${base}/invites/${encodeURIComponent(id)}`),
 
-    embedTokens: () => api.get<{ embed_tokens: EmbedToken[] }>(`${base}/embed-tokens`),
+    embedTokens: () => api.get<Static<typeof accounts.EmbedTokensReply>>(`${base}/embed-tokens`),
     createEmbedToken: (name: string) =>
-      api.post<{ embed_token: EmbedToken }>(`${base}/embed-tokens`, { name }),
+      api.post<Static<typeof accounts.EmbedTokenReply>>(`${base}/embed-tokens`, { name }),
     rotateEmbedToken: (id: string) =>
-      api.post<{ embed_token: EmbedToken }>(
+      api.post<Static<typeof accounts.EmbedTokenReply>>(
         `${base}/embed-tokens/${encodeURIComponent(id)}/rotate`,
       ),
     revokeEmbedToken: (id: string) =>
-      api.delete<{ embed_token: EmbedToken }>(`${base}/embed-tokens/${encodeURIComponent(id)}`),
+      api.delete<Static<typeof accounts.EmbedTokenReply>>(
+        `${base}/embed-tokens/${encodeURIComponent(id)}`,
+      ),
 
-    apiKeys: () => api.get<{ api_keys: ApiKey[] }>(`${base}/api-keys`),
+    apiKeys: () => api.get<Static<typeof accounts.ApiKeysReply>>(`${base}/api-keys`),
     createApiKey: (name: string) =>
-      api.post<{ api_key: ApiKey & { secret: string } }>(`${base}/api-keys`, { name }),
+      api.post<Static<typeof accounts.CreatedApiKeyReply>>(`${base}/api-keys`, { name }),
     rotateApiKey: (id: string) =>
-      api.post<{ api_key: ApiKey & { secret: string } }>(
+      api.post<Static<typeof accounts.CreatedApiKeyReply>>(
         `${base}/api-keys/${encodeURIComponent(id)}/rotate`,
       ),
     revokeApiKey: (id: string) =>
-      api.delete<{ api_key: ApiKey }>(`${base}/api-keys/${encodeURIComponent(id)}`),
+      api.delete<Static<typeof accounts.ApiKeyReply>>(`${base}/api-keys/${encodeURIComponent(id)}`),
 
-    webhooks: () =>
-      api.get<{ endpoints: WebhookEndpoint[]; event_types: WebhookEventType[] }>(
-        `${base}/webhooks`,
-      ),
+    webhooks: () => api.get<Static<typeof webhooks.WebhooksReply>>(`${base}/webhooks`),
     addWebhook: (body: NewWebhookEndpoint) =>
-      api.post<{ endpoint: WebhookEndpoint }>(`${base}/webhooks`, body),
+      api.post<Static<typeof webhooks.WebhookReply>>(`${base}/webhooks`, body),
     updateWebhook: (id: string, changes: WebhookEndpointChanges) =>
-      api.patch<{ endpoint: WebhookEndpoint }>(
+      api.patch<Static<typeof webhooks.WebhookReply>>(
         `${base}/webhooks/${encodeURIComponent(id)}`,
         changes,
       ),
     removeWebhook: (id: string) =>
-      api.delete<{ endpoint: WebhookEndpoint }>(`${base}/webhooks/${encodeURIComponent(id)}`),
+      api.delete<Static<typeof webhooks.WebhookReply>>(
+        `${base}/webhooks/${encodeURIComponent(id)}`,
+      ),
     rotateWebhookSecret: (id: string) =>
-      api.post<{ endpoint: WebhookEndpoint }>(
+      api.post<Static<typeof webhooks.WebhookReply>>(
         `${base}/webhooks/${encodeURIComponent(id)}/rotate-secret`,
       ),
     pingWebhook: (id: string) =>
-      api.post<{ delivery: WebhookDelivery }>(`${base}/webhooks/${encodeURIComponent(id)}/ping`),
-    deliveries: (query: { endpointId?: string; before?: string | null }) =>
-      api.get<{ deliveries: WebhookDelivery[]; next_before: string | null }>(
-        `${base}/webhooks/deliveries`,
-        { endpoint_id: query.endpointId, before: query.before },
+      api.post<Static<typeof webhooks.DeliveryReply>>(
+        `${base}/webhooks/${encodeURIComponent(id)}/ping`,
       ),
+    deliveries: (query: { endpointId?: string; before?: string | null }) =>
+      api.get<Static<typeof webhooks.DeliveriesReply>>(`${base}/webhooks/deliveries`, {
+        endpoint_id: query.endpointId,
+        before: query.before,
+      }),
     redeliver: (id: string) =>
-      api.post<{ delivery: WebhookDelivery }>(
+      api.post<Static<typeof webhooks.DeliveryReply>>(
         `${base}/webhooks/deliveries/${encodeURIComponent(id)}/redeliver`,
       ),
   };

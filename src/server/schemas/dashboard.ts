@@ -4,6 +4,7 @@ import { ApiEvent } from "../../db/api-event.js";
 const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "YYYY-MM-DD (UTC)" });
 const Kind = Type.Union([Type.Literal("answer"), Type.Literal("skip"), Type.Literal("dismissal")]);
+/** `amount` in integer minor units (cents) of `currency`. */
 const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() });
 
 export const ReasonParams = Type.Object({ accountId: Id, id: Id });
@@ -31,6 +32,7 @@ const Totals = Type.Object({
   answers: Type.Integer(),
   skips: Type.Integer(),
   dismissals: Type.Integer(),
+  /** answers / cancellations, 0..1; null without cancellations. */
   coverage: Type.Union([Type.Number(), Type.Null()]),
   lost_mrr: Type.Array(Money),
 });
@@ -109,6 +111,7 @@ export const ReasonOrderBody = Type.Object({ ids: Type.Array(Id, { minItems: 1, 
 export const SetupReply = Type.Object({
   public_url: Type.String(),
   access_token_id: Type.Union([Type.String(), Type.Null()]),
+  /** Null without an active embed token. */
   snippet: Type.Union([Type.String(), Type.Null()]),
   install_verified_at: Type.Union([Type.String(), Type.Null()]),
   install_event: Type.Union([ApiEvent, Type.Null()]),
@@ -142,9 +145,12 @@ export const LogoReply = Type.Object({ logo: MaybeLogo });
 
 export const WidgetSettingsReply = Type.Object({
   settings: Type.Object({
+    /** A fixed language for the widget, or null: the customer's (page or browser). */
     locale: Type.Union([Type.String(), Type.Null()]),
     brand_color: Type.String(),
+    /** The owner's own words, per language and text key. */
     texts: Type.Record(Type.String(), Type.Record(Type.String(), Type.String())),
+    /** Sites allowed to embed the widget; empty: any. */
     allowed_origins: Type.Array(Type.String()),
     verify_customers: Type.Boolean(),
     /** Only owners see it: it signs customer ids (customer_oid_hash). */
