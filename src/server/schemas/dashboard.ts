@@ -22,9 +22,11 @@ export const InsightsQuery = Type.Object({
   plan: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
 });
 
+const Interval = Type.Union([Type.Literal("week"), Type.Literal("month")]);
+
 export const TrendQuery = Type.Object({
   ...InsightsQuery.properties,
-  interval: Type.Union([Type.Literal("week"), Type.Literal("month")]),
+  interval: Interval,
 });
 
 const Totals = Type.Object({
@@ -57,7 +59,7 @@ export const InsightsReply = Type.Object({
 });
 
 export const TrendReply = Type.Object({
-  interval: Type.String(),
+  interval: Interval,
   points: Type.Array(
     Type.Object({
       bucket: Day,
