@@ -36,8 +36,10 @@ export interface WebhookConfig {
   readonly maxDelayMs: number;
   /** Attempts before a delivery is marked failed. */
   readonly maxAttempts: number;
-  /** How often an idle worker looks for due deliveries. */
+  /** How often an idle worker looks for due deliveries while it cannot hear of new ones. */
   readonly pollMs: number;
+  /** The same while it hears of new deliveries at once: polling is only the safety net then. */
+  readonly notifiedPollMs: number;
   /** Allow loopback, private and link-local targets (tests, local development). */
   readonly allowPrivateTargets: boolean;
   /** Days a delivered or failed delivery stays in the log; 0 keeps them all. */
@@ -115,13 +117,16 @@ function flag(name: string, raw: string | undefined, fallback: boolean): boolean
 
 function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
   const retryBaseMs = integer("WEBHOOK_RETRY_BASE_MS", env.WEBHOOK_RETRY_BASE_MS, 30_000, 1);
+  // Set, the interval holds whatever the worker hears; unset (0), it depends on that.
+  const pollMs = integer("WEBHOOK_POLL_MS", env.WEBHOOK_POLL_MS, 0, 1);
   return Object.freeze({
     timeoutMs: integer("WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 10_000, 1),
     retryBaseMs,
     // Six hours, or the base when a test makes it tiny: retries stay minutes apart at most.
     maxDelayMs: Math.min(6 * 3600_000, retryBaseMs * 720),
     maxAttempts: integer("WEBHOOK_MAX_ATTEMPTS", env.WEBHOOK_MAX_ATTEMPTS, 15, 1),
-    pollMs: integer("WEBHOOK_POLL_MS", env.WEBHOOK_POLL_MS, 1000, 1),
+    pollMs: pollMs || 1000,
+    notifiedPollMs: pollMs || 30_000,
     allowPrivateTargets: flag(
       "WEBHOOK_ALLOW_PRIVATE_TARGETS",
       env.WEBHOOK_ALLOW_PRIVATE_TARGETS,

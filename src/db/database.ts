@@ -5,14 +5,33 @@ import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { AppError } from "../errors.js";
 import { lockDataDir } from "./data-dir-lock.js";
+import { createPgListener } from "./pg-listener.js";
 import type { DB } from "./schema.js";
 
 export type Database = Kysely<DB>;
 export type Engine = "pglite" | "postgres";
 
+/** Hears the notifications (NOTIFY) of one channel. */
+export interface NotificationSubscriber {
+  /** A notification came; also once notifications flow again after a gap (some were missed). */
+  notified(): void;
+  /**
+   * Whether notifications flow: true once listening, false (with why) when the connection
+   * that carries them failed or was lost. Until the first call, nothing is heard.
+   */
+  listening(on: boolean, error?: Error): void;
+}
+
+export type Unlisten = () => Promise<void>;
+
 export interface DatabaseHandle {
   readonly db: Database;
   readonly engine: Engine;
+  /**
+   * Subscribes to `channel` until the returned function is called. A lost connection does
+   * not reject or throw: it is told to `subscriber.listening`, and listening resumes itself.
+   */
+  listen(channel: string, subscriber: NotificationSubscriber): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -58,12 +77,15 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       console.error(`cancel-insights: a database connection was lost: ${error.message}`);
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const listener = createPgListener(url);
   return {
     db,
     engine: "postgres",
-    close: () => {
+    listen: listener.listen,
+    close: async () => {
       closing = true;
-      return db.destroy();
+      await listener.close();
+      await db.destroy();
     },
   };
 }
@@ -78,6 +100,12 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
     return {
       db,
       engine: "pglite",
+      // One process, one backend: PGlite hears its own notifications, and never loses them.
+      listen: async (channel, subscriber) => {
+        const unlisten = await client.listen(channel, () => subscriber.notified());
+        subscriber.listening(true);
+        return () => unlisten();
+      },
       close: async () => {
         await db.destroy();
         await unlock();

@@ -56,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onClose", async () => writer.drain());
   const worker = config.worker
     ? createWebhookWorker({
-        db: database.db,
+        database,
         config: config.webhooks,
         publicUrl: config.publicUrl,
         log: app.log,
@@ -82,10 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inviteAcceptRoutes, { auth });
   await app.register(accountScopedRoutes, {
     auth,
-    webhooks: {
-      allowPrivateTargets: config.webhooks.allowPrivateTargets,
-      wake: () => worker?.wake(),
-    },
+    webhooks: { allowPrivateTargets: config.webhooks.allowPrivateTargets },
     prefix: "/api/accounts/:accountId",
   });
   await app.register(v1Routes, {

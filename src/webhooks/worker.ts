@@ -1,5 +1,5 @@
 import type { WebhookConfig } from "../config.js";
-import type { Database } from "../db/database.js";
+import type { DatabaseHandle, NotificationSubscriber, Unlisten } from "../db/database.js";
 import {
   type AttemptOutcome,
   type ClaimedDelivery,
@@ -16,7 +16,8 @@ export interface WorkerLogger {
 }
 
 export interface WebhookWorkerOptions {
-  db: Database;
+  /** The queue, and its notifications of deliveries to send. */
+  database: Pick<DatabaseHandle, "db" | "listen">;
   config: WebhookConfig;
   /** For links in Slack messages. */
   publicUrl: string;
@@ -25,9 +26,16 @@ export interface WebhookWorkerOptions {
   batchSize?: number;
 }
 
+/** The channel the queue's triggers notify (migration 0009). */
+const QUEUE_CHANNEL = "webhook_deliveries";
 const DAY_MS = 24 * 3600_000;
 const PRUNE_EVERY_MS = 3600_000;
 const PRUNE_BATCH = 1000;
+/**
+ * The shortest sleep until a retry: one due already but not claimed is being claimed by
+ * another worker or locked by someone else, and asking again at once would spin.
+ */
+const MIN_RETRY_SLEEP_MS = 100;
 
 function outcomeOf(
   claimed: ClaimedDelivery,
@@ -48,7 +56,7 @@ function outcomeOf(
  */
 export function createWebhookWorker(options: WebhookWorkerOptions) {
   const { config, log } = options;
-  const deliveries = createWebhookDeliveriesRepository(options.db);
+  const deliveries = createWebhookDeliveriesRepository(options.database.db);
   const batchSize = options.batchSize ?? 10;
   // Long past the slowest possible send, so a live worker never loses its claim.
   const leaseMs = config.timeoutMs * 2 + 30_000;
@@ -56,6 +64,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   let stopping = false;
   let wakeUp: (() => void) | null = null;
   let woken = false;
+  let listening = false;
   let prunedAt = 0;
 
   async function attempt(claimed: ClaimedDelivery): Promise<void> {
@@ -126,23 +135,68 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     });
   }
 
+  function wake(): void {
+    if (wakeUp) wakeUp();
+    else woken = true;
+  }
+
+  const subscriber: NotificationSubscriber = {
+    notified: wake,
+    listening(on, error) {
+      listening = on;
+      if (on) {
+        log.info({ pollMs: config.notifiedPollMs }, "webhook worker listening for new deliveries");
+      } else {
+        log.error(
+          { err: error, pollMs: config.pollMs },
+          "webhook worker cannot hear of new deliveries: polling for them until it can again",
+        );
+      }
+    },
+  };
+
+  async function subscribe(): Promise<Unlisten | null> {
+    try {
+      return await options.database.listen(QUEUE_CHANNEL, subscriber);
+    } catch (error) {
+      subscriber.listening(false, error as Error);
+      return null;
+    }
+  }
+
+  /** Until the next retry is due, or the next poll if that comes first. */
+  async function untilNextDue(): Promise<number> {
+    const pollMs = listening ? config.notifiedPollMs : config.pollMs;
+    const dueInMs = await deliveries.nextDueInMs();
+    if (dueInMs === null) return pollMs;
+    return Math.min(pollMs, Math.max(MIN_RETRY_SLEEP_MS, Math.ceil(dueInMs)));
+  }
+
   async function loop(): Promise<void> {
+    // Before the first round: whatever is queued after it is heard of.
+    const unlisten = await subscribe();
     while (!stopping) {
-      let sent = 0;
+      // After a failed round, the short interval: queries may fail while notifications flow.
+      let sleepMs = config.pollMs;
       try {
-        sent = await runOnce();
+        const sent = await runOnce();
         // Every worker prunes now and then; two doing it at once delete disjoint rows or none.
         if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
           prunedAt = Date.now();
           const pruned = await pruneLog();
           if (pruned > 0) log.info({ pruned }, "old webhook deliveries removed from the log");
         }
+        // A full batch suggests more are due: go on without waiting.
+        if (sent === batchSize) continue;
+        sleepMs = await untilNextDue();
       } catch (error) {
         log.error({ err: error }, "webhook worker round failed");
       }
-      // A full batch suggests more are due: go on without waiting.
-      if (sent < batchSize && !stopping) await idle(config.pollMs);
+      if (!stopping) await idle(sleepMs);
     }
+    await unlisten?.().catch((error) =>
+      log.error({ err: error }, "webhook worker unlisten failed"),
+    );
   }
 
   return {
@@ -155,13 +209,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       running = loop();
     },
 
-    /** Look for due deliveries now (a ping or redelivery was just queued in this process). */
-    wake(): void {
-      if (wakeUp) wakeUp();
-      else woken = true;
-    },
-
-    /** Finishes the deliveries in flight, then stops. */
+    /** Finishes the deliveries in flight, then stops listening and stops. */
     async stop(): Promise<void> {
       stopping = true;
       wakeUp?.();

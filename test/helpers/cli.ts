@@ -80,6 +80,33 @@ export function startCli(
   });
 }
 
+/** A `cancel-insights worker` process; `output()` is what it has logged so far. */
+export function startWorker(env: NodeJS.ProcessEnv): {
+  output: () => string;
+  stop: () => Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [CLI, "worker"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const onData = (chunk: Buffer) => {
+    output += chunk;
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  return {
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((resolve) => child.once("exit", resolve));
+      }
+      return child.exitCode;
+    },
+  };
+}
+
 /**
  * An empty database for CLI processes of the engine under test: a PGlite data directory,
  * or a fresh Postgres database. `open()` reaches it from the test (close it again before

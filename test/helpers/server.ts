@@ -9,7 +9,8 @@ import { createTestDatabase } from "./database.js";
 export interface TestServer {
   url: string;
   app: FastifyInstance;
-  database: DatabaseHandle;
+  /** `url` reaches the same database from another process (Postgres only). */
+  database: DatabaseHandle & { url: string | null };
   accountId: string;
   accessTokenId: string;
   secretKey: string;

@@ -28,6 +28,7 @@ describe("webhook settings", () => {
       maxDelayMs: 6 * 3600_000,
       maxAttempts: 15,
       pollMs: 1000,
+      notifiedPollMs: 30_000,
       allowPrivateTargets: false,
       logDays: 30,
     });
@@ -41,6 +42,12 @@ describe("webhook settings", () => {
     });
     expect(config.worker).toBe(false);
     expect(config.webhooks).toMatchObject({ allowPrivateTargets: true, retryBaseMs: 20 });
+    // A poll interval set holds whether or not the worker hears of new deliveries.
+    expect(loadConfig({ WEBHOOK_POLL_MS: "500" }).webhooks).toMatchObject({
+      pollMs: 500,
+      notifiedPollMs: 500,
+    });
+    expect(() => loadConfig({ WEBHOOK_POLL_MS: "0" })).toThrow(/WEBHOOK_POLL_MS/);
     expect(() => loadConfig({ WORKER: "maybe" })).toThrow('WORKER must be on or off, got "maybe".');
     expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: "soon" })).toThrow(/WEBHOOK_TIMEOUT_MS/);
     expect(() => loadConfig({ WEBHOOK_LOG_DAYS: "-1" })).toThrow(/WEBHOOK_LOG_DAYS/);

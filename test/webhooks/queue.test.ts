@@ -82,7 +82,7 @@ describe("the delivery log", () => {
   const envDb = () => env.server.database.db;
   const workerWith = (settings: Record<string, string>) =>
     createWebhookWorker({
-      db: envDb(),
+      database: env.server.database,
       config: loadConfig(settings).webhooks,
       publicUrl: "https://insights.example.com",
       log: silent,

@@ -86,7 +86,7 @@ describe("webhook targets", () => {
     await env.postEvent();
     const config = loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "off" });
     const worker = createWebhookWorker({
-      db,
+      database: env.server.database,
       config: config.webhooks,
       publicUrl: config.publicUrl,
       log: { debug() {}, info() {}, error() {} },

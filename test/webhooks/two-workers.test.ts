@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import type { DatabaseHandle } from "../../src/db/database.js";
@@ -8,7 +7,7 @@ import { createAccountsRepository } from "../../src/db/repositories/accounts.js"
 import { createEventsRepository, newEventRow } from "../../src/db/repositories/events.js";
 import { createWebhookWorker, type WorkerLogger } from "../../src/webhooks/worker.js";
 import { waitFor } from "../helpers/browser.js";
-import { CLI, cliDatabase } from "../helpers/cli.js";
+import { cliDatabase, startWorker } from "../helpers/cli.js";
 import { createTestDatabase, testEngine } from "../helpers/database.js";
 import { createReceiver, type Receiver } from "./receiver.js";
 import { FAST_WEBHOOKS } from "./setup.js";
@@ -27,37 +26,19 @@ async function workerProcesses(): Promise<Workers> {
   const database = await cliDatabase();
   const handle = await database.open();
   await migrateToLatest(handle.db);
-  const env = { ...process.env, ...FAST_WEBHOOKS, ...database.env, LOG_LEVEL: "debug" };
-  const outputs = ["", ""];
-  const children: ChildProcess[] = [0, 1].map((i) => {
-    const child = spawn(process.execPath, [CLI, "worker"], { env, stdio: "pipe" });
-    child.stdout?.on("data", (chunk) => {
-      outputs[i] += chunk;
-    });
-    child.stderr?.on("data", (chunk) => {
-      outputs[i] += chunk;
-    });
-    return child;
-  });
+  const env = { ...FAST_WEBHOOKS, ...database.env, LOG_LEVEL: "debug" };
+  const children = [startWorker(env), startWorker(env)];
   await waitFor(
-    () => outputs.every((o) => o.includes("webhook worker started")),
+    () => children.every((c) => c.output().includes("webhook worker started")),
     "both workers to start",
     30_000,
   );
-  const count = (i: number) => outputs[i]?.match(/"webhook delivered"/g)?.length ?? 0;
-  const exits: Array<number | null> = [];
+  const count = (i: number) => children[i]?.output().match(/"webhook delivered"/g)?.length ?? 0;
   return {
     db: handle.db,
     sent: () => [count(0), count(1)],
     async stop() {
-      await Promise.all(
-        children.map(async (child) => {
-          if (child.exitCode !== null) return;
-          child.kill("SIGTERM");
-          await new Promise((resolve) => child.once("exit", resolve));
-          exits.push(child.exitCode);
-        }),
-      );
+      const exits = await Promise.all(children.map((c) => c.stop()));
       // SIGTERM is the normal way to stop a worker: it finishes what it holds and exits 0.
       expect(exits).toEqual([0, 0]);
       await handle.close();
@@ -80,7 +61,7 @@ async function workersInProcess(): Promise<Workers> {
       error: (details) => console.error(details),
     };
     return createWebhookWorker({
-      db: database.db,
+      database,
       config: config.webhooks,
       publicUrl: config.publicUrl,
       log,

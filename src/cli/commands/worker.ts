@@ -20,7 +20,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
     throw error;
   }
   const worker = createWebhookWorker({
-    db: database.db,
+    database,
     config: config.webhooks,
     publicUrl: config.publicUrl,
     log,
@@ -34,5 +34,5 @@ export async function workerCommand(argv: string[]): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   worker.start();
-  log.info({ pollMs: config.webhooks.pollMs }, "webhook worker started");
+  log.info("webhook worker started");
 }

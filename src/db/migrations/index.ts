@@ -7,6 +7,7 @@ import * as widgetSettings from "./0005-widget-settings.js";
 import * as widgetLogo from "./0006-widget-logo.js";
 import * as apiIdempotency from "./0007-api-idempotency.js";
 import * as webhooks from "./0008-webhooks.js";
+import * as webhookNotify from "./0009-webhook-notify.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0006-widget-logo": widgetLogo,
   "0007-api-idempotency": apiIdempotency,
   "0008-webhooks": webhooks,
+  "0009-webhook-notify": webhookNotify,
 };
 
 export const migrationProvider: MigrationProvider = {

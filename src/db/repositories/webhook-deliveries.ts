@@ -56,6 +56,21 @@ export function createWebhookDeliveriesRepository(db: Database) {
     },
 
     /**
+     * Milliseconds until the next delivery that `claimDue` could take is due (0 if one is
+     * now), or null when none is pending. Measured by the database's clock, as claims are.
+     */
+    async nextDueInMs(): Promise<number | null> {
+      const result = await sql<{ ms: number }>`
+        select greatest(0, extract(epoch from d.next_attempt_at - now()) * 1000)::float8 as ms
+        from webhook_deliveries d
+        join webhook_endpoints e on e.account_id = d.account_id and e.id = d.endpoint_id
+        where d.status = 'pending' and e.enabled
+        order by d.next_attempt_at
+        limit 1`.execute(db);
+      return result.rows[0]?.ms ?? null;
+    },
+
+    /**
      * Logs the attempt and settles the delivery, unless the worker's lease was lost (it ran
      * past it and another worker holds the delivery now): then only the log is written.
      */

@@ -28,8 +28,6 @@ import {
 export interface WebhookRoutesOptions {
   /** Whether endpoints may point at loopback, private and link-local addresses. */
   allowPrivateTargets: boolean;
-  /** Tells this process's worker that something is due now (a no-op without one). */
-  wake(): void;
 }
 
 const DEFAULT_EVENT_TYPES = WEBHOOK_EVENT_TYPES.filter((t) => t !== "retention.accepted");
@@ -56,7 +54,7 @@ export async function webhookRoutes(
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const endpoints = createWebhookEndpointsRepository(options.auth.db);
   const deliveries = createWebhookDeliveriesRepository(options.auth.db);
-  const { allowPrivateTargets, wake } = options.webhooks;
+  const { allowPrivateTargets } = options.webhooks;
   const accountOf = (request: FastifyRequest) => membershipOf(request).account_id;
   const isOwner = (request: FastifyRequest) => membershipOf(request).role === "owner";
 
@@ -107,8 +105,6 @@ export async function webhookRoutes(
       const changes = changesOf(request.body, allowPrivateTargets);
       const endpoint = await endpoints.update(accountOf(request), request.params.id, changes);
       if (!endpoint) throw new AppError("not_found", "No such webhook endpoint.");
-      // Deliveries held back while it was off are due again.
-      if (changes.enabled) wake();
       return { endpoint: toApiWebhookEndpoint(endpoint, true) };
     },
   );
@@ -148,7 +144,6 @@ export async function webhookRoutes(
     async (request, reply) => {
       const endpoint = await endpointOr404(accountOf(request), request.params.id);
       const delivery = await deliveries.enqueuePing(endpoint.account_id, endpoint.id);
-      wake();
       return reply.status(202).send({ delivery: toApiDelivery(delivery) });
     },
   );
@@ -199,7 +194,6 @@ export async function webhookRoutes(
         }
         throw new AppError("not_found", "No such delivery.");
       }
-      wake();
       return reply.status(202).send({ delivery: toApiDelivery(delivery) });
     },
   );
