@@ -140,13 +140,18 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     else woken = true;
   }
 
+  let deaf = false;
   const subscriber: NotificationSubscriber = {
     notified: wake,
     listening(on, error) {
+      // Said only once it comes back after a loss: at start it would be noise above the
+      // server's banner.
+      if (on && deaf) {
+        log.info({ pollMs: config.notifiedPollMs }, "webhook worker hears of new deliveries again");
+      }
       listening = on;
-      if (on) {
-        log.info({ pollMs: config.notifiedPollMs }, "webhook worker listening for new deliveries");
-      } else {
+      deaf = !on;
+      if (!on) {
         log.error(
           { err: error, pollMs: config.pollMs },
           "webhook worker cannot hear of new deliveries: polling for them until it can again",
