@@ -412,6 +412,17 @@ async function benchEngine(variant: Variant, settings: BenchSettings): Promise<E
       `ingest/bare per round pair: ${pairs.map((p) => p.toFixed(2)).join(", ")} ` +
         `(the spread shows how noisy the machine was)`,
     );
+    // What the CPU alone allows: every core busy, each request costing what it was measured
+    // to cost in the server, the database and the load generator sharing this machine.
+    const cpuPerRequestUs = median(
+      ingestRounds.map((r) => r.serverUsPerReq + (r.dbUsPerReq ?? 0) + r.clientUsPerReq),
+    );
+    const ceilingRps = (os.cpus().length * 1e6) / cpuPerRequestUs;
+    note(
+      `CPU ceiling: at ${cpuPerRequestUs.toFixed(0)} us of CPU per request (server + database + ` +
+        `autocannon), ${os.cpus().length} cores fully busy would serve at most ` +
+        `${fmt.int(ceilingRps)} req/s = ${(ceilingRps / bareRps).toFixed(2)} of bare`,
+    );
     note(
       `after SIGKILL and reopening: ${fmt.int(survived.rows)} events stored, ` +
         `${fmt.int(survived.keysFound)} of ${fmt.int(all.length)} acknowledged (2xx) keys found ` +
