@@ -36,9 +36,14 @@ function matching(e: Event, raw: RawParams | undefined): Element | null {
     const submitter = (e as SubmitEvent).submitter;
     return target.closest(selector) || submitter?.closest(selector) || null;
   }
-  const el = target.closest(selector);
-  // A form trigger is caught by its "submit", not by clicks on its fields and buttons.
-  return el && el.localName !== "form" ? el : null;
+  // The click's own path rather than target.closest: the path goes on through open shadow
+  // roots, so a trigger inside a page's web component is found too.
+  for (const node of e.composedPath()) {
+    if (!(node instanceof Element) || !node.matches(selector)) continue;
+    // A form trigger is caught by its "submit", not by clicks on its fields and buttons.
+    return node.localName !== "form" ? node : null;
+  }
+  return null;
 }
 
 function intercept(e: Event): void {

@@ -59,6 +59,19 @@ const cases: TriggerCase[] = [
     outcome: { opensTab: "/cancelled?via=tab" },
   },
   {
+    // Sites built from web components: the trigger lives in an open shadow root.
+    name: "a link inside a web component",
+    body: `<account-actions></account-actions><script>
+      customElements.define("account-actions", class extends HTMLElement {
+        connectedCallback() {
+          this.attachShadow({ mode: "open" }).innerHTML =
+            '<a id="barecancel-trigger" href="/cancelled?via=shadow">Cancel subscription</a>';
+        }
+      });</script>`,
+    fire: (page) => page.getByRole("link", { name: "Cancel subscription" }).click(),
+    outcome: { navigatesTo: "/cancelled?via=shadow" },
+  },
+  {
     name: "a form",
     body: `<form id="barecancel-trigger" action="/cancelled?via=form" method="post">
       <input type="hidden" name="plan" value="pro"><button>Cancel plan</button></form>
