@@ -72,6 +72,19 @@ const cases: TriggerCase[] = [
     outcome: { navigatesTo: "/cancelled?via=shadow" },
   },
   {
+    name: "a submit button inside a web component",
+    body: `<plan-form></plan-form><script>
+      customElements.define("plan-form", class extends HTMLElement {
+        connectedCallback() {
+          this.attachShadow({ mode: "open" }).innerHTML =
+            '<form action="/cancelled?via=shadow-form" method="post"><input type="hidden" name="plan" value="pro">' +
+            '<button id="barecancel-trigger">Cancel plan</button></form>';
+        }
+      });</script>`,
+    fire: (page) => page.getByRole("button", { name: "Cancel plan" }).click(),
+    outcome: { posts: "/cancelled?via=shadow-form", fields: { plan: "pro" } },
+  },
+  {
     name: "a form",
     body: `<form id="barecancel-trigger" action="/cancelled?via=form" method="post">
       <input type="hidden" name="plan" value="pro"><button>Cancel plan</button></form>
