@@ -517,8 +517,10 @@ export async function ingestSection(settings: BenchSettings): Promise<void> {
   if (!settings.databaseUrl) note("DATABASE_URL not set: Postgres skipped");
   const summaries: EngineSummary[] = [];
   const variants: Variant[] = settings.engines.map((engine) => ({ engine, stripped: false }));
-  if (settings.ingestStripped && settings.engines.includes("postgres")) {
-    variants.push({ engine: "postgres", stripped: true });
+  if (settings.ingestStripped) {
+    if (settings.engines.includes("postgres"))
+      variants.push({ engine: "postgres", stripped: true });
+    else note("BENCH_INGEST_STRIPPED runs on Postgres only: set DATABASE_URL");
   }
   for (const variant of variants) {
     console.log("");
