@@ -40,10 +40,15 @@ export function decodeCursor(cursor: string): EventCursor | null {
   return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
 }
 
+/** The test flag a search requires, or undefined for both kinds. */
+function testModeOf(search: EventSearch): boolean | undefined {
+  return search.testMode ?? (search.includeTest ? undefined : false);
+}
+
 function searchQuery(db: Database, search: EventSearch) {
   let query = db.selectFrom("events").selectAll().where("account_id", "=", search.accountId);
-  if (search.testMode !== undefined) query = query.where("test_mode", "=", search.testMode);
-  else if (!search.includeTest) query = query.where("test_mode", "=", false);
+  const testMode = testModeOf(search);
+  if (testMode !== undefined) query = query.where("test_mode", "=", testMode);
   if (search.reasonIds?.length) query = query.where("reason_id", "in", search.reasonIds);
   if (search.customerOid) query = query.where("customer_oid", "=", search.customerOid);
   if (search.kind) query = query.where("kind", "=", search.kind);
@@ -81,8 +86,8 @@ async function countFromRollups(db: Database, search: EventSearch): Promise<numb
     .selectFrom("event_rollups_daily")
     .select(sql<number>`coalesce(sum(events), 0)::integer`.as("total"))
     .where("account_id", "=", search.accountId);
-  if (search.testMode !== undefined) rollups = rollups.where("test_mode", "=", search.testMode);
-  else if (!search.includeTest) rollups = rollups.where("test_mode", "=", false);
+  const testMode = testModeOf(search);
+  if (testMode !== undefined) rollups = rollups.where("test_mode", "=", testMode);
   if (search.reasonIds?.length) rollups = rollups.where("reason_id", "in", search.reasonIds);
   if (search.kind) rollups = rollups.where("kind", "=", search.kind);
   if (search.from) rollups = rollups.where("day", ">=", search.from);
