@@ -22,6 +22,16 @@ export interface AttemptOutcome {
 
 export type DeliveryWithAttempts = WebhookDelivery & { attempt_log: WebhookAttempt[] };
 
+/** Deliveries a worker may send: pending, to an enabled endpoint (`d` and `e`). */
+const DELIVERABLE = sql`webhook_deliveries d
+  join webhook_endpoints e on e.account_id = d.account_id and e.id = d.endpoint_id
+  where d.status = 'pending' and e.enabled`;
+
+/** A time `ms` from now, by the database's clock. */
+function msFromNow(ms: number) {
+  return sql`now() + ${ms}::integer * interval '1 millisecond'`;
+}
+
 export function createWebhookDeliveriesRepository(db: Database) {
   return {
     /**
@@ -33,14 +43,12 @@ export function createWebhookDeliveriesRepository(db: Database) {
      */
     async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
       const token = randomToken();
-      const lease = sql`now() + ${leaseMs}::integer * interval '1 millisecond'`;
+      const lease = msFromNow(leaseMs);
       const result = await sql<ClaimedDelivery>`
         with due as (
           select d.account_id, d.id, e.url, e.kind, e.secret, e.previous_secret,
                  e.previous_secret_expires_at
-          from webhook_deliveries d
-          join webhook_endpoints e on e.account_id = d.account_id and e.id = d.endpoint_id
-          where d.status = 'pending' and d.next_attempt_at <= now() and e.enabled
+          from ${DELIVERABLE} and d.next_attempt_at <= now()
           order by d.next_attempt_at
           limit ${limit}
           for update of d skip locked
@@ -62,9 +70,7 @@ export function createWebhookDeliveriesRepository(db: Database) {
     async nextDueInMs(): Promise<number | null> {
       const result = await sql<{ ms: number }>`
         select greatest(0, extract(epoch from d.next_attempt_at - now()) * 1000)::float8 as ms
-        from webhook_deliveries d
-        join webhook_endpoints e on e.account_id = d.account_id and e.id = d.endpoint_id
-        where d.status = 'pending' and e.enabled
+        from ${DELIVERABLE}
         order by d.next_attempt_at
         limit 1`.execute(db);
       return result.rows[0]?.ms ?? null;
@@ -77,9 +83,7 @@ export function createWebhookDeliveriesRepository(db: Database) {
     async complete(claimed: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
       const { next } = outcome;
       const nextAttempt =
-        next.status === "pending"
-          ? sql`now() + ${next.delayMs}::integer * interval '1 millisecond'`
-          : sql`next_attempt_at`;
+        next.status === "pending" ? msFromNow(next.delayMs) : sql`next_attempt_at`;
       await sql`
         with attempt as (
           insert into webhook_attempts
