@@ -64,7 +64,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   let stopping = false;
   let wakeUp: (() => void) | null = null;
   let woken = false;
-  let listening = false;
+  // Null until the database first says whether notifications flow.
+  let listening: boolean | null = null;
   let prunedAt = 0;
 
   async function attempt(claimed: ClaimedDelivery): Promise<void> {
@@ -140,17 +141,15 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     else woken = true;
   }
 
-  let deaf = false;
   const subscriber: NotificationSubscriber = {
     notified: wake,
     listening(on, error) {
       // Said only once it comes back after a loss: at start it would be noise above the
       // server's banner.
-      if (on && deaf) {
+      if (on && listening === false) {
         log.info({ pollMs: config.notifiedPollMs }, "webhook worker hears of new deliveries again");
       }
       listening = on;
-      deaf = !on;
       if (!on) {
         log.error(
           { err: error, pollMs: config.pollMs },
