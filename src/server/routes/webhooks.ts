@@ -58,8 +58,8 @@ export async function webhookRoutes(
   const accountOf = (request: FastifyRequest) => membershipOf(request).account_id;
   const isOwner = (request: FastifyRequest) => membershipOf(request).role === "owner";
 
-  async function endpointOr404(accountId: string, id: string) {
-    const endpoint = await endpoints.find(accountId, id);
+  /** The endpoint a change or lookup found, or 404. */
+  function found<T>(endpoint: T | undefined): T {
     if (!endpoint) throw new AppError("not_found", "No such webhook endpoint.");
     return endpoint;
   }
@@ -103,8 +103,9 @@ export async function webhookRoutes(
     },
     async (request) => {
       const changes = changesOf(request.body, allowPrivateTargets);
-      const endpoint = await endpoints.update(accountOf(request), request.params.id, changes);
-      if (!endpoint) throw new AppError("not_found", "No such webhook endpoint.");
+      const endpoint = found(
+        await endpoints.update(accountOf(request), request.params.id, changes),
+      );
       return { endpoint: toApiWebhookEndpoint(endpoint, true) };
     },
   );
@@ -116,8 +117,7 @@ export async function webhookRoutes(
       schema: { params: WebhookParams, response: { 200: WebhookReply } },
     },
     async (request) => {
-      const endpoint = await endpoints.remove(accountOf(request), request.params.id);
-      if (!endpoint) throw new AppError("not_found", "No such webhook endpoint.");
+      const endpoint = found(await endpoints.remove(accountOf(request), request.params.id));
       return { endpoint: toApiWebhookEndpoint(endpoint, true) };
     },
   );
@@ -129,8 +129,7 @@ export async function webhookRoutes(
       schema: { params: WebhookParams, response: { 200: WebhookReply } },
     },
     async (request) => {
-      const endpoint = await endpoints.rotateSecret(accountOf(request), request.params.id);
-      if (!endpoint) throw new AppError("not_found", "No such webhook endpoint.");
+      const endpoint = found(await endpoints.rotateSecret(accountOf(request), request.params.id));
       return { endpoint: toApiWebhookEndpoint(endpoint, true) };
     },
   );
@@ -142,7 +141,7 @@ export async function webhookRoutes(
       schema: { params: WebhookParams, response: { 202: DeliveryReply } },
     },
     async (request, reply) => {
-      const endpoint = await endpointOr404(accountOf(request), request.params.id);
+      const endpoint = found(await endpoints.find(accountOf(request), request.params.id));
       const delivery = await deliveries.enqueuePing(endpoint.account_id, endpoint.id);
       return reply.status(202).send({ delivery: toApiDelivery(delivery) });
     },
