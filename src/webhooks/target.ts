@@ -44,8 +44,7 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean, field = "url
       { field },
     );
   }
-  const host = hostOf(url);
-  if (!allowPrivate && (isLocalName(host) || (isIP(host) !== 0 && !isPublicAddress(host)))) {
+  if (literalTargetProblem(url, allowPrivate)) {
     throw new AppError("unsafe_webhook_target", undefined, { field });
   }
   return url.toString();
