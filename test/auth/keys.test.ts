@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postWidgetEvent } from "../helpers/api.js";
 import { type Client, createUser, signIn } from "../helpers/auth.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
@@ -22,17 +23,12 @@ afterAll(() => server.close());
 let eventCounter = 0;
 function widgetEvent(accessTokenId: string) {
   eventCounter++;
-  return server.app.inject({
-    method: "POST",
-    url: "/api/widget/events",
-    headers: { "content-type": "text/plain" },
-    payload: JSON.stringify({
-      access_token_id: accessTokenId,
-      customer_oid: "cus_keys",
-      reason_id: reasonId,
-      test_mode: true,
-      idempotency_key: `keys-test-${eventCounter}`,
-    }),
+  return postWidgetEvent(server, {
+    access_token_id: accessTokenId,
+    customer_oid: "cus_keys",
+    reason_id: reasonId,
+    test_mode: true,
+    idempotency_key: `keys-test-${eventCounter}`,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { postWidgetEvent } from "../helpers/api.js";
 import { type Client, createUser, signIn } from "../helpers/auth.js";
 import { htmlPage, paramsSource, snippet, startHostSite } from "../helpers/browser.js";
 import { accountUrl, screenshot, setupDashboardTests, signedInPage } from "./helpers.js";
@@ -37,17 +38,12 @@ beforeAll(async () => {
   expect((await owner.request("PATCH", `${base}/widget-settings`, { texts })).statusCode).toBe(200);
   // Live answers, so the reasons count in Insights; the first is the install check on Setup.
   for (const [index, reasonId] of [reasonIds[0], ...reasonIds].entries()) {
-    const stored = await server.app.inject({
-      method: "POST",
-      url: "/api/widget/events",
-      headers: { "content-type": "text/plain" },
-      payload: JSON.stringify({
-        access_token_id: server.accessTokenId,
-        customer_oid: CUSTOMER,
-        reason_id: reasonId,
-        comment: COMMENT,
-        idempotency_key: `xss-event-${index}`,
-      }),
+    const stored = await postWidgetEvent(server, {
+      access_token_id: server.accessTokenId,
+      customer_oid: CUSTOMER,
+      reason_id: reasonId,
+      comment: COMMENT,
+      idempotency_key: `xss-event-${index}`,
     });
     expect(stored.statusCode).toBe(201);
   }

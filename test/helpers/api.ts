@@ -25,6 +25,20 @@ export function v1Client(server: TestServer, key = server.secretKey): V1Call {
     });
 }
 
+/** `POST /api/widget/events` as the widget sends it (JSON as text/plain), through app.inject. */
+export function postWidgetEvent(
+  server: Pick<TestServer, "app">,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return server.app.inject({
+    method: "POST",
+    url: "/api/widget/events",
+    headers: { "content-type": "text/plain", ...headers },
+    payload: JSON.stringify(body),
+  });
+}
+
 /** Everything the API can change, to show a refused request changed nothing. */
 export async function snapshot(db: Database) {
   const [events, reasons, keys, accounts] = await Promise.all([

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../../src/db/ids.js";
 import type { NewEvent } from "../../src/db/schema.js";
+import { postWidgetEvent } from "../helpers/api.js";
 import { type Client, createUser, signIn } from "../helpers/auth.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
@@ -212,16 +213,11 @@ describe("GET /setup", () => {
     expect(before.access_token_id).toBe(server.accessTokenId);
     expect(before.snippet).toContain(`access_token_id: "${server.accessTokenId}"`);
     expect(before.install_verified_at).toBeNull();
-    const stored = await server.app.inject({
-      method: "POST",
-      url: "/api/widget/events",
-      headers: { "content-type": "text/plain" },
-      payload: JSON.stringify({
-        access_token_id: server.accessTokenId,
-        customer_oid: "cus_install",
-        reason_id: reasons[0]?.id,
-        idempotency_key: "install-check-1",
-      }),
+    const stored = await postWidgetEvent(server, {
+      access_token_id: server.accessTokenId,
+      customer_oid: "cus_install",
+      reason_id: reasons[0]?.id,
+      idempotency_key: "install-check-1",
     });
     const after = (await owner.request("GET", `${base}/setup`)).json();
     expect(after.install_verified_at).toEqual(expect.any(String));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postWidgetEvent } from "../helpers/api.js";
 import { type Client, createUser, signIn } from "../helpers/auth.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
@@ -26,19 +27,18 @@ function widgetConfig(query = "", origin?: string) {
 
 function postEvent(origin: string | undefined, key: string, extra: object = {}) {
   return widgetConfig().then(async (config) =>
-    server.app.inject({
-      method: "POST",
-      url: "/api/widget/events",
-      headers: { "content-type": "text/plain", ...(origin ? { origin } : {}) },
-      payload: JSON.stringify({
+    postWidgetEvent(
+      server,
+      {
         access_token_id: server.accessTokenId,
         customer_oid: "cus_settings",
         reason_id: config.json().reasons[0].id,
         test_mode: true,
         idempotency_key: key,
         ...extra,
-      }),
-    }),
+      },
+      origin ? { origin } : {},
+    ),
   );
 }
 

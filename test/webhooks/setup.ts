@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { createReasonsRepository } from "../../src/db/repositories/reasons.js";
 import type { WebhookDelivery } from "../../src/db/schema.js";
+import { postWidgetEvent } from "../helpers/api.js";
 import { type Client, createUser, signIn } from "../helpers/auth.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
@@ -44,18 +45,13 @@ export async function startWebhookTest(env: Record<string, string> = {}): Promis
       return response.json().endpoint;
     },
     async postEvent(fields = {}) {
-      const response = await server.app.inject({
-        method: "POST",
-        url: "/api/widget/events",
-        headers: { "content-type": "text/plain" },
-        payload: JSON.stringify({
-          access_token_id: server.accessTokenId,
-          customer_oid: `cus_${++n}`,
-          reason_id: reason.id,
-          comment: "Too pricey for us",
-          idempotency_key: `key-${process.pid}-${n}-${Date.now()}`,
-          ...fields,
-        }),
+      const response = await postWidgetEvent(server, {
+        access_token_id: server.accessTokenId,
+        customer_oid: `cus_${++n}`,
+        reason_id: reason.id,
+        comment: "Too pricey for us",
+        idempotency_key: `key-${process.pid}-${n}-${Date.now()}`,
+        ...fields,
       });
       expect(response.statusCode, response.body).toBe(201);
       return response.json().event;
