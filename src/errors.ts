@@ -1,3 +1,5 @@
+import type { DomainError } from "./db/domain-error.js";
+
 /**
  * Every error the service reports, in one table: code, HTTP status and a default message.
  * Handlers throw `AppError`; the server's error handler and the CLI turn it into the one
@@ -76,6 +78,11 @@ export class AppError extends Error {
     this.code = code;
     this.status = errorTable[code].status;
     this.field = options?.field;
+  }
+
+  /** The storage layer's refusal, as the error the service reports for its code. */
+  static from(error: DomainError): AppError {
+    return new AppError(error.code, error.message, { cause: error });
   }
 
   toJSON(): { error: { code: ErrorCode; message: string; field?: string } } {

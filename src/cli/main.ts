@@ -1,3 +1,4 @@
+import { DomainError } from "../db/domain-error.js";
 import { AppError } from "../errors.js";
 import { CliError } from "./cli-error.js";
 import { accountCommand } from "./commands/account.js";
@@ -61,7 +62,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof CliError || error instanceof AppError) {
+  if (error instanceof CliError || error instanceof AppError || error instanceof DomainError) {
     console.error(`cancel-insights: ${error.message}`);
     process.exitCode = error instanceof CliError ? 2 : 1;
     return;

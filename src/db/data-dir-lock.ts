@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import { AppError } from "../errors.js";
+import { DomainError } from "./domain-error.js";
 
 /**
  * PGlite is a single-process database: two processes on one data directory would corrupt
@@ -24,7 +24,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ELOCKED") {
-      throw new AppError(
+      throw new DomainError(
         "data_dir_locked",
         `The data directory ${dataDir} is in use by another cancel-insights process ` +
           "(embedded PGlite serves one process at a time). Stop that process first, " +

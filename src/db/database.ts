@@ -3,8 +3,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
-import { AppError } from "../errors.js";
 import { lockDataDir } from "./data-dir-lock.js";
+import { DomainError } from "./domain-error.js";
 import { createPgListener } from "./pg-listener.js";
 import type { DB } from "./schema.js";
 
@@ -62,7 +62,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
     client.release();
   } catch (error) {
     await pool.end();
-    throw new AppError(
+    throw new DomainError(
       "database_unavailable",
       `Cannot connect to DATABASE_URL: ${(error as Error).message}`,
       { cause: error },

@@ -4,9 +4,7 @@ import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/database.js";
 import { createWebhookWorker } from "../webhooks/worker.js";
 import { registerAuth } from "./auth/request-auth.js";
-import { createAuthServices } from "./auth/services.js";
 import { registerErrorHandling } from "./error-handler.js";
-import { createEventWriter } from "./event-writer.js";
 import { registerOpenApi } from "./openapi.js";
 import { accountScopedRoutes } from "./routes/account-scope.js";
 import { accountsRoutes } from "./routes/accounts.js";
@@ -19,8 +17,8 @@ import { v1Routes } from "./routes/v1.js";
 import { widgetApiRoutes } from "./routes/widget-api.js";
 import { publicWidgetLogoRoutes } from "./routes/widget-logo.js";
 import { widgetScriptRoutes } from "./routes/widget-script.js";
+import { registerServices } from "./services.js";
 import { validatorCompiler } from "./validation.js";
-import { createWidgetAccounts } from "./widget-accounts.js";
 
 export interface AppOptions {
   config: Config;
@@ -48,10 +46,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before any route: the OpenAPI document is collected from routes as they register.
   await registerOpenApi(app, config.publicUrl);
 
-  const writer = createEventWriter(database.db);
-  const accounts = createWidgetAccounts(database.db, config.tokenCacheMs);
-  const auth = createAuthServices(database.db, config);
-  registerAuth(app, auth);
+  const { writer } = registerServices(app, config, database);
+  registerAuth(app);
   // Answers already accepted must reach the database before the process lets go of it.
   app.addHook("onClose", async () => writer.drain());
   const worker = config.worker
@@ -70,26 +66,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { database });
   await app.register(widgetScriptRoutes, options.widgetDir ? { dir: options.widgetDir } : {});
-  await app.register(widgetApiRoutes, {
-    accounts,
-    writer,
-    rateLimitPerMinute: config.widgetRateLimitPerMinute,
-    publicUrl: config.publicUrl,
-  });
-  await app.register(publicWidgetLogoRoutes, { db: database.db, accounts });
-  await app.register(authRoutes, { auth });
-  await app.register(accountsRoutes, { auth });
-  await app.register(inviteAcceptRoutes, { auth });
-  await app.register(accountScopedRoutes, {
-    auth,
-    webhooks: { allowPrivateTargets: config.webhooks.allowPrivateTargets },
-    prefix: "/api/accounts/:accountId",
-  });
-  await app.register(v1Routes, {
-    prefix: "/v1",
-    db: database.db,
-    rateLimitPerMinute: config.apiRateLimitPerMinute,
-  });
+  await app.register(widgetApiRoutes);
+  await app.register(publicWidgetLogoRoutes);
+  await app.register(authRoutes);
+  await app.register(accountsRoutes);
+  await app.register(inviteAcceptRoutes);
+  await app.register(accountScopedRoutes, { prefix: "/api/accounts/:accountId" });
+  await app.register(v1Routes, { prefix: "/v1" });
   await app.register(demoRoutes, { accessTokenId: options.demoAccessTokenId ?? null });
   await app.register(dashboardRoutes, {});
   return app;

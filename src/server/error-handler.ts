@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { DomainError } from "../db/domain-error.js";
 import { AppError } from "../errors.js";
 
 type ValidationError = NonNullable<FastifyError["validation"]>[number];
@@ -27,6 +28,7 @@ const FASTIFY_CODES: Record<string, AppError["code"]> = {
 /** Turns anything thrown into the one error shape of the service. */
 export function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
+  if (error instanceof DomainError) return AppError.from(error);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation && fastifyError.validation.length > 0) {
     const issue = fastifyError.validation[0] as ValidationError;

@@ -1,5 +1,4 @@
-import type { Database } from "../db/database.js";
-import { createEventsRepository, type IngestEvent } from "../db/repositories/events.js";
+import type { EventsRepository, IngestEvent } from "../db/repositories/events.js";
 import type { EventRow } from "../db/schema.js";
 
 export interface RecordedEvent {
@@ -33,14 +32,13 @@ function keyOf(row: Pick<EventRow, "id" | "account_id" | "idempotency_key">): st
  * the commit (the expensive, durable part) over many. Every promise resolves only after its
  * event is committed.
  */
-export function createEventWriter(db: Database, options: EventWriterOptions = {}) {
+export function createEventWriter(events: EventsRepository, options: EventWriterOptions = {}) {
   const maxBatch = options.maxBatch ?? 500;
   // One write in flight: whatever arrives meanwhile waits for the next, so batches grow with
   // load and each event costs less CPU here and in the database (measured: about a third
   // less than with two in flight). 500 rows per write leave room for far more than one
   // process receives.
   const maxConcurrent = options.maxConcurrentFlushes ?? 1;
-  const events = createEventsRepository(db);
   const queue: Pending[] = [];
   // Accounts known to have their install check; saves a round trip per batch.
   const verifiedAccounts = new Set<string>();

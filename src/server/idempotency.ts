@@ -1,13 +1,8 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Transaction } from "kysely";
-import type { Database } from "../db/database.js";
-import { createIdempotencyKeysRepository } from "../db/repositories/idempotency-keys.js";
-import type { DB } from "../db/schema.js";
-import { inTransaction } from "../db/transaction.js";
+import { IDEMPOTENCY_HEADER } from "../contract/v1.js";
+import type { Repositories } from "../db/repositories/index.js";
 import { AppError } from "../errors.js";
-
-export const IDEMPOTENCY_HEADER = "idempotency-key";
 
 /** What a POST handler answers: kept under the Idempotency-Key for a retry. */
 export interface ApiReply {
@@ -38,16 +33,16 @@ function requestHash(request: FastifyRequest): string {
  * request that fails stores nothing, so it may be retried with the same key.
  */
 export async function sendIdempotent(
-  db: Database,
+  repos: Repositories,
   accountId: string,
   request: FastifyRequest,
   reply: FastifyReply,
-  work: (trx: Transaction<DB>) => Promise<ApiReply>,
+  work: (trx: Repositories) => Promise<ApiReply>,
 ): Promise<FastifyReply> {
   const key = request.headers[IDEMPOTENCY_HEADER];
-  const result = await inTransaction(db, async (trx) => {
+  const result = await repos.transaction(async (trx) => {
     if (typeof key !== "string") return work(trx);
-    const keys = createIdempotencyKeysRepository(trx);
+    const keys = trx.idempotencyKeys;
     const hash = requestHash(request);
     const stored = await keys.claim(accountId, key, hash);
     if (stored) {

@@ -2,9 +2,9 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import type { OpenAPIV3_1 } from "openapi-types";
+import { MAX_PER_PAGE } from "../contract/v1.js";
 import { WebhookPayload } from "../webhooks/payload.js";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "../webhooks/signature.js";
-import { MAX_PER_PAGE } from "./schemas/v1.js";
 
 /** Where people read the REST API's reference. */
 export const REFERENCE_PATH = "/docs/api";

@@ -1,8 +1,8 @@
 import type { Static } from "typebox";
+import type { ApiReason } from "../contract/dashboard.js";
 import type { ReasonsRepository, ReasonWithTotal } from "../db/repositories/reasons.js";
 import type { Reason } from "../db/schema.js";
 import { AppError } from "../errors.js";
-import type { ApiReason } from "./schemas/dashboard.js";
 
 /**
  * The rules of editing reasons, the same in the dashboard's editor and the REST API:

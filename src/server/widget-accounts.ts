@@ -1,8 +1,4 @@
-import type { Database } from "../db/database.js";
-import { createAccountsRepository } from "../db/repositories/accounts.js";
-import { createEmbedTokensRepository } from "../db/repositories/embed-tokens.js";
-import { createReasonsRepository } from "../db/repositories/reasons.js";
-import { createWidgetLogosRepository } from "../db/repositories/widget-logos.js";
+import type { Repositories } from "../db/repositories/index.js";
 import type { Reason, WidgetTextOverrides } from "../db/schema.js";
 import { AppError } from "../errors.js";
 
@@ -30,11 +26,11 @@ export interface WidgetAccount {
  * hit the database twice per event. A revoked token, an edited reason or a new logo shows
  * within ttlMs.
  */
-export function createWidgetAccounts(db: Database, ttlMs: number) {
-  const tokens = createEmbedTokensRepository(db);
-  const accounts = createAccountsRepository(db);
-  const reasons = createReasonsRepository(db);
-  const logos = createWidgetLogosRepository(db);
+export function createWidgetAccounts(
+  repos: Pick<Repositories, "embedTokens" | "accounts" | "reasons" | "widgetLogos">,
+  ttlMs: number,
+) {
+  const { embedTokens: tokens, accounts, reasons, widgetLogos: logos } = repos;
   const cache = new Map<string, { expires: number; value: Promise<WidgetAccount | undefined> }>();
 
   async function load(tokenId: string): Promise<WidgetAccount | undefined> {

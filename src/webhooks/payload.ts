@@ -1,5 +1,5 @@
 import { type Static, Type } from "typebox";
-import { V1Event } from "../db/api-event.js";
+import { V1Event } from "../contract/event.js";
 
 /**
  * What a webhook endpoint receives (docs/webhooks.md). The same schema describes the

@@ -1,4 +1,4 @@
-import type { ApiEvent } from "../db/api-event.js";
+import type { ApiEvent } from "../contract/event.js";
 
 /** Slack's mrkdwn treats these three as markup; everything else is text. */
 export function escapeMrkdwn(text: string): string {

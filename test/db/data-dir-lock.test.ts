@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/database.js";
-import { AppError } from "../../src/errors.js";
+import { DomainError } from "../../src/db/domain-error.js";
 import { freePort, runCli, startCli } from "../helpers/cli.js";
 
 // PGlite-only by nature: Postgres serves many processes. Runs on every engine's pass.
@@ -18,7 +18,7 @@ describe("a PGlite data directory serves one process at a time", () => {
     const first = await openDatabase({ dataDir });
     try {
       const second = openDatabase({ dataDir });
-      await expect(second).rejects.toBeInstanceOf(AppError);
+      await expect(second).rejects.toBeInstanceOf(DomainError);
       await expect(second).rejects.toMatchObject({ code: "data_dir_locked" });
     } finally {
       await first.close();

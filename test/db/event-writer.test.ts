@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "../../src/db/database.js";
 import { newId } from "../../src/db/ids.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
 import type { IngestEvent } from "../../src/db/repositories/events.js";
+import { createEventsRepository } from "../../src/db/repositories/events.js";
 import { createEventWriter } from "../../src/server/event-writer.js";
 import { createTestDatabase } from "../helpers/database.js";
 
@@ -47,7 +48,7 @@ async function count(accountId: string) {
 describe("event writer (group commit)", () => {
   it("stores a burst of concurrent events, each durable when its promise resolves", async () => {
     const { account } = await createAccountsRepository(database.db).create("Burst");
-    const writer = createEventWriter(database.db, { maxBatch: 50 });
+    const writer = createEventWriter(createEventsRepository(database.db), { maxBatch: 50 });
     const results = await Promise.all(
       Array.from({ length: 300 }, () => writer.record(event(account.id, { test_mode: true }))),
     );
@@ -58,8 +59,8 @@ describe("event writer (group commit)", () => {
 
   it("two writers (as two server processes) agree on one install check", async () => {
     const { account } = await createAccountsRepository(database.db).create("Race");
-    const a = createEventWriter(database.db);
-    const b = createEventWriter(database.db);
+    const a = createEventWriter(createEventsRepository(database.db));
+    const b = createEventWriter(createEventsRepository(database.db));
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).record(event(account.id))),
     );
@@ -75,7 +76,7 @@ describe("event writer (group commit)", () => {
 
   it("test events never become the install check", async () => {
     const { account } = await createAccountsRepository(database.db).create("Tests only");
-    const writer = createEventWriter(database.db);
+    const writer = createEventWriter(createEventsRepository(database.db));
     const testEvent = await writer.record(event(account.id, { test_mode: true }));
     const live = await writer.record(event(account.id));
     expect(testEvent.event.install_check).toBe(false);
@@ -84,8 +85,8 @@ describe("event writer (group commit)", () => {
 
   it("duplicates across writers store once and replay the first", async () => {
     const { account } = await createAccountsRepository(database.db).create("Dupes");
-    const a = createEventWriter(database.db);
-    const b = createEventWriter(database.db);
+    const a = createEventWriter(createEventsRepository(database.db));
+    const b = createEventWriter(createEventsRepository(database.db));
     const same = event(account.id, { test_mode: true });
     const results = await Promise.all([
       a.record({ ...same, id: newId("evt") }),
@@ -99,7 +100,7 @@ describe("event writer (group commit)", () => {
 
   it("events without an idempotency key are never merged", async () => {
     const { account } = await createAccountsRepository(database.db).create("Keyless");
-    const writer = createEventWriter(database.db);
+    const writer = createEventWriter(createEventsRepository(database.db));
     const results = await Promise.all(
       [1, 2, 3].map(() =>
         writer.record(event(account.id, { idempotency_key: null, test_mode: true })),
@@ -111,7 +112,7 @@ describe("event writer (group commit)", () => {
 
   it("one bad row fails alone; its batch neighbours are stored", async () => {
     const { account } = await createAccountsRepository(database.db).create("Isolation");
-    const writer = createEventWriter(database.db);
+    const writer = createEventWriter(createEventsRepository(database.db));
     const good = Array.from({ length: 5 }, () => event(account.id, { test_mode: true }));
     // An answer without a reason breaks a table constraint.
     const bad = event(account.id, { reason_id: null, test_mode: true });
@@ -123,7 +124,7 @@ describe("event writer (group commit)", () => {
 
   it("drain waits for queued events", async () => {
     const { account } = await createAccountsRepository(database.db).create("Drain");
-    const writer = createEventWriter(database.db);
+    const writer = createEventWriter(createEventsRepository(database.db));
     const pending = Array.from({ length: 20 }, () => writer.record(event(account.id)));
     await writer.drain();
     expect(await count(account.id)).toBe(20);

@@ -6,6 +6,7 @@ import { newId } from "../../src/db/ids.js";
 import { insightsSummary } from "../../src/db/queries/insights-summary.js";
 import { reasonTrend } from "../../src/db/queries/reason-trend.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
+import { createEventsRepository } from "../../src/db/repositories/events.js";
 import { createReasonsRepository } from "../../src/db/repositories/reasons.js";
 import type { EventKind, NewEvent } from "../../src/db/schema.js";
 import { createEventWriter } from "../../src/server/event-writer.js";
@@ -73,7 +74,7 @@ describe("rollups stay equal to a plain count of the events", () => {
     const db = database.db;
     const { account } = await createAccountsRepository(db).create("Rollups");
     const [r1, r2] = await createReasonsRepository(db).list(account.id);
-    const writer = createEventWriter(db);
+    const writer = createEventWriter(createEventsRepository(db));
     const ingest = (kind: EventKind, reasonId: string | null, testMode: boolean) =>
       writer.record({
         account_id: account.id,

@@ -5,8 +5,8 @@ import type { AddressInfo, Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import type { ApiEvent } from "../../src/db/api-event.js";
-import { widgetTexts } from "../../src/server/widget-texts.js";
+import type { ApiEvent } from "../../src/contract/event.js";
+import { widgetTexts } from "../../src/contract/widget-texts.js";
 import { startTestServer, type TestServer, type TestServerOptions } from "./server.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { newId } from "../../src/db/ids.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
+import { createEventsRepository } from "../../src/db/repositories/events.js";
 import { createEventWriter } from "../../src/server/event-writer.js";
 import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
 
@@ -43,7 +44,7 @@ describe("the trigger on events", () => {
       url: "https://hooks.example.com/offers",
       event_types: ["retention.accepted"],
     });
-    const writer = createEventWriter(env.server.database.db);
+    const writer = createEventWriter(createEventsRepository(env.server.database.db));
     const kinds = ["answer", "skip", "dismissal"] as const;
     const rows = Array.from({ length: 60 }, (_, i) =>
       ingestRow(env.server.accountId, kinds[i % 3] ?? "answer", `batch-${i}`),

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { toApiEvent } from "../../src/db/api-event.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
+import { toApiEvent } from "../../src/server/presenters/event.js";
 import {
   focusedName,
   htmlPage,

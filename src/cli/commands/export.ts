@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import { stringify } from "csv-stringify";
-import { toApiEvent, toV1Event } from "../../db/api-event.js";
-import { CSV_COLUMNS, csvRow } from "../../db/event-csv.js";
 import { createAccountsRepository } from "../../db/repositories/accounts.js";
 import { createEventsRepository } from "../../db/repositories/events.js";
+import { toApiEvent, toV1Event } from "../../server/presenters/event.js";
+import { CSV_COLUMNS, csvRow } from "../../server/presenters/event-csv.js";
 import { CliError } from "../cli-error.js";
 import { configFrom, parseCommand, withDatabase } from "../options.js";
 

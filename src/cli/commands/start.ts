@@ -6,6 +6,7 @@ import { type DatabaseHandle, openDatabase } from "../../db/database.js";
 import { ensureDemoAccount } from "../../db/demo-data.js";
 import { randomToken } from "../../db/ids.js";
 import { migrateToLatest } from "../../db/migrate.js";
+import { createRepositories } from "../../db/repositories/index.js";
 import { createUsersRepository } from "../../db/repositories/users.js";
 import { buildApp } from "../../server/app.js";
 import { createFirstUser } from "../../server/auth/first-user.js";
@@ -46,7 +47,7 @@ export const DEMO_EMAIL = "demo@example.com";
 async function loginLine(db: DatabaseHandle["db"], demoCreated: boolean): Promise<string> {
   if (demoCreated && !(await createUsersRepository(db).exists())) {
     const password = randomToken(16);
-    await createFirstUser(db, { email: DEMO_EMAIL, password });
+    await createFirstUser(createRepositories(db), { email: DEMO_EMAIL, password });
     return `  Login:            ${DEMO_EMAIL} / ${password}   (shown once)`;
   }
   if (!(await createUsersRepository(db).exists())) {

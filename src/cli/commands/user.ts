@@ -1,7 +1,5 @@
-import { sql } from "kysely";
 import type { Database } from "../../db/database.js";
-import { createAccountsRepository } from "../../db/repositories/accounts.js";
-import { createMembershipsRepository } from "../../db/repositories/memberships.js";
+import { createRepositories } from "../../db/repositories/index.js";
 import { createUsersRepository, normalizeEmail } from "../../db/repositories/users.js";
 import type { Role, User } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
@@ -96,21 +94,21 @@ export async function userCommand(argv: string[]): Promise<void> {
   const passwordHash = await hashPassword(credentials.password);
 
   await withDatabase(configFrom(values), async ({ db }) => {
-    const result = await db.transaction().execute(async (trx) => {
+    const result = await createRepositories(db).transaction(async (trx) => {
       // Same lock as the browser's setup: "first user" means the same thing in both.
-      await sql`lock table users in exclusive mode`.execute(trx);
-      const users = createUsersRepository(trx);
+      await trx.users.lockForFirstUser();
+      const users = trx.users;
       const first = !(await users.exists());
       const user = await users.create(credentials.email, passwordHash);
       if (!user) throw new CliError(`A user with the email ${credentials.email} exists already.`);
       if (accountId !== undefined) {
-        const account = await createAccountsRepository(trx).find(accountId);
+        const account = await trx.accounts.find(accountId);
         if (!account) throw new CliError(`No account "${accountId}".`);
-        await createMembershipsRepository(trx).add(account.id, user.id, role);
+        await trx.memberships.add(account.id, user.id, role);
       } else if (first) {
         await adoptExistingAccounts(trx, user.id);
       }
-      const accounts = await createMembershipsRepository(trx).accountsOf(user.id);
+      const accounts = await trx.memberships.accountsOf(user.id);
       return { user, accounts };
     });
     if (values.json) {

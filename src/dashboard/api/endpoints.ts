@@ -1,10 +1,10 @@
 import type { Static } from "typebox";
 // Each route's reply and body, from the schema the server validates it with (types only).
-import type * as accounts from "../../server/schemas/accounts.js";
-import type * as authSchemas from "../../server/schemas/auth.js";
-import type * as dashboard from "../../server/schemas/dashboard.js";
-import type * as invites from "../../server/schemas/invites.js";
-import type * as webhooks from "../../server/schemas/webhooks.js";
+import type * as accounts from "../../contract/accounts.js";
+import type * as authSchemas from "../../contract/auth.js";
+import type * as dashboard from "../../contract/dashboard.js";
+import type * as invites from "../../contract/invites.js";
+import type * as webhooks from "../../contract/webhooks.js";
 import { api, type Query, queryString } from "./client.js";
 import type {
   EventKind,

@@ -4,11 +4,11 @@
  * type-only: they are erased, and no server code reaches the dashboard bundle.
  */
 import type { Static } from "typebox";
-import type * as accounts from "../../server/schemas/accounts.js";
-import type * as auth from "../../server/schemas/auth.js";
-import type * as dashboard from "../../server/schemas/dashboard.js";
-import type * as v1 from "../../server/schemas/v1.js";
-import type * as webhooks from "../../server/schemas/webhooks.js";
+import type * as accounts from "../../contract/accounts.js";
+import type * as auth from "../../contract/auth.js";
+import type * as dashboard from "../../contract/dashboard.js";
+import type * as v1 from "../../contract/v1.js";
+import type * as webhooks from "../../contract/webhooks.js";
 
 /** The service's one error shape, on every route (documented with the REST API). */
 export type ApiErrorBody = Static<typeof v1.ErrorReply>;

@@ -1,5 +1,5 @@
 import type { CSSProperties } from "react";
-import type { WidgetTexts } from "../../server/widget-texts.js";
+import type { WidgetTexts } from "../../contract/widget-texts.js";
 
 /**
  * A still picture of the widget's dialog (src/widget/modal.ts and styles.ts), drawn with

@@ -1,6 +1,6 @@
 // The widget's own words, from the same module the server answers with: the preview shows
 // exactly what customers will read.
-import { type WidgetTexts, widgetTexts } from "../../server/widget-texts.js";
+import { type WidgetTexts, widgetTexts } from "../../contract/widget-texts.js";
 import { LOCALE } from "./format.js";
 
 export type { WidgetTexts };

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
-import { AppError } from "../../errors.js";
 import type { Database } from "../database.js";
+import { DomainError } from "../domain-error.js";
 import type { Membership, Role } from "../schema.js";
 import { inTransaction } from "../transaction.js";
 
@@ -33,7 +33,9 @@ export function createMembershipsRepository(db: Database) {
       .where("role", "=", "owner")
       .forUpdate()
       .execute();
-    if (owners.length === 1 && owners[0]?.user_id === userId) throw new AppError("last_owner");
+    if (owners.length === 1 && owners[0]?.user_id === userId) {
+      throw new DomainError("last_owner", "An account must keep at least one owner.");
+    }
   }
 
   function membersQuery(accountId: string) {

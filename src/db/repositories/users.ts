@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Database } from "../database.js";
 import { newId } from "../ids.js";
 import type { User } from "../schema.js";
@@ -29,6 +30,11 @@ export function createUsersRepository(db: Database) {
         .onConflict((oc) => oc.column("email").doNothing())
         .returningAll()
         .executeTakeFirst();
+    },
+
+    /** Held to the transaction's end: two first-user setups at once run one after the other. */
+    async lockForFirstUser(): Promise<void> {
+      await sql`lock table users in exclusive mode`.execute(db);
     },
 
     async exists(): Promise<boolean> {

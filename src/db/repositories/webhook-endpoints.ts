@@ -1,7 +1,6 @@
 import { sql } from "kysely";
-import { AppError } from "../../errors.js";
-import { newSigningSecret } from "../../webhooks/signature.js";
 import type { Database } from "../database.js";
+import { DomainError } from "../domain-error.js";
 import { newId } from "../ids.js";
 import type { WebhookEndpoint, WebhookEventType, WebhookKind } from "../schema.js";
 import { inTransaction } from "../transaction.js";
@@ -44,7 +43,12 @@ export function createWebhookEndpointsRepository(db: Database) {
         .executeTakeFirst();
     },
 
-    create(accountId: string, endpoint: NewWebhookEndpoint): Promise<WebhookEndpoint> {
+    /** `secret` signs its deliveries; the caller makes it (the repository knows no signing). */
+    create(
+      accountId: string,
+      endpoint: NewWebhookEndpoint,
+      secret: string,
+    ): Promise<WebhookEndpoint> {
       return inTransaction(db, async (trx) => {
         // The account's row lock serialises concurrent creates, so the limit holds.
         await trx
@@ -58,14 +62,19 @@ export function createWebhookEndpointsRepository(db: Database) {
           .select((eb) => eb.fn.countAll<number>().as("count"))
           .where("account_id", "=", accountId)
           .executeTakeFirstOrThrow();
-        if (Number(count) >= MAX_ENDPOINTS_PER_ACCOUNT) throw new AppError("too_many_webhooks");
+        if (Number(count) >= MAX_ENDPOINTS_PER_ACCOUNT) {
+          throw new DomainError(
+            "too_many_webhooks",
+            `An account may have at most ${MAX_ENDPOINTS_PER_ACCOUNT} webhook endpoints.`,
+          );
+        }
         return trx
           .insertInto("webhook_endpoints")
           .values({
             account_id: accountId,
             id: newId("whk"),
             ...endpoint,
-            secret: newSigningSecret(),
+            secret,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -96,14 +105,18 @@ export function createWebhookEndpointsRepository(db: Database) {
         .executeTakeFirst();
     },
 
-    /** A new secret signs from now on; the old one signs too for a day. */
-    rotateSecret(accountId: string, id: string): Promise<WebhookEndpoint | undefined> {
+    /** `secret` signs from now on; the old one signs too for a day. */
+    rotateSecret(
+      accountId: string,
+      id: string,
+      secret: string,
+    ): Promise<WebhookEndpoint | undefined> {
       return db
         .updateTable("webhook_endpoints")
         .set((eb) => ({
           previous_secret: eb.ref("secret"),
           previous_secret_expires_at: sql<Date>`now() + ${PREVIOUS_SECRET_GRACE}::interval`,
-          secret: newSigningSecret(),
+          secret,
           updated_at: sql<Date>`now()`,
         }))
         .where("account_id", "=", accountId)

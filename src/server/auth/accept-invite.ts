@@ -1,14 +1,11 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
-import { createInvitesRepository } from "../../db/repositories/invites.js";
-import { createMembershipsRepository } from "../../db/repositories/memberships.js";
-import { createUsersRepository, normalizeEmail } from "../../db/repositories/users.js";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { normalizeEmail } from "../../db/repositories/users.js";
 import type { Invite, User } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { checkCredentials } from "./credentials.js";
 import { checkCsrfToken } from "./csrf.js";
 import { inviteTokenHash } from "./invite-links.js";
 import { checkNewPassword, hashPassword } from "./passwords.js";
-import type { AuthServices } from "./services.js";
 import type { SignedIn } from "./sessions.js";
 
 export interface AcceptInput {
@@ -17,8 +14,8 @@ export interface AcceptInput {
   credentials?: { email: string; password: string } | undefined;
 }
 
-async function pendingInvite(auth: AuthServices, token: string): Promise<Invite> {
-  const invite = await createInvitesRepository(auth.db).findByTokenHash(inviteTokenHash(token));
+async function pendingInvite(app: FastifyInstance, token: string): Promise<Invite> {
+  const invite = await app.repos.invites.findByTokenHash(inviteTokenHash(token));
   if (!invite) throw new AppError("not_found", "No such invite.");
   const over =
     invite.accepted_at !== null ||
@@ -42,7 +39,7 @@ type Invitee =
 
 /** Who accepts: the credentials' user (checked, or new), else the session's. */
 async function invitee(
-  auth: AuthServices,
+  app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
   invite: Invite,
@@ -51,14 +48,20 @@ async function invitee(
   if (credentials) {
     const { email, password } = credentials;
     assertInvitee(invite, email);
-    if (await createUsersRepository(auth.db).findByEmail(email)) {
-      const user = await checkCredentials(auth.db, auth.throttle, request, reply, credentials);
+    if (await app.repos.users.findByEmail(email)) {
+      const user = await checkCredentials(
+        app.repos.users,
+        app.services.throttle,
+        request,
+        reply,
+        credentials,
+      );
       return { kind: "existing", user };
     }
     checkNewPassword(password);
     return { kind: "new", email, passwordHash: await hashPassword(password) };
   }
-  const signedIn = await auth.sessions.resolve(request, reply);
+  const signedIn = await app.services.sessions.resolve(request, reply);
   if (!signedIn) throw new AppError("not_signed_in");
   // The cookie is what authorises this change, so the session's CSRF token must come too.
   checkCsrfToken(request, signedIn);
@@ -71,32 +74,32 @@ async function invitee(
  * credentials name (created when the email is new, then signed in).
  */
 export async function acceptInvite(
-  auth: AuthServices,
+  app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
   input: AcceptInput,
 ): Promise<{ signedIn: SignedIn; accountId: string }> {
-  const invite = await pendingInvite(auth, input.token);
-  const who = await invitee(auth, request, reply, invite, input.credentials);
+  const invite = await pendingInvite(app, input.token);
+  const who = await invitee(app, request, reply, invite, input.credentials);
 
   // Claiming the link, creating the user and the membership stand or fall together.
-  const user = await auth.db.transaction().execute(async (trx) => {
+  const user = await app.repos.transaction(async (trx) => {
     let user: { id: string; email: string };
     if (who.kind === "new") {
-      const created = await createUsersRepository(trx).create(who.email, who.passwordHash);
+      const created = await trx.users.create(who.email, who.passwordHash);
       if (!created) throw new AppError("email_taken");
       user = created;
     } else {
       user =
         who.kind === "existing" ? who.user : { id: who.signedIn.userId, email: who.signedIn.email };
     }
-    const claimed = await createInvitesRepository(trx).claim(invite.id, invite.account_id, user.id);
+    const claimed = await trx.invites.claim(invite.id, invite.account_id, user.id);
     if (!claimed) throw new AppError("invite_expired");
-    await createMembershipsRepository(trx).add(invite.account_id, user.id, invite.role);
+    await trx.memberships.add(invite.account_id, user.id, invite.role);
     return user;
   });
 
   const signedIn =
-    who.kind === "session" ? who.signedIn : await auth.sessions.start(request, reply, user);
+    who.kind === "session" ? who.signedIn : await app.services.sessions.start(request, reply, user);
   return { signedIn, accountId: invite.account_id };
 }

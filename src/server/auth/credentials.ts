@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Database } from "../../db/database.js";
-import { createUsersRepository } from "../../db/repositories/users.js";
+import type { UsersRepository } from "../../db/repositories/users.js";
 import type { User } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import type { LoginThrottle } from "./login-throttle.js";
@@ -11,14 +10,14 @@ import { verifyPassword } from "./passwords.js";
  * and IP, and as slow for unknown emails as for known ones.
  */
 export async function checkCredentials(
-  db: Database,
+  users: UsersRepository,
   throttle: LoginThrottle,
   request: FastifyRequest,
   reply: FastifyReply,
   credentials: { email: string; password: string },
 ): Promise<User> {
   await throttle.assertOpen(reply, credentials.email, request.ip);
-  const user = await createUsersRepository(db).findByEmail(credentials.email);
+  const user = await users.findByEmail(credentials.email);
   const ok = await verifyPassword(user?.password_hash, credentials.password);
   if (!user || !ok) {
     await throttle.failed(credentials.email, request.ip);

@@ -1,8 +1,4 @@
-import { sql } from "kysely";
-import type { Database } from "../../db/database.js";
-import { createAccountsRepository } from "../../db/repositories/accounts.js";
-import { createMembershipsRepository } from "../../db/repositories/memberships.js";
-import { createUsersRepository } from "../../db/repositories/users.js";
+import type { Repositories } from "../../db/repositories/index.js";
 import type { User } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { hashPassword } from "./passwords.js";
@@ -18,18 +14,16 @@ export interface FirstUser {
  * account of `npm start`, or ones made with `account create`), plus a new one when
  * `accountName` is given; with no account at all, `accountName` is required.
  */
-export async function createFirstUser(db: Database, input: FirstUser): Promise<User> {
-  if (await createUsersRepository(db).exists()) throw new AppError("already_set_up");
+export async function createFirstUser(repos: Repositories, input: FirstUser): Promise<User> {
+  if (await repos.users.exists()) throw new AppError("already_set_up");
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
+  return repos.transaction(async (trx) => {
     // Two browsers racing through setup: the second waits here, then sees the first's user.
-    await sql`lock table users in exclusive mode`.execute(trx);
-    const users = createUsersRepository(trx);
-    if (await users.exists()) throw new AppError("already_set_up");
-    const user = await users.create(input.email, passwordHash);
+    await trx.users.lockForFirstUser();
+    if (await trx.users.exists()) throw new AppError("already_set_up");
+    const user = await trx.users.create(input.email, passwordHash);
     if (!user) throw new AppError("already_set_up");
-    const accounts = createAccountsRepository(trx);
-    const existing = await accounts.list();
+    const existing = await trx.accounts.list();
     const name = input.accountName?.trim();
     if (existing.length === 0 && !name) {
       throw new AppError("validation_error", "account_name is required: there is no account yet.", {
@@ -37,15 +31,14 @@ export async function createFirstUser(db: Database, input: FirstUser): Promise<U
       });
     }
     await adoptExistingAccounts(trx, user.id);
-    if (name) await accounts.create(name, { ownerId: user.id });
+    if (name) await trx.accounts.create(name, { ownerId: user.id });
     return user;
   });
 }
 
 /** The first user owns what exists: nobody else can, as there is nobody else. */
-export async function adoptExistingAccounts(db: Database, userId: string): Promise<void> {
-  const memberships = createMembershipsRepository(db);
-  for (const account of await createAccountsRepository(db).list()) {
-    await memberships.add(account.id, userId, "owner");
+export async function adoptExistingAccounts(repos: Repositories, userId: string): Promise<void> {
+  for (const account of await repos.accounts.list()) {
+    await repos.memberships.add(account.id, userId, "owner");
   }
 }

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply } from "fastify";
-import type { Database } from "../../db/database.js";
-import {
-  createLoginThrottleRepository,
-  type ThrottlePolicy,
+import type {
+  LoginThrottleRepository,
+  ThrottlePolicy,
 } from "../../db/repositories/login-throttle.js";
 import { normalizeEmail } from "../../db/repositories/users.js";
 import { AppError } from "../../errors.js";
@@ -31,10 +30,9 @@ function keyOf(kind: "email" | "ip", value: string): string {
  * counted and locked like known ones, so a lock tells nothing about who has a user.
  */
 export function createLoginThrottle(
-  db: Database,
+  throttle: LoginThrottleRepository,
   policies: LoginThrottlePolicies = LOGIN_THROTTLE,
 ) {
-  const throttle = createLoginThrottleRepository(db);
   let lastCleanup = 0;
 
   return {

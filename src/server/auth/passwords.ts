@@ -1,10 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../contract/auth.js";
 import { AppError } from "../../errors.js";
-
-export const PASSWORD_MIN_LENGTH = 10;
-// argon2 takes any length, but a megabyte "password" is a cheap way to burn our CPU.
-export const PASSWORD_MAX_LENGTH = 200;
 
 /** The rule for new passwords; schemas say the same for HTTP bodies, this is for the CLI. */
 export function checkNewPassword(password: string, field = "password"): void {

@@ -1,27 +1,22 @@
 import type { FastifyRequest } from "fastify";
-import { createMembershipsRepository } from "../../db/repositories/memberships.js";
 import type { Membership } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { signedInOf } from "./request-auth.js";
-import type { AuthServices } from "./services.js";
 
 /**
  * An onRequest hook for routes under `/api/accounts/:accountId`, after `requireSession`:
  * the signed-in user's membership of that account, or 404. Never 403: whether an account
  * exists is none of a stranger's business.
  */
-export function requireMembership(auth: AuthServices) {
-  const memberships = createMembershipsRepository(auth.db);
-  return async (request: FastifyRequest): Promise<void> => {
-    const { accountId } = request.params as { accountId?: string };
-    const signedIn = signedInOf(request);
-    const membership =
-      typeof accountId === "string" && accountId.length <= 100
-        ? await memberships.find(accountId, signedIn.userId)
-        : undefined;
-    if (!membership) throw new AppError("not_found", "No such account.");
-    request.membership = membership;
-  };
+export async function requireMembership(request: FastifyRequest): Promise<void> {
+  const { accountId } = request.params as { accountId?: string };
+  const signedIn = signedInOf(request);
+  const membership =
+    typeof accountId === "string" && accountId.length <= 100
+      ? await request.server.repos.memberships.find(accountId, signedIn.userId)
+      : undefined;
+  if (!membership) throw new AppError("not_found", "No such account.");
+  request.membership = membership;
 }
 
 /** The membership a route behind `requireMembership` runs under: its account_id scopes every query. */

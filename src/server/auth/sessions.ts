@@ -1,8 +1,7 @@
 // The type import also brings the plugin's request.cookies and reply.setCookie typings.
 import type { CookieSerializeOptions } from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Database } from "../../db/database.js";
-import { createSessionsRepository } from "../../db/repositories/sessions.js";
+import type { SessionsRepository } from "../../db/repositories/sessions.js";
 import { csrfTokenOf, newSessionToken, sessionIdOf } from "./session-token.js";
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -26,8 +25,7 @@ export interface SessionOptions {
  * Sessions in a cookie holding a random token; the database holds its hash. A token the
  * server did not issue at sign-in never becomes a session (no fixation).
  */
-export function createSessions(db: Database, options: SessionOptions) {
-  const sessions = createSessionsRepository(db);
+export function createSessions(sessions: SessionsRepository, options: SessionOptions) {
   // __Host- cookies are only accepted with Secure, Path=/ and no Domain, so a sibling
   // subdomain cannot plant one.
   const cookieName = options.secure ? "__Host-ci_session" : "ci_session";

@@ -1,13 +1,12 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { Static } from "typebox";
-import { toApiEvent } from "../../db/api-event.js";
-import { decodeCursor, type EventSearch, searchEvents } from "../../db/queries/search-events.js";
+import { AccountParams } from "../../contract/accounts.js";
+import { EventsQuery, EventsReply } from "../../contract/dashboard.js";
+import { decodeCursor, type EventSearch } from "../../db/queries/search-events.js";
 import { AppError } from "../../errors.js";
 import { membershipOf } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
-import { AccountParams } from "../schemas/accounts.js";
-import { EventsQuery, EventsReply } from "../schemas/dashboard.js";
+import { toApiEvent } from "../presenters/event.js";
 
 /** The search a dashboard query string asks for, always inside the caller's account. */
 export function eventSearchOf(accountId: string, query: Static<typeof EventsQuery>): EventSearch {
@@ -25,12 +24,8 @@ export function eventSearchOf(accountId: string, query: Static<typeof EventsQuer
 }
 
 /** Answers with their comments, newest first: the Comments page and a customer's page. */
-export async function accountEventsRoutes(
-  parent: FastifyInstance,
-  options: { auth: AuthServices },
-) {
+export async function accountEventsRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = options.auth;
 
   app.get(
     "/events",
@@ -43,10 +38,13 @@ export async function accountEventsRoutes(
           field: "cursor",
         });
       }
-      const page = await searchEvents(db, eventSearchOf(membershipOf(request).account_id, query), {
-        limit: query.limit ?? 50,
-        cursor,
-      });
+      const page = await app.queries.searchEvents(
+        eventSearchOf(membershipOf(request).account_id, query),
+        {
+          limit: query.limit ?? 50,
+          cursor,
+        },
+      );
       return { events: page.events.map(toApiEvent), next_cursor: page.nextCursor };
     },
   );

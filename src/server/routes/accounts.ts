@@ -1,26 +1,22 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { createAccountsRepository } from "../../db/repositories/accounts.js";
-import { createMembershipsRepository } from "../../db/repositories/memberships.js";
-import { AppError } from "../../errors.js";
-import { requireSession, signedInOf } from "../auth/request-auth.js";
-import { membershipOf, requireOwner } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
 import {
   AccountNameBody,
   AccountParams,
   AccountReply,
   AccountsReply,
   CreatedAccountReply,
-  toApiAccount,
-} from "../schemas/accounts.js";
+} from "../../contract/accounts.js";
+import { AppError } from "../../errors.js";
+import { requireSession, signedInOf } from "../auth/request-auth.js";
+import { membershipOf, requireOwner } from "../auth/require-account.js";
+import { toApiAccount } from "../presenters/accounts.js";
 
 /** The signed-in user's accounts: list them, create one. */
-export async function accountsRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
-  const { auth } = options;
+export async function accountsRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const memberships = createMembershipsRepository(auth.db);
-  app.addHook("onRequest", requireSession(auth));
+  const memberships = app.repos.memberships;
+  app.addHook("onRequest", requireSession);
 
   app.get("/api/accounts", { schema: { response: { 200: AccountsReply } } }, async (request) => {
     const accounts = await memberships.accountsOf(signedInOf(request).userId);
@@ -32,7 +28,7 @@ export async function accountsRoutes(parent: FastifyInstance, options: { auth: A
     { schema: { body: AccountNameBody, response: { 201: CreatedAccountReply } } },
     async (request, reply) => {
       const { userId } = signedInOf(request);
-      const created = await createAccountsRepository(auth.db).create(request.body.name.trim(), {
+      const created = await app.repos.accounts.create(request.body.name.trim(), {
         ownerId: userId,
       });
       return reply.status(201).send({
@@ -45,9 +41,9 @@ export async function accountsRoutes(parent: FastifyInstance, options: { auth: A
 }
 
 /** One account (under `/api/accounts/:accountId`): show it, rename it (owners). */
-export async function accountRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+export async function accountRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const accounts = createAccountsRepository(options.auth.db);
+  const accounts = app.repos.accounts;
 
   app.get(
     "/",

@@ -2,13 +2,11 @@ import { Readable } from "node:stream";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { stringify } from "csv-stringify";
 import type { FastifyInstance } from "fastify";
-import { toApiEvent, toV1Event } from "../../db/api-event.js";
-import { CSV_COLUMNS, csvRow } from "../../db/event-csv.js";
-import { eachEvent } from "../../db/queries/search-events.js";
+import { AccountParams } from "../../contract/accounts.js";
+import { ExportQuery } from "../../contract/dashboard.js";
 import { membershipOf } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
-import { AccountParams } from "../schemas/accounts.js";
-import { ExportQuery } from "../schemas/dashboard.js";
+import { toApiEvent, toV1Event } from "../presenters/event.js";
+import { CSV_COLUMNS, csvRow } from "../presenters/event-csv.js";
 import { eventSearchOf } from "./account-events.js";
 
 async function* jsonArray(events: AsyncIterable<Parameters<typeof toApiEvent>[0]>) {
@@ -22,16 +20,15 @@ async function* jsonArray(events: AsyncIterable<Parameters<typeof toApiEvent>[0]
 }
 
 /** CSV or JSON download of the events of the current filter, streamed page by page. */
-export async function exportRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+export async function exportRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = options.auth;
 
   app.get(
     "/export",
     { schema: { params: AccountParams, querystring: ExportQuery } },
     async (request, reply) => {
       const { format, ...query } = request.query;
-      const events = eachEvent(db, eventSearchOf(membershipOf(request).account_id, query));
+      const events = app.queries.eachEvent(eventSearchOf(membershipOf(request).account_id, query));
       const day = new Date().toISOString().slice(0, 10);
       reply
         .header("cache-control", "no-store")

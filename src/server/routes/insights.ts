@@ -1,14 +1,11 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { AccountParams } from "../../contract/accounts.js";
+import { InsightsQuery, InsightsReply, TrendQuery, TrendReply } from "../../contract/dashboard.js";
 import { daysBetween, type InsightsFilter } from "../../db/queries/insights-filter.js";
-import { insightsSummary, type PeriodTotals } from "../../db/queries/insights-summary.js";
-import { knownPlans } from "../../db/queries/known-plans.js";
-import { reasonTrend } from "../../db/queries/reason-trend.js";
+import type { PeriodTotals } from "../../db/queries/insights-summary.js";
 import { AppError } from "../../errors.js";
 import { membershipOf } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
-import { AccountParams } from "../schemas/accounts.js";
-import { InsightsQuery, InsightsReply, TrendQuery, TrendReply } from "../schemas/dashboard.js";
 
 const MAX_DAYS = 3 * 366;
 
@@ -50,9 +47,8 @@ function apiTotals(totals: PeriodTotals) {
 }
 
 /** "Why are customers leaving, and what does it cost?": the numbers behind the Insights page. */
-export async function insightsRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+export async function insightsRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = options.auth;
 
   app.get(
     "/insights",
@@ -66,8 +62,8 @@ export async function insightsRoutes(parent: FastifyInstance, options: { auth: A
     async (request) => {
       const filter = filterOf(membershipOf(request).account_id, request.query);
       const [summary, plans] = await Promise.all([
-        insightsSummary(db, filter),
-        knownPlans(db, filter.accountId),
+        app.queries.insightsSummary(filter),
+        app.queries.knownPlans(filter.accountId),
       ]);
       return {
         from: filter.from,
@@ -93,7 +89,7 @@ export async function insightsRoutes(parent: FastifyInstance, options: { auth: A
     { schema: { params: AccountParams, querystring: TrendQuery, response: { 200: TrendReply } } },
     async (request) => {
       const filter = filterOf(membershipOf(request).account_id, request.query);
-      const points = await reasonTrend(db, filter, request.query.interval);
+      const points = await app.queries.reasonTrend(filter, request.query.interval);
       return {
         interval: request.query.interval,
         points: points.map((p) => ({

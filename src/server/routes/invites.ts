@@ -1,14 +1,5 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { createInvitesRepository } from "../../db/repositories/invites.js";
-import { normalizeEmail } from "../../db/repositories/users.js";
-import { AppError } from "../../errors.js";
-import { acceptInvite } from "../auth/accept-invite.js";
-import { INVITE_TTL_MS, inviteUrl, newInviteToken } from "../auth/invite-links.js";
-import { signedInOf } from "../auth/request-auth.js";
-import { membershipOf, requireOwner } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
-import { sessionReply } from "../auth/session-reply.js";
 import {
   AccountParams,
   CreatedInviteReply,
@@ -16,15 +7,21 @@ import {
   InviteReply,
   InvitesReply,
   ResourceParams,
-  toApiInvite,
-} from "../schemas/accounts.js";
-import { AcceptInviteBody, AcceptInviteReply, InviteTokenParams } from "../schemas/invites.js";
+} from "../../contract/accounts.js";
+import { AcceptInviteBody, AcceptInviteReply, InviteTokenParams } from "../../contract/invites.js";
+import { normalizeEmail } from "../../db/repositories/users.js";
+import { AppError } from "../../errors.js";
+import { acceptInvite } from "../auth/accept-invite.js";
+import { INVITE_TTL_MS, inviteUrl, newInviteToken } from "../auth/invite-links.js";
+import { signedInOf } from "../auth/request-auth.js";
+import { membershipOf, requireOwner } from "../auth/require-account.js";
+import { sessionReply } from "../auth/session-reply.js";
+import { toApiInvite } from "../presenters/accounts.js";
 
 /** Owners invite people to one account (under `/api/accounts/:accountId`). */
-export async function inviteRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
-  const { auth } = options;
+export async function inviteRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const invites = createInvitesRepository(auth.db);
+  const invites = app.repos.invites;
   // Pending links are as good as memberships: only owners see or make them.
   app.addHook("onRequest", requireOwner);
 
@@ -50,9 +47,10 @@ export async function inviteRoutes(parent: FastifyInstance, options: { auth: Aut
         createdBy: signedInOf(request).userId,
         ttlMs: INVITE_TTL_MS,
       });
-      return reply
-        .status(201)
-        .send({ invite: toApiInvite(invite), url: inviteUrl(auth.publicUrl, token) });
+      return reply.status(201).send({
+        invite: toApiInvite(invite),
+        url: inviteUrl(app.services.config.publicUrl, token),
+      });
     },
   );
 
@@ -68,8 +66,7 @@ export async function inviteRoutes(parent: FastifyInstance, options: { auth: Aut
 }
 
 /** The invitee's side: the link's token is the authority, no account id in the path. */
-export async function inviteAcceptRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
-  const { auth } = options;
+export async function inviteAcceptRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post(
@@ -95,11 +92,11 @@ export async function inviteAcceptRoutes(parent: FastifyInstance, options: { aut
       }
       const credentials =
         email !== undefined && password !== undefined ? { email, password } : undefined;
-      const { signedIn, accountId } = await acceptInvite(auth, request, reply, {
+      const { signedIn, accountId } = await acceptInvite(app, request, reply, {
         token: request.params.token,
         credentials,
       });
-      return { ...(await sessionReply(auth.db, signedIn)), account_id: accountId };
+      return { ...(await sessionReply(app.repos.memberships, signedIn)), account_id: accountId };
     },
   );
 }

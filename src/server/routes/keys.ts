@@ -1,10 +1,5 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { type CreatedApiKey, createApiKeysRepository } from "../../db/repositories/api-keys.js";
-import { createEmbedTokensRepository } from "../../db/repositories/embed-tokens.js";
-import { AppError } from "../../errors.js";
-import { membershipOf, requireOwner } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
 import {
   AccountParams,
   ApiKeyReply,
@@ -14,9 +9,11 @@ import {
   EmbedTokensReply,
   NamedBody,
   ResourceParams,
-  toApiEmbedToken,
-  toApiKeyInfo,
-} from "../schemas/accounts.js";
+} from "../../contract/accounts.js";
+import type { CreatedApiKey } from "../../db/repositories/api-keys.js";
+import { AppError } from "../../errors.js";
+import { membershipOf, requireOwner } from "../auth/require-account.js";
+import { toApiEmbedToken, toApiKeyInfo } from "../presenters/accounts.js";
 
 function withSecret(created: CreatedApiKey) {
   return { api_key: { ...toApiKeyInfo(created.key), secret: created.secret } };
@@ -26,10 +23,10 @@ function withSecret(created: CreatedApiKey) {
  * Embed tokens (public, in the snippet) and API secret keys (shown once) of one account,
  * under `/api/accounts/:accountId`. Everyone in the account sees them; owners change them.
  */
-export async function keyRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+export async function keyRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const tokens = createEmbedTokensRepository(options.auth.db);
-  const keys = createApiKeysRepository(options.auth.db);
+  const tokens = app.repos.embedTokens;
+  const keys = app.repos.apiKeys;
   const accountOf = (request: Parameters<typeof membershipOf>[0]) =>
     membershipOf(request).account_id;
 

@@ -1,23 +1,21 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { createMembershipsRepository } from "../../db/repositories/memberships.js";
-import { AppError } from "../../errors.js";
-import { signedInOf } from "../auth/request-auth.js";
-import { membershipOf, requireOwner } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
 import {
   AccountParams,
   MemberParams,
   MemberReply,
   MembersReply,
   RoleBody,
-  toApiMember,
-} from "../schemas/accounts.js";
+} from "../../contract/accounts.js";
+import { AppError } from "../../errors.js";
+import { signedInOf } from "../auth/request-auth.js";
+import { membershipOf, requireOwner } from "../auth/require-account.js";
+import { toApiMember } from "../presenters/accounts.js";
 
 /** The people of one account (under `/api/accounts/:accountId`). */
-export async function memberRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+export async function memberRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const memberships = createMembershipsRepository(options.auth.db);
+  const memberships = app.repos.memberships;
 
   app.get(
     "/members",

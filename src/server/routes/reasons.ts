@@ -1,11 +1,6 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { createReasonsRepository } from "../../db/repositories/reasons.js";
-import { AppError } from "../../errors.js";
-import { membershipOf } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
-import { changeReason, refuseDuplicateReason, toApiReason } from "../reason-editor.js";
-import { AccountParams } from "../schemas/accounts.js";
+import { AccountParams } from "../../contract/accounts.js";
 import {
   NewReasonBody,
   ReasonChangesBody,
@@ -13,15 +8,18 @@ import {
   ReasonParams,
   ReasonReply,
   ReasonsReply,
-} from "../schemas/dashboard.js";
+} from "../../contract/dashboard.js";
+import { AppError } from "../../errors.js";
+import { membershipOf } from "../auth/require-account.js";
+import { changeReason, refuseDuplicateReason, toApiReason } from "../reason-editor.js";
 
 /**
  * The reasons editor: add, rename (past answers keep the text they were given under),
  * reorder, archive (hidden from the widget, data kept) and restore.
  */
-export async function reasonRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+export async function reasonRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const reasons = createReasonsRepository(options.auth.db);
+  const reasons = app.repos.reasons;
   const accountOf = (request: Parameters<typeof membershipOf>[0]) =>
     membershipOf(request).account_id;
 

@@ -1,23 +1,19 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { toApiEvent } from "../../db/api-event.js";
-import { createAccountsRepository } from "../../db/repositories/accounts.js";
-import { createEmbedTokensRepository } from "../../db/repositories/embed-tokens.js";
+import { AccountParams } from "../../contract/accounts.js";
+import { SetupReply } from "../../contract/dashboard.js";
 import { renderSnippet } from "../../snippet.js";
 import { membershipOf } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
-import { AccountParams } from "../schemas/accounts.js";
-import { SetupReply } from "../schemas/dashboard.js";
+import { toApiEvent } from "../presenters/event.js";
 
 /**
  * The Setup page: the snippet with the account's token filled in, and the install check,
  * which the page polls until the first live event has arrived.
  */
-export async function setupRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+export async function setupRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { db, publicUrl } = options.auth;
-  const accounts = createAccountsRepository(db);
-  const tokens = createEmbedTokensRepository(db);
+  const { accounts, embedTokens: tokens, events } = app.repos;
+  const { publicUrl } = app.services.config;
 
   app.get(
     "/setup",
@@ -29,12 +25,7 @@ export async function setupRoutes(parent: FastifyInstance, options: { auth: Auth
         tokens.listActive(accountId),
       ]);
       const installEvent = account?.install_event_id
-        ? await db
-            .selectFrom("events")
-            .selectAll()
-            .where("account_id", "=", accountId)
-            .where("id", "=", account.install_event_id)
-            .executeTakeFirst()
+        ? await events.find(accountId, account.install_event_id)
         : undefined;
       // Polled for the install check: always fresh.
       reply.header("cache-control", "no-store");

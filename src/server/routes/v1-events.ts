@@ -1,19 +1,5 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { toV1Event } from "../../db/api-event.js";
-import type { Database } from "../../db/database.js";
-import {
-  countEvents,
-  decodeCursor,
-  type EventSearch,
-  searchEvents,
-} from "../../db/queries/search-events.js";
-import { createEventsRepository, newEventRow } from "../../db/repositories/events.js";
-import { createReasonsRepository, type ReasonsRepository } from "../../db/repositories/reasons.js";
-import type { EventRow, Reason } from "../../db/schema.js";
-import { AppError } from "../../errors.js";
-import { apiAccountOf } from "../auth/api-key-auth.js";
-import { sendIdempotent } from "../idempotency.js";
 import {
   EventChangesBody,
   EventReply,
@@ -23,7 +9,15 @@ import {
   IdempotencyHeaders,
   IdParams,
   NewEventBody,
-} from "../schemas/v1.js";
+} from "../../contract/v1.js";
+import { decodeCursor, type EventSearch } from "../../db/queries/search-events.js";
+import { newEventRow } from "../../db/repositories/events.js";
+import type { ReasonsRepository } from "../../db/repositories/reasons.js";
+import type { EventRow, Reason } from "../../db/schema.js";
+import { AppError } from "../../errors.js";
+import { apiAccountOf } from "../auth/api-key-auth.js";
+import { sendIdempotent } from "../idempotency.js";
+import { toV1Event } from "../presenters/event.js";
 
 const tags = ["Events"];
 
@@ -49,11 +43,9 @@ function searchOf(accountId: string, query: EventsQuery): EventSearch {
  * answers from your own backend (`source: "api"`); they never count as the install check,
  * which proves the widget works.
  */
-export async function v1EventRoutes(parent: FastifyInstance, options: { db: Database }) {
+export async function v1EventRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = options;
-  const events = createEventsRepository(db);
-  const reasons = createReasonsRepository(db);
+  const { events, reasons } = app.repos;
 
   /** A reason an event may be given now: the account's, and not archived. */
   async function activeReason(
@@ -109,8 +101,8 @@ export async function v1EventRoutes(parent: FastifyInstance, options: { db: Data
       const page = cursor ? null : (query.page ?? 0);
       const search = searchOf(apiAccountOf(request), query);
       const [found, total] = await Promise.all([
-        searchEvents(db, search, { limit: perPage, cursor, offset: (page ?? 0) * perPage }),
-        countEvents(db, search),
+        app.queries.searchEvents(search, { limit: perPage, cursor, offset: (page ?? 0) * perPage }),
+        app.queries.countEvents(search),
       ]);
       return {
         events: found.events.map(toV1Event),
@@ -144,8 +136,8 @@ export async function v1EventRoutes(parent: FastifyInstance, options: { db: Data
     async (request, reply) => {
       const accountId = apiAccountOf(request);
       const { body } = request;
-      return sendIdempotent(db, accountId, request, reply, async (trx) => {
-        const reason = await activeReason(accountId, body.reason_id, createReasonsRepository(trx));
+      return sendIdempotent(app.repos, accountId, request, reply, async (trx) => {
+        const reason = await activeReason(accountId, body.reason_id, trx.reasons);
         const row = newEventRow({
           account_id: accountId,
           kind: "answer",
@@ -157,7 +149,7 @@ export async function v1EventRoutes(parent: FastifyInstance, options: { db: Data
           subscription_oids: body.subscription_oids ?? [],
           test_mode: body.test_mode ?? false,
         });
-        await createEventsRepository(trx).insertNew([row], trx);
+        await trx.events.insertNew([row]);
         return { status: 200, body: { event: toV1Event(row) } };
       });
     },

@@ -1,16 +1,5 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { Database } from "../../db/database.js";
-import { createReasonsRepository } from "../../db/repositories/reasons.js";
-import { AppError } from "../../errors.js";
-import { apiAccountOf } from "../auth/api-key-auth.js";
-import { sendIdempotent } from "../idempotency.js";
-import {
-  changeReason,
-  reasonWithTotal,
-  refuseDuplicateReason,
-  toApiReason,
-} from "../reason-editor.js";
 import {
   errorReplies,
   IdempotencyHeaders,
@@ -21,7 +10,16 @@ import {
   ReasonReply,
   ReasonsQuery,
   ReasonsReply,
-} from "../schemas/v1.js";
+} from "../../contract/v1.js";
+import { AppError } from "../../errors.js";
+import { apiAccountOf } from "../auth/api-key-auth.js";
+import { sendIdempotent } from "../idempotency.js";
+import {
+  changeReason,
+  reasonWithTotal,
+  refuseDuplicateReason,
+  toApiReason,
+} from "../reason-editor.js";
 
 const tags = ["Reasons"];
 
@@ -44,9 +42,9 @@ function pageOf<T>(items: T[], page: number, perPage: number): [T[], Pagination]
  * `/v1/cancellation_insights/reasons`: Baremetrics' reasons API. Delete archives: the
  * reason leaves the widget, its answers and their text stay.
  */
-export async function v1ReasonRoutes(parent: FastifyInstance, options: { db: Database }) {
+export async function v1ReasonRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const reasons = createReasonsRepository(options.db);
+  const reasons = app.repos.reasons;
 
   app.get(
     "/cancellation_insights/reasons",
@@ -83,8 +81,8 @@ export async function v1ReasonRoutes(parent: FastifyInstance, options: { db: Dat
     async (request, reply) => {
       const accountId = apiAccountOf(request);
       const text = request.body.text.trim();
-      return sendIdempotent(options.db, accountId, request, reply, async (trx) => {
-        const inTrx = createReasonsRepository(trx);
+      return sendIdempotent(app.repos, accountId, request, reply, async (trx) => {
+        const inTrx = trx.reasons;
         await refuseDuplicateReason(inTrx, accountId, text);
         const reason = await inTrx.create(accountId, text, request.body.sort_key);
         return { status: 200, body: { reason: toApiReason(reason) } };

@@ -1,31 +1,24 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import type { Database } from "../../db/database.js";
-import { createApiKeysRepository } from "../../db/repositories/api-keys.js";
 import { AppError } from "../../errors.js";
 import { registerApiKeyAuth } from "../auth/api-key-auth.js";
 import { v1EventRoutes } from "./v1-events.js";
 import { v1ReasonRoutes } from "./v1-reasons.js";
 
-export interface V1Options {
-  db: Database;
-  /** Requests per API key per minute; 0 turns the limit off. */
-  rateLimitPerMinute: number;
-}
-
 const BODY_LIMIT = 64 * 1024;
 
 /** The API proper: every route needs a secret key and counts against its rate limit. */
-async function authenticatedRoutes(app: FastifyInstance, options: V1Options) {
+async function authenticatedRoutes(app: FastifyInstance) {
+  const rateLimitPerMinute = app.services.config.apiRateLimitPerMinute;
   // Replies hold customers' data and comments.
   app.addHook("onRequest", async (_request, reply) => {
     reply.header("cache-control", "no-store");
   });
-  registerApiKeyAuth(app, createApiKeysRepository(options.db));
-  if (options.rateLimitPerMinute > 0) {
+  registerApiKeyAuth(app, app.repos.apiKeys);
+  if (rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
-      max: options.rateLimitPerMinute,
+      max: rateLimitPerMinute,
       timeWindow: 60_000,
       // After the key is known (onRequest), before any work on the body.
       hook: "preParsing",
@@ -43,15 +36,15 @@ async function authenticatedRoutes(app: FastifyInstance, options: V1Options) {
     { parseAs: "string", bodyLimit: BODY_LIMIT },
     app.getDefaultJsonParser("error", "error"),
   );
-  await app.register(v1ReasonRoutes, { db: options.db });
-  await app.register(v1EventRoutes, { db: options.db });
+  await app.register(v1ReasonRoutes);
+  await app.register(v1EventRoutes);
 }
 
 /**
  * `/v1`: the REST API for servers, compatible with Baremetrics' Cancellation Insights API,
  * and its OpenAPI document (public, so the reference page and code generators need no key).
  */
-export async function v1Routes(app: FastifyInstance, options: V1Options) {
+export async function v1Routes(app: FastifyInstance) {
   app.get(
     "/openapi.json",
     {
@@ -66,9 +59,5 @@ export async function v1Routes(app: FastifyInstance, options: V1Options) {
     },
     async () => app.swagger(),
   );
-  // Not `options` itself: it carries this plugin's prefix, which the child would add again.
-  await app.register(authenticatedRoutes, {
-    db: options.db,
-    rateLimitPerMinute: options.rateLimitPerMinute,
-  });
+  await app.register(authenticatedRoutes);
 }

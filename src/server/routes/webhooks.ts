@@ -1,34 +1,27 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { createWebhookDeliveriesRepository } from "../../db/repositories/webhook-deliveries.js";
-import {
-  createWebhookEndpointsRepository,
-  type WebhookEndpointChanges,
-} from "../../db/repositories/webhook-endpoints.js";
-import { AppError } from "../../errors.js";
-import { checkWebhookUrl } from "../../webhooks/target.js";
-import { membershipOf, requireOwner } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
-import { AccountParams } from "../schemas/accounts.js";
+import { AccountParams } from "../../contract/accounts.js";
 import {
   CreateWebhookBody,
   DeliveriesQuery,
   DeliveriesReply,
   DeliveryReply,
-  toApiDelivery,
-  toApiDeliveryWithAttempts,
-  toApiWebhookEndpoint,
   UpdateWebhookBody,
   WEBHOOK_EVENT_TYPES,
   WebhookParams,
   WebhookReply,
   WebhooksReply,
-} from "../schemas/webhooks.js";
-
-export interface WebhookRoutesOptions {
-  /** Whether endpoints may point at loopback, private and link-local addresses. */
-  allowPrivateTargets: boolean;
-}
+} from "../../contract/webhooks.js";
+import type { WebhookEndpointChanges } from "../../db/repositories/webhook-endpoints.js";
+import { AppError } from "../../errors.js";
+import { newSigningSecret } from "../../webhooks/signature.js";
+import { checkWebhookUrl } from "../../webhooks/target.js";
+import { membershipOf, requireOwner } from "../auth/require-account.js";
+import {
+  toApiDelivery,
+  toApiDeliveryWithAttempts,
+  toApiWebhookEndpoint,
+} from "../presenters/webhooks.js";
 
 const DEFAULT_EVENT_TYPES = WEBHOOK_EVENT_TYPES.filter((t) => t !== "retention.accepted");
 
@@ -47,14 +40,10 @@ function changesOf(body: UpdateWebhookBody, allowPrivate: boolean): WebhookEndpo
  * endpoints, their signing secrets, test pings, the delivery log and redelivery. Everyone
  * in the account sees the log; owners change things and see the secrets.
  */
-export async function webhookRoutes(
-  parent: FastifyInstance,
-  options: { auth: AuthServices; webhooks: WebhookRoutesOptions },
-) {
+export async function webhookRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const endpoints = createWebhookEndpointsRepository(options.auth.db);
-  const deliveries = createWebhookDeliveriesRepository(options.auth.db);
-  const { allowPrivateTargets } = options.webhooks;
+  const { webhookEndpoints: endpoints, webhookDeliveries: deliveries } = app.repos;
+  const { allowPrivateTargets } = app.services.config.webhooks;
   const accountOf = (request: FastifyRequest) => membershipOf(request).account_id;
   const isOwner = (request: FastifyRequest) => membershipOf(request).role === "owner";
 
@@ -83,14 +72,18 @@ export async function webhookRoutes(
     },
     async (request, reply) => {
       const { body } = request;
-      const endpoint = await endpoints.create(accountOf(request), {
-        url: checkWebhookUrl(body.url.trim(), allowPrivateTargets),
-        kind: body.kind ?? "webhook",
-        description: body.description?.trim() ?? "",
-        event_types: body.event_types ?? DEFAULT_EVENT_TYPES,
-        enabled: body.enabled ?? true,
-        include_test: body.include_test ?? false,
-      });
+      const endpoint = await endpoints.create(
+        accountOf(request),
+        {
+          url: checkWebhookUrl(body.url.trim(), allowPrivateTargets),
+          kind: body.kind ?? "webhook",
+          description: body.description?.trim() ?? "",
+          event_types: body.event_types ?? DEFAULT_EVENT_TYPES,
+          enabled: body.enabled ?? true,
+          include_test: body.include_test ?? false,
+        },
+        newSigningSecret(),
+      );
       return reply.status(201).send({ endpoint: toApiWebhookEndpoint(endpoint, true) });
     },
   );
@@ -129,7 +122,9 @@ export async function webhookRoutes(
       schema: { params: WebhookParams, response: { 200: WebhookReply } },
     },
     async (request) => {
-      const endpoint = found(await endpoints.rotateSecret(accountOf(request), request.params.id));
+      const endpoint = found(
+        await endpoints.rotateSecret(accountOf(request), request.params.id, newSigningSecret()),
+      );
       return { endpoint: toApiWebhookEndpoint(endpoint, true) };
     },
   );

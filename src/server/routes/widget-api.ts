@@ -3,29 +3,19 @@ import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { toApiEvent } from "../../db/api-event.js";
-import { newId } from "../../db/ids.js";
-import { AppError } from "../../errors.js";
-import type { EventWriter } from "../event-writer.js";
 import {
   COMMENT_MAX_LENGTH,
   WidgetConfigQuery,
   WidgetConfigReply,
   WidgetEventBody,
   WidgetEventReply,
-} from "../schemas/widget.js";
-import type { WidgetAccount, WidgetAccounts } from "../widget-accounts.js";
+} from "../../contract/widget.js";
+import { widgetTexts } from "../../contract/widget-texts.js";
+import { newId } from "../../db/ids.js";
+import { AppError } from "../../errors.js";
+import { toApiEvent } from "../presenters/event.js";
+import type { WidgetAccount } from "../widget-accounts.js";
 import { publicLogoUrl } from "../widget-logo.js";
-import { widgetTexts } from "../widget-texts.js";
-
-export interface WidgetApiOptions {
-  accounts: WidgetAccounts;
-  writer: EventWriter;
-  /** Events per access token and client IP per minute; 0 turns the limit off. */
-  rateLimitPerMinute: number;
-  /** Where browsers reach this server: the logo's URL must work on customers' sites. */
-  publicUrl: string;
-}
 
 const BODY_LIMIT = 16 * 1024;
 
@@ -76,10 +66,12 @@ function rateLimitKey(request: FastifyRequest): string {
 }
 
 /** The public routes the widget calls from customers' browsers on any origin. */
-export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetApiOptions) {
+export async function widgetApiRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { config, widgetAccounts: accounts, writer } = app.services;
+  const rateLimitPerMinute = config.widgetRateLimitPerMinute;
   await app.register(cors, { origin: "*", methods: ["GET", "POST"], maxAge: 86400 });
-  if (options.rateLimitPerMinute > 0) {
+  if (rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
       global: false,
       // After parsing, so the key can include the token from the body.
@@ -103,7 +95,7 @@ export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetAp
       schema: { querystring: WidgetConfigQuery, response: { 200: WidgetConfigReply } },
     },
     async (request, reply) => {
-      const account = await options.accounts.resolve(request.query.access_token_id);
+      const account = await accounts.resolve(request.query.access_token_id);
       checkOrigin(account, request);
       const { locale, texts } = widgetTexts(
         account.locale ?? request.query.locale,
@@ -118,7 +110,7 @@ export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetAp
         brand: {
           color: account.brandColor,
           logo_url: account.logoHash
-            ? publicLogoUrl(options.publicUrl, request.query.access_token_id, account.logoHash)
+            ? publicLogoUrl(config.publicUrl, request.query.access_token_id, account.logoHash)
             : null,
         },
         comment_max_length: COMMENT_MAX_LENGTH,
@@ -133,7 +125,7 @@ export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetAp
       schema: { body: WidgetEventBody, response: { 200: WidgetEventReply, 201: WidgetEventReply } },
       config: {
         rateLimit: {
-          max: options.rateLimitPerMinute,
+          max: rateLimitPerMinute,
           timeWindow: 60_000,
           keyGenerator: rateLimitKey,
         },
@@ -141,11 +133,11 @@ export async function widgetApiRoutes(parent: FastifyInstance, options: WidgetAp
     },
     async (request, reply) => {
       const body = request.body;
-      const account = await options.accounts.resolve(body.access_token_id);
+      const account = await accounts.resolve(body.access_token_id);
       checkOrigin(account, request);
       checkCustomerHash(account, body);
       const reason = chosenReason(account, body);
-      const { event, created } = await options.writer.record({
+      const { event, created } = await writer.record({
         account_id: account.accountId,
         id: newId("evt"),
         kind: body.kind ?? "answer",

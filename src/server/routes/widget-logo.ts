@@ -1,15 +1,11 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import type { Database } from "../../db/database.js";
-import { createWidgetLogosRepository } from "../../db/repositories/widget-logos.js";
+import { AccountParams } from "../../contract/accounts.js";
+import { LogoReply } from "../../contract/dashboard.js";
 import { AppError } from "../../errors.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
 import { contentHash } from "../http-cache.js";
-import { AccountParams } from "../schemas/accounts.js";
-import { LogoReply } from "../schemas/dashboard.js";
-import type { WidgetAccounts } from "../widget-accounts.js";
 import { LOGO_MAX_BYTES, logoTooLarge, logoTypeOf, sendLogo, toApiLogo } from "../widget-logo.js";
 
 /**
@@ -17,9 +13,9 @@ import { LOGO_MAX_BYTES, logoTooLarge, logoTypeOf, sendLogo, toApiLogo } from ".
  * request body (what `fetch(url, { body: file })` sends), whatever its declared type: its
  * own bytes say what it is. Members see it, owners change it.
  */
-export async function widgetLogoRoutes(parent: FastifyInstance, options: { auth: AuthServices }) {
+export async function widgetLogoRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const logos = createWidgetLogosRepository(options.auth.db);
+  const logos = app.repos.widgetLogos;
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
@@ -77,19 +73,16 @@ const PublicLogoParams = Type.Object({
  * version of the image for good, so it is cached for a year; a new logo gets a new URL
  * (through the widget's config) and an old one answers 404.
  */
-export async function publicWidgetLogoRoutes(
-  parent: FastifyInstance,
-  options: { db: Database; accounts: WidgetAccounts },
-) {
+export async function publicWidgetLogoRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const logos = createWidgetLogosRepository(options.db);
+  const logos = app.repos.widgetLogos;
 
   app.get(
     "/api/widget/logos/:accessTokenId/:hash",
     { schema: { params: PublicLogoParams } },
     async (request, reply) => {
       const { accessTokenId, hash } = request.params;
-      const account = await options.accounts.resolve(accessTokenId);
+      const account = await app.services.widgetAccounts.resolve(accessTokenId);
       const logo = await logos.find(account.accountId);
       if (!logo || logo.hash !== hash) throw new AppError("not_found", "No such logo.");
       reply

@@ -1,22 +1,15 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { Static } from "typebox";
-import {
-  createAccountsRepository,
-  type WidgetSettingsChanges,
-} from "../../db/repositories/accounts.js";
-import {
-  createWidgetLogosRepository,
-  type WidgetLogoInfo,
-} from "../../db/repositories/widget-logos.js";
+import { AccountParams } from "../../contract/accounts.js";
+import { WidgetSettingsBody, WidgetSettingsReply } from "../../contract/dashboard.js";
+import { WIDGET_LOCALES, WIDGET_TEXT_KEYS } from "../../contract/widget-texts.js";
+import type { WidgetSettingsChanges } from "../../db/repositories/accounts.js";
+import type { WidgetLogoInfo } from "../../db/repositories/widget-logos.js";
 import type { Account, WidgetTextOverrides } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
-import type { AuthServices } from "../auth/services.js";
-import { AccountParams } from "../schemas/accounts.js";
-import { WidgetSettingsBody, WidgetSettingsReply } from "../schemas/dashboard.js";
 import { toApiLogo } from "../widget-logo.js";
-import { WIDGET_LOCALES, WIDGET_TEXT_KEYS } from "../widget-texts.js";
 
 function invalid(field: string, message: string): never {
   throw new AppError("validation_error", message, { field });
@@ -94,13 +87,10 @@ function toReply(account: Account, logo: WidgetLogoInfo | undefined, isOwner: bo
  * routes of its own, widget-logo.ts); which sites
  * may embed it; whether customer ids must be signed. Owners change it, members read it.
  */
-export async function widgetSettingsRoutes(
-  parent: FastifyInstance,
-  options: { auth: AuthServices },
-) {
+export async function widgetSettingsRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const accounts = createAccountsRepository(options.auth.db);
-  const logos = createWidgetLogosRepository(options.auth.db);
+  const accounts = app.repos.accounts;
+  const logos = app.repos.widgetLogos;
 
   app.get(
     "/widget-settings",

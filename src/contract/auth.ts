@@ -1,6 +1,9 @@
 import { type Static, Type } from "typebox";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/passwords.js";
 import { AccountName, ApiAccount } from "./accounts.js";
+
+export const PASSWORD_MIN_LENGTH = 10;
+// argon2 takes any length, but a megabyte "password" is a cheap way to burn our CPU.
+export const PASSWORD_MAX_LENGTH = 200;
 
 export const Email = Type.String({ format: "email", maxLength: 254 });
 

@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { ApiEvent } from "../../db/api-event.js";
+import { ApiEvent } from "./event.js";
 
 const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "YYYY-MM-DD (UTC)" });

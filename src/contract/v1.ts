@@ -1,8 +1,9 @@
 import { type Static, Type } from "typebox";
-import { EVENT_EXAMPLE, V1Event } from "../../db/api-event.js";
-import { IDEMPOTENCY_HEADER } from "../idempotency.js";
 import { ApiReason, ReasonText } from "./dashboard.js";
+import { EVENT_EXAMPLE, V1Event } from "./event.js";
 import { COMMENT_MAX_LENGTH } from "./widget.js";
+
+export const IDEMPOTENCY_HEADER = "idempotency-key";
 
 /**
  * The REST API's shapes: Baremetrics' Cancellation Insights API (paths, request fields,

@@ -1,6 +1,5 @@
 import { Type } from "typebox";
-import { PASSWORD_MAX_LENGTH } from "../auth/passwords.js";
-import { SessionReply } from "./auth.js";
+import { PASSWORD_MAX_LENGTH, SessionReply } from "./auth.js";
 
 export const InviteTokenParams = Type.Object({
   token: Type.String({ minLength: 20, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" }),

@@ -1,5 +1,5 @@
 import { type Static, Type } from "typebox";
-import { ApiEvent } from "../../db/api-event.js";
+import { ApiEvent } from "./event.js";
 
 const TokenId = Type.String({ minLength: 1, maxLength: 100 });
 

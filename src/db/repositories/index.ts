@@ -1,0 +1,55 @@
+import type { Database } from "../database.js";
+import { inTransaction } from "../transaction.js";
+import { createAccountsRepository } from "./accounts.js";
+import { createApiKeysRepository } from "./api-keys.js";
+import { createEmbedTokensRepository } from "./embed-tokens.js";
+import { createEventsRepository } from "./events.js";
+import { createIdempotencyKeysRepository } from "./idempotency-keys.js";
+import { createInvitesRepository } from "./invites.js";
+import { createLoginThrottleRepository } from "./login-throttle.js";
+import { createMembershipsRepository } from "./memberships.js";
+import { createReasonsRepository } from "./reasons.js";
+import { createSessionsRepository } from "./sessions.js";
+import { createUsersRepository } from "./users.js";
+import { createWebhookDeliveriesRepository } from "./webhook-deliveries.js";
+import { createWebhookEndpointsRepository } from "./webhook-endpoints.js";
+import { createWidgetLogosRepository } from "./widget-logos.js";
+
+const FACTORIES = {
+  accounts: createAccountsRepository,
+  apiKeys: createApiKeysRepository,
+  embedTokens: createEmbedTokensRepository,
+  events: createEventsRepository,
+  idempotencyKeys: createIdempotencyKeysRepository,
+  invites: createInvitesRepository,
+  loginThrottle: createLoginThrottleRepository,
+  memberships: createMembershipsRepository,
+  reasons: createReasonsRepository,
+  sessions: createSessionsRepository,
+  users: createUsersRepository,
+  webhookDeliveries: createWebhookDeliveriesRepository,
+  webhookEndpoints: createWebhookEndpointsRepository,
+  widgetLogos: createWidgetLogosRepository,
+};
+
+type Built = { readonly [K in keyof typeof FACTORIES]: ReturnType<(typeof FACTORIES)[K]> };
+
+/** Every repository over one database handle (or one transaction). */
+export interface Repositories extends Built {
+  /**
+   * Runs `work` with every repository inside one transaction (the caller's, when these
+   * repositories are over one already), so its writes commit or fail together.
+   */
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+}
+
+export function createRepositories(db: Database): Repositories {
+  const built = Object.fromEntries(
+    Object.entries(FACTORIES).map(([name, create]) => [name, create(db)]),
+  ) as unknown as Built;
+  return Object.freeze({
+    ...built,
+    transaction: <T>(work: (repos: Repositories) => Promise<T>) =>
+      inTransaction(db, (trx) => work(createRepositories(trx))),
+  });
+}

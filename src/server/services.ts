@@ -1,0 +1,58 @@
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../config.js";
+import type { DatabaseHandle } from "../db/database.js";
+import { createQueries, type Queries } from "../db/queries/index.js";
+import { createRepositories, type Repositories } from "../db/repositories/index.js";
+import { createLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
+import { createSessions, type Sessions } from "./auth/sessions.js";
+import { createEventWriter, type EventWriter } from "./event-writer.js";
+import { createWidgetAccounts, type WidgetAccounts } from "./widget-accounts.js";
+
+/** What routes share beyond data access, built once per app. */
+export interface Services {
+  readonly config: Config;
+  /** PUBLIC_URL's origin: where the dashboard's own requests come from. */
+  readonly publicOrigin: string;
+  readonly sessions: Sessions;
+  readonly throttle: LoginThrottle;
+  /** Group commit of ingested events. */
+  readonly writer: EventWriter;
+  /** What the public widget routes know of a token, cached. */
+  readonly widgetAccounts: WidgetAccounts;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every repository, over the app's database. */
+    repos: Repositories;
+    /** The dashboard's questions. */
+    queries: Queries;
+    services: Services;
+  }
+}
+
+/**
+ * Builds repositories, queries and services once and hangs them on the root instance, where
+ * every route plugin registered after finds them (`app.repos`, `app.services`).
+ */
+export function registerServices(
+  app: FastifyInstance,
+  config: Config,
+  database: DatabaseHandle,
+): Services {
+  const repos = createRepositories(database.db);
+  const services: Services = Object.freeze({
+    config,
+    publicOrigin: new URL(config.publicUrl).origin,
+    sessions: createSessions(repos.sessions, {
+      secure: config.publicUrl.startsWith("https:"),
+    }),
+    throttle: createLoginThrottle(repos.loginThrottle),
+    writer: createEventWriter(repos.events),
+    widgetAccounts: createWidgetAccounts(repos, config.tokenCacheMs),
+  });
+  app.decorate("repos", repos);
+  app.decorate("queries", createQueries(database.db));
+  app.decorate("services", services);
+  return services;
+}
