@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WIDGET_DIR } from "../../src/server/routes/widget-script.js";
+import { WIDGET_DIR } from "../../src/paths.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 let server: TestServer;

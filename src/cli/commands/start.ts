@@ -1,21 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, openDatabase } from "../../db/database.js";
 import { ensureDemoAccount } from "../../db/demo-data.js";
 import { randomToken } from "../../db/ids.js";
 import { migrateToLatest } from "../../db/migrate.js";
 import { createRepositories } from "../../db/repositories/index.js";
 import { createUsersRepository } from "../../db/repositories/users.js";
+import { DASHBOARD_DIR, PROJECT_ROOT as ROOT, WIDGET_DIR } from "../../paths.js";
 import { buildApp } from "../../server/app.js";
 import { createFirstUser } from "../../server/auth/first-user.js";
 import { REFERENCE_PATH } from "../../server/openapi.js";
-import { DASHBOARD_DIR } from "../../server/routes/dashboard.js";
-import { WIDGET_DIR } from "../../server/routes/widget-script.js";
 import { configFrom, parseCommand } from "../options.js";
-
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** A fresh clone has no built widget or dashboard: build them rather than fail. */
 function ensureWidgetBuilt(): void {

@@ -1,10 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply } from "fastify";
-
-export const DASHBOARD_DIR = fileURLToPath(new URL("../../../dist/dashboard/", import.meta.url));
+import { DASHBOARD_DIR } from "../../paths.js";
 
 /** The dashboard's scripts and styles are files of its own origin; nothing inline runs. */
 export const DASHBOARD_CSP = [

@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { WIDGET_DIR } from "../../paths.js";
 import { contentHash, isFresh } from "../http-cache.js";
-
-export const WIDGET_DIR = fileURLToPath(new URL("../../../dist/widget/", import.meta.url));
 
 interface WidgetFiles {
   identity: Buffer;
