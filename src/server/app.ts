@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/database.js";
 import { createWebhookWorker } from "../webhooks/worker.js";
 import { registerAuth } from "./auth/request-auth.js";
-import { registerErrorHandling } from "./error-handler.js";
+import { frameworkErrors, registerErrorHandling } from "./error-handler.js";
 import { registerOpenApi } from "./openapi.js";
 import { accountScopedRoutes } from "./routes/account-scope.js";
 import { accountsRoutes } from "./routes/accounts.js";
@@ -18,7 +18,7 @@ import { widgetApiRoutes } from "./routes/widget-api.js";
 import { publicWidgetLogoRoutes } from "./routes/widget-logo.js";
 import { widgetScriptRoutes } from "./routes/widget-script.js";
 import { registerServices } from "./services.js";
-import { validatorCompiler } from "./validation.js";
+import { checkPathParams, validatorCompiler } from "./validation.js";
 
 export interface AppOptions {
   config: Config;
@@ -38,9 +38,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: "x-request-id",
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
+  app.addHook("onRequest", checkPathParams);
   // No secret: the session cookie is a random token the database knows by its hash.
   await app.register(cookie);
   // Before any route: the OpenAPI document is collected from routes as they register.

@@ -52,6 +52,25 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
   return new AppError("internal_error", undefined, { cause: error });
 }
 
+/**
+ * Errors Fastify meets before routing (a path that is no valid percent-encoded UTF-8, say
+ * `%FF`), answered in the one error shape too instead of Fastify's own.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const appError =
+    error.code === "FST_ERR_BAD_URL"
+      ? new AppError("validation_error", "The path is not valid percent-encoded UTF-8.", {
+          field: "path",
+        })
+      : toAppError(error);
+  request.log.info({ code: appError.code }, appError.message);
+  void reply.status(appError.status).send(appError.toJSON());
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);

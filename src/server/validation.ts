@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type Options } from "ajv";
 import addFormatsModule from "ajv-formats";
-import type { FastifySchemaCompiler } from "fastify";
+import type { FastifyRequest, FastifySchemaCompiler } from "fastify";
+import { AppError } from "../errors.js";
 
 // ajv-formats ships CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -12,12 +13,27 @@ const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
 // Query strings and params are text by nature; "per_page=20" must read as a number.
 const textAjv = addFormats(new Ajv({ ...common, coerceTypes: "array" }));
 
-/** The JSON pointer of the first string holding a NUL character, if any. */
-function nulCharacterAt(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+/**
+ * What Postgres text cannot hold, or null: a NUL character, or a lone UTF-16 surrogate
+ * (`"\udc00"` is valid JSON but no Unicode character; UTF-8 has no encoding for it).
+ */
+export function textProblem(value: string): string | null {
+  if (value.includes("\u0000")) return "must not contain a NUL character";
+  if (!value.isWellFormed()) return "must be valid Unicode (it holds a lone UTF-16 surrogate)";
+  return null;
+}
+
+/** The JSON pointer and problem of the first string, or key, that text cannot hold. */
+function badTextAt(value: unknown, path = ""): { at: string; problem: string } | null {
+  if (typeof value === "string") {
+    const problem = textProblem(value);
+    return problem === null ? null : { at: path, problem };
+  }
   if (typeof value !== "object" || value === null) return null;
   for (const [key, child] of Object.entries(value)) {
-    const found = nulCharacterAt(child, `${path}/${key}`);
+    const keyProblem = textProblem(key);
+    if (keyProblem !== null) return { at: path || "/", problem: `has a key that ${keyProblem}` };
+    const found = badTextAt(child, `${path}/${key}`);
     if (found !== null) return found;
   }
   return null;
@@ -27,7 +43,8 @@ type Validator = ReturnType<FastifySchemaCompiler<object>> & { errors?: ErrorObj
 
 /**
  * Ajv's checks, then one of our own for every request part of every route: Postgres text
- * cannot hold a NUL character, so one would otherwise fail deep in the database as a 500.
+ * cannot hold a NUL character or a lone surrogate, so one would otherwise fail deep in the
+ * database as a 500.
  */
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const ajv = httpPart === "body" ? bodyAjv : textAjv;
@@ -37,20 +54,33 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
       check.errors = validate.errors ?? null;
       return false;
     }
-    const at = nulCharacterAt(data);
+    const bad = badTextAt(data);
     check.errors =
-      at === null
+      bad === null
         ? null
         : [
             {
-              instancePath: at,
+              instancePath: bad.at,
               schemaPath: "#",
-              keyword: "nul",
+              keyword: "text",
               params: {},
-              message: "must not contain a NUL character",
+              message: bad.problem,
             },
           ];
-    return at === null;
+    return bad === null;
   };
   return check;
 };
+
+/**
+ * An onRequest hook: path parameters the database could not take are refused before any
+ * hook looks them up (account-scoped routes check membership before the schema runs).
+ */
+export async function checkPathParams(request: FastifyRequest): Promise<void> {
+  for (const [name, value] of Object.entries(request.params as Record<string, unknown>)) {
+    const problem = typeof value === "string" ? textProblem(value) : null;
+    if (problem !== null) {
+      throw new AppError("validation_error", `${name} ${problem}`, { field: name });
+    }
+  }
+}
