@@ -5,6 +5,9 @@ const TokenId = Type.String({ minLength: 1, maxLength: 100 });
 
 export const COMMENT_MAX_LENGTH = 5000;
 
+/** How long the widget keeps an answer it could not deliver (src/widget/outbox.ts). */
+export const ANSWER_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
 export const WidgetConfigQuery = Type.Object({
   access_token_id: TokenId,
   locale: Type.Optional(Type.String({ maxLength: 35 })),
@@ -38,6 +41,9 @@ export const WidgetEventBody = Type.Object({
   idempotency_key: Type.String({ minLength: 8, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" }),
   customer_oid_hash: Type.Optional(Type.String({ maxLength: 128 })),
   locale: Type.Optional(Type.String({ maxLength: 35 })),
+  // An age rather than a time of day: the customer's clock may be off by hours, but the
+  // time between answering and sending is measured on one clock and comes out right.
+  answered_ms_ago: Type.Optional(Type.Integer({ minimum: 0, maximum: ANSWER_MAX_AGE_MS })),
 });
 export type WidgetEventBody = Static<typeof WidgetEventBody>;
 

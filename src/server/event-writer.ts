@@ -114,9 +114,9 @@ export function createEventWriter(events: EventsRepository, options: EventWriter
   }
 
   return {
-    record(row: Omit<IngestEvent, "created_at">): Promise<RecordedEvent> {
+    record(row: Omit<IngestEvent, "created_at"> & { created_at?: Date }): Promise<RecordedEvent> {
       return new Promise((resolve, reject) => {
-        queue.push({ row: { ...row, created_at: new Date() }, resolve, reject });
+        queue.push({ row: { ...row, created_at: row.created_at ?? new Date() }, resolve, reject });
         // Wait one turn of the event loop so that requests parsed in the same turn share
         // the write (PGlite, which never yields mid-query, would otherwise write one by one).
         if (!scheduled) {

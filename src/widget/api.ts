@@ -32,7 +32,7 @@ export interface StoredEvent {
   [field: string]: unknown;
 }
 
-let base = "";
+export let base = "";
 
 /**
  * The server is wherever the script came from. A path before the file name is kept, so a
@@ -56,7 +56,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, step: string): P
   });
 }
 
-async function call(path: string, init: RequestInit, ms: number, code: string) {
+export async function call(path: string, init: RequestInit, ms: number, code: string) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), ms);
   try {
@@ -92,25 +92,4 @@ export function loadConfig(p: Params): Promise<Config> {
     configs.set(key, config);
   }
   return config;
-}
-
-const retryable = (e: WidgetError) =>
-  !!e.details.network || ((e.details.status as number) ?? 0) >= 500;
-
-/**
- * Stores an answer or dismissal. The body keeps its idempotency key, so a retry after a
- * lost reply can never count the answer twice.
- */
-export async function storeEvent(body: object): Promise<StoredEvent> {
-  const until = Date.now() + STORE_TIMEOUT;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      // A string body goes out as text/plain: a "simple" request, so no CORS preflight.
-      const init = { method: "POST", body: JSON.stringify(body), keepalive: true };
-      return (await call("/api/widget/events", init, until - Date.now(), "store_failed")).event;
-    } catch (e) {
-      if (attempt || !retryable(e as WidgetError) || until - Date.now() < 800) throw e;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 }

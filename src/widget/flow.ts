@@ -1,5 +1,6 @@
-import { CONFIG_TIMEOUT, loadConfig, type StoredEvent, storeEvent, withTimeout } from "./api.js";
+import { CONFIG_TIMEOUT, loadConfig, type StoredEvent, withTimeout } from "./api.js";
 import { type Choice, type Modal, openModal } from "./modal.js";
+import { type EventBody, storeEvent } from "./outbox.js";
 import type { Params, SendData } from "./params.js";
 import { fail, report } from "./report.js";
 
@@ -10,7 +11,7 @@ function randomKey(): string {
   return Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join("");
 }
 
-function eventBody(p: Params, choice: Choice, key: string) {
+function eventBody(p: Params, choice: Choice, key: string): EventBody {
   return {
     access_token_id: p.access_token_id,
     customer_oid: p.customer_oid,
@@ -64,7 +65,8 @@ export async function runFlow(p: Params, trigger: Element, proceed: () => void):
     modal = openModal(config, p.comment_required, trigger);
     const choice = await modal.choice;
     if (!choice) {
-      // Closing cancels nothing; the dismissal is only counted, so nobody waits for it.
+      // Closing cancels nothing; the dismissal is only counted, so nobody waits for it. It is
+      // kept for a later page like an answer: "stayed" is a number the dashboard shows.
       storeEvent(eventBody(p, { kind: "dismissal" }, key)).catch((e) => report(p, e));
       return;
     }

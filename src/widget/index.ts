@@ -1,4 +1,5 @@
 import { setBaseFromScript } from "./api.js";
+import { resendKept } from "./outbox.js";
 import { bindTriggers, prefetch } from "./triggers.js";
 
 // Symbol.for is shared by every copy of this script in the page: the first copy binds,
@@ -20,6 +21,7 @@ const LOADED = Symbol.for("barecancel.widget");
     w[LOADED] = prefetch;
     bindTriggers();
     prefetch();
+    resendKept();
   } catch (e) {
     console.warn("barecancel:", e);
   }

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmbedTokensRepository } from "../../src/db/repositories/embed-tokens.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -136,6 +137,61 @@ describe("POST /api/widget/events", () => {
   });
 });
 
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** The account's test answers counted on one UTC day of the dashboard's daily rollups. */
+async function rolledUpOn(day: string): Promise<number> {
+  const { rows } = await sql<{ events: number }>`
+    select coalesce(sum(events), 0)::integer as events from event_rollups_daily
+    where account_id = ${server.accountId} and day = ${day}::date and test_mode
+      and kind = 'answer'`.execute(server.database.db);
+  return Number(rows[0]?.events);
+}
+
+describe("an answer the widget kept and sent again later (answered_ms_ago)", () => {
+  it("is stored at the moment the customer answered, not when it arrived", async () => {
+    const ago = 90 * MINUTE;
+    const before = Date.now();
+    const response = await post(answer({ test_mode: true, answered_ms_ago: ago }));
+    const after = Date.now();
+    expect(response.statusCode).toBe(201);
+    const createdAt = Date.parse(response.json().event.created_at);
+    expect(createdAt).toBeGreaterThanOrEqual(before - ago);
+    expect(createdAt).toBeLessThanOrEqual(after - ago);
+    expect((await server.storedEvents()).find((e) => e.id === response.json().event.id)).toEqual(
+      response.json().event,
+    );
+  });
+
+  it("is counted on the day it was given, not on the day it arrived", async () => {
+    const given = new Date(Date.now() - 3 * DAY).toISOString().slice(0, 10);
+    const today = new Date().toISOString().slice(0, 10);
+    const [onGiven, onToday] = [await rolledUpOn(given), await rolledUpOn(today)];
+    // Noon of that day: the test cannot straddle midnight into another day.
+    const ago = Date.now() - Date.parse(`${given}T12:00:00Z`);
+    const response = await post(answer({ test_mode: true, answered_ms_ago: ago }));
+    expect(response.json().event.created_at.slice(0, 10)).toBe(given);
+    expect(await rolledUpOn(given)).toBe(onGiven + 1);
+    expect(await rolledUpOn(today)).toBe(onToday);
+  });
+
+  it("sent again after it was stored, it keeps the first time and is not stored twice", async () => {
+    const body = answer({ test_mode: true });
+    const first = await post(body);
+    const before = await eventCount();
+    const again = await post({ ...body, answered_ms_ago: 5 * MINUTE });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().event).toEqual(first.json().event);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it("may be up to 7 days old", async () => {
+    const response = await post(answer({ test_mode: true, answered_ms_ago: 7 * DAY }));
+    expect(response.statusCode).toBe(201);
+  });
+});
+
 describe("POST /api/widget/events refuses bad input and stores nothing", () => {
   const cases: Array<{
     name: string;
@@ -255,6 +311,34 @@ describe("POST /api/widget/events refuses bad input and stores nothing", () => {
       body: () => answer({ padding: "x".repeat(20_000) }),
       status: 413,
       code: "body_too_large",
+    },
+    {
+      name: "answered_ms_ago older than the widget keeps answers (7 days)",
+      body: () => answer({ answered_ms_ago: 7 * DAY + 1 }),
+      status: 400,
+      code: "validation_error",
+      field: "answered_ms_ago",
+    },
+    {
+      name: "answered_ms_ago in the future",
+      body: () => answer({ answered_ms_ago: -1 }),
+      status: 400,
+      code: "validation_error",
+      field: "answered_ms_ago",
+    },
+    {
+      name: "answered_ms_ago as a date",
+      body: () => answer({ answered_ms_ago: "2026-01-01T00:00:00Z" }),
+      status: 400,
+      code: "validation_error",
+      field: "answered_ms_ago",
+    },
+    {
+      name: "answered_ms_ago with a fraction",
+      body: () => answer({ answered_ms_ago: 1.5 }),
+      status: 400,
+      code: "validation_error",
+      field: "answered_ms_ago",
     },
     { name: "bad JSON", body: () => '{"access_token_id": ', status: 400, code: "invalid_json" },
     { name: "an empty body", body: () => "", status: 400, code: "invalid_json" },

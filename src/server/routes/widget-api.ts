@@ -153,6 +153,8 @@ export async function widgetApiRoutes(parent: FastifyInstance) {
         mrr_amount: null,
         mrr_currency: null,
         plan: null,
+        // A kept answer sent again on a later page counts when and on the day it was given.
+        created_at: new Date(Date.now() - (body.answered_ms_ago ?? 0)),
       });
       if (!created) reply.header("idempotent-replayed", "true");
       return reply.status(created ? 201 : 200).send({ event: toApiEvent(event) });
