@@ -1,10 +1,12 @@
 import cookie from "@fastify/cookie";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { DestinationStream } from "pino";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/database.js";
 import { createWebhookWorker } from "../webhooks/worker.js";
 import { registerAuth } from "./auth/request-auth.js";
 import { frameworkErrors, registerErrorHandling } from "./error-handler.js";
+import { loggerOptions } from "./logging.js";
 import { registerOpenApi } from "./openapi.js";
 import { accountScopedRoutes } from "./routes/account-scope.js";
 import { accountsRoutes } from "./routes/accounts.js";
@@ -23,7 +25,8 @@ import { checkPathParams, validatorCompiler } from "./validation.js";
 export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
-  logger?: FastifyServerOptions["logger"];
+  /** Logs at `level` (to `stream`, else stdout); none when absent. */
+  logger?: { level: string; stream?: DestinationStream };
   /** Where the built widget lives (tests may point elsewhere). */
   widgetDir?: string;
   /** The token the /demo page embeds; null leaves the page explaining how to get one. */
@@ -34,7 +37,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger ? loggerOptions(options.logger.level, options.logger.stream) : false,
     trustProxy: config.trustProxy,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: "x-request-id",

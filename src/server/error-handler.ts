@@ -67,15 +67,17 @@ export function frameworkErrors(
           field: "path",
         })
       : toAppError(error);
-  request.log.info({ code: appError.code }, appError.message);
+  request.log.info({ code: appError.code, field: appError.field }, "request refused");
   void reply.status(appError.status).send(appError.toJSON());
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
+    // A refusal's message may quote what was sent (a JSON parse error shows the body):
+    // its code and field say what went wrong without it.
     if (appError.status >= 500) request.log.error({ err: error }, "request failed");
-    else request.log.info({ code: appError.code, field: appError.field }, appError.message);
+    else request.log.info({ code: appError.code, field: appError.field }, "request refused");
     return reply.status(appError.status).send(appError.toJSON());
   });
   app.setNotFoundHandler((request, reply) =>

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { DestinationStream } from "pino";
 import { loadConfig } from "../../src/config.js";
 import type { ApiEvent } from "../../src/contract/event.js";
 import type { DatabaseHandle } from "../../src/db/database.js";
@@ -31,6 +32,8 @@ export interface TestServerOptions {
   demoPage?: boolean;
   /** The port to listen on (default: any free one), e.g. to match a PUBLIC_URL. */
   port?: number;
+  /** Where the server's logs go, at info level (default: no logs). */
+  logStream?: DestinationStream;
 }
 
 /** The real app on a fresh database with one account, as `npm start` would serve it. */
@@ -49,6 +52,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     config,
     database,
     demoAccessTokenId: options.demoPage ? created.accessTokenId : null,
+    ...(options.logStream ? { logger: { level: "info", stream: options.logStream } } : {}),
   });
   let url = "";
   if (options.listen !== false) {

@@ -1,6 +1,7 @@
 import { pino } from "pino";
 import { openDatabase } from "../../db/database.js";
 import { migrateToLatest } from "../../db/migrate.js";
+import { loggerOptions } from "../../server/logging.js";
 import { createWebhookWorker } from "../../webhooks/worker.js";
 import { configFrom, parseCommand } from "../options.js";
 
@@ -11,7 +12,7 @@ import { configFrom, parseCommand } from "../options.js";
 export async function workerCommand(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, {});
   const config = configFrom(values);
-  const log = pino({ level: config.logLevel });
+  const log = pino(loggerOptions(config.logLevel));
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(database.db);
