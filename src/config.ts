@@ -1,4 +1,5 @@
 import path from "node:path";
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from "./db/database.js";
 import { AppError } from "./errors.js";
 
 /** Everything the process is configured with, read and checked once at start. */
@@ -9,6 +10,10 @@ export interface Config {
   readonly publicUrl: string;
   /** Postgres connection string; null means embedded PGlite under `dataDir`. */
   readonly databaseUrl: string | null;
+  /** PostgreSQL: how long to wait for a connection; past it a request gets 503. */
+  readonly databaseConnectTimeoutMs: number;
+  /** PostgreSQL: the longest one statement may run (0: no limit). */
+  readonly databaseQueryTimeoutMs: number;
   readonly dataDir: string;
   readonly logLevel: string;
   /** Ingest requests allowed per access token and client IP per minute; 0 turns the limit off. */
@@ -153,6 +158,17 @@ export function loadConfig(
     port,
     publicUrl: publicUrl(env.PUBLIC_URL, host, port),
     databaseUrl: databaseUrl(overrides.databaseUrl ?? env.DATABASE_URL),
+    databaseConnectTimeoutMs: integer(
+      "DATABASE_CONNECT_TIMEOUT_MS",
+      env.DATABASE_CONNECT_TIMEOUT_MS,
+      DEFAULT_CONNECT_TIMEOUT_MS,
+      1,
+    ),
+    databaseQueryTimeoutMs: integer(
+      "DATABASE_QUERY_TIMEOUT_MS",
+      env.DATABASE_QUERY_TIMEOUT_MS,
+      DEFAULT_QUERY_TIMEOUT_MS,
+    ),
     dataDir: path.resolve(overrides.dataDir ?? env.DATA_DIR ?? "data"),
     logLevel,
     widgetRateLimitPerMinute: integer("WIDGET_RATE_LIMIT", env.WIDGET_RATE_LIMIT, 60),

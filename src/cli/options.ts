@@ -35,14 +35,28 @@ export function configFrom(values: Record<string, unknown>): Config {
 export async function withDatabase<T>(
   config: Config,
   work: (database: DatabaseHandle, applied: string[]) => Promise<T>,
+  options: { queryTimeoutMs?: number } = {},
 ): Promise<T> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openConfiguredDatabase(config, options);
   try {
     const applied = await migrateToLatest(database.db);
     return await work(database, applied);
   } finally {
     await database.close();
   }
+}
+
+/** The database the configuration names, with its timeouts (`queryTimeoutMs` may lift them). */
+export function openConfiguredDatabase(
+  config: Config,
+  options: { queryTimeoutMs?: number } = {},
+): Promise<DatabaseHandle> {
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    queryTimeoutMs: options.queryTimeoutMs ?? config.databaseQueryTimeoutMs,
+  });
 }
 
 export function positiveInteger(name: string, raw: string | undefined, fallback: number): number {

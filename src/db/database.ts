@@ -7,6 +7,7 @@ import { lockDataDir } from "./data-dir-lock.js";
 import { DomainError } from "./domain-error.js";
 import { createPgListener } from "./pg-listener.js";
 import type { DB } from "./schema.js";
+import { dropTimedOutConnections } from "./unavailable.js";
 
 export type Database = Kysely<DB>;
 export type Engine = "pglite" | "postgres";
@@ -41,14 +42,34 @@ export interface DatabaseOptions {
   /** PGlite's home; null keeps PGlite in memory (tests). */
   dataDir?: string | null;
   poolSize?: number;
+  /** Postgres: how long to wait for a connection, or for a free one of the pool. */
+  connectTimeoutMs?: number;
+  /** Postgres: the longest a statement may run (0: no limit, for migrations). */
+  queryTimeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+export const DEFAULT_QUERY_TIMEOUT_MS = 5000;
+/**
+ * The client gives up this long after the server should have: a reply this late means the
+ * network is gone (the server's own statement_timeout answers a slow query first).
+ */
+const READ_GRACE_MS = 1000;
 
 const INT8_OID = 20;
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, options: DatabaseOptions): Promise<DatabaseHandle> {
+  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize,
+    max: options.poolSize ?? 10,
+    // An unreachable server (packets dropped) would otherwise hold every request for the
+    // kernel's TCP timeouts, minutes; with these a request gets 503 database_unavailable.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    ...(queryTimeoutMs > 0
+      ? { statement_timeout: queryTimeoutMs, query_timeout: queryTimeoutMs + READ_GRACE_MS }
+      : {}),
+    keepAlive: true,
     // Counts and money amounts fit in a double; strings would leak into every caller.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
@@ -76,7 +97,9 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
     if (!closing)
       console.error(`cancel-insights: a database connection was lost: ${error.message}`);
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: dropTimedOutConnections(pool) }),
+  });
   const listener = createPgListener(url);
   return {
     db,
@@ -119,6 +142,6 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 
 export function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? openPostgres(options.databaseUrl, options)
     : openPglite(options.dataDir ?? null);
 }

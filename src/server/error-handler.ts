@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../db/domain-error.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { AppError } from "../errors.js";
 
 type ValidationError = NonNullable<FastifyError["validation"]>[number];
@@ -17,6 +18,9 @@ function fieldOf(issue: ValidationError): string | undefined {
   return path || undefined;
 }
 
+/** Seconds a client is asked to wait when the database is out of reach. */
+const DATABASE_RETRY_AFTER_S = 5;
+
 const FASTIFY_CODES: Record<string, AppError["code"]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: "body_too_large",
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
@@ -29,6 +33,8 @@ const FASTIFY_CODES: Record<string, AppError["code"]> = {
 export function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof DomainError) return AppError.from(error);
+  if (isDatabaseUnavailable(error))
+    return new AppError("database_unavailable", undefined, { cause: error });
   const fastifyError = error as FastifyError;
   if (fastifyError.validation && fastifyError.validation.length > 0) {
     const issue = fastifyError.validation[0] as ValidationError;
@@ -76,7 +82,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const appError = toAppError(error);
     // A refusal's message may quote what was sent (a JSON parse error shows the body):
     // its code and field say what went wrong without it.
-    if (appError.status >= 500) request.log.error({ err: error }, "request failed");
+    if (appError.code === "database_unavailable") {
+      // Not a fault of ours or the client's: try again once the database is back.
+      reply.header("retry-after", String(DATABASE_RETRY_AFTER_S));
+      request.log.warn({ err: error }, "database unavailable");
+    } else if (appError.status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ code: appError.code, field: appError.field }, "request refused");
     return reply.status(appError.status).send(appError.toJSON());
   });

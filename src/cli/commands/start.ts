@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { type DatabaseHandle, openDatabase } from "../../db/database.js";
+import type { DatabaseHandle } from "../../db/database.js";
 import { ensureDemoAccount } from "../../db/demo-data.js";
 import { randomToken } from "../../db/ids.js";
 import { migrateToLatest } from "../../db/migrate.js";
@@ -11,7 +11,7 @@ import { DASHBOARD_DIR, PROJECT_ROOT as ROOT, WIDGET_DIR } from "../../paths.js"
 import { buildApp } from "../../server/app.js";
 import { createFirstUser } from "../../server/auth/first-user.js";
 import { REFERENCE_PATH } from "../../server/openapi.js";
-import { configFrom, parseCommand } from "../options.js";
+import { configFrom, openConfiguredDatabase, parseCommand } from "../options.js";
 
 /** A fresh clone has no built widget or dashboard: build them rather than fail. */
 function ensureWidgetBuilt(): void {
@@ -59,7 +59,7 @@ export async function startCommand(argv: string[]): Promise<void> {
   });
   const config = configFrom(values);
   ensureWidgetBuilt();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openConfiguredDatabase(config);
   try {
     await migrateToLatest(database.db);
     const demo = await ensureDemoAccount(database.db);

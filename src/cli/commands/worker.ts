@@ -1,9 +1,8 @@
 import { pino } from "pino";
-import { openDatabase } from "../../db/database.js";
 import { migrateToLatest } from "../../db/migrate.js";
 import { loggerOptions } from "../../server/logging.js";
 import { createWebhookWorker } from "../../webhooks/worker.js";
-import { configFrom, parseCommand } from "../options.js";
+import { configFrom, openConfiguredDatabase, parseCommand } from "../options.js";
 
 /**
  * Delivers webhooks until SIGINT or SIGTERM, beside any number of servers and other workers
@@ -13,7 +12,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, {});
   const config = configFrom(values);
   const log = pino(loggerOptions(config.logLevel));
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openConfiguredDatabase(config);
   try {
     await migrateToLatest(database.db);
   } catch (error) {
