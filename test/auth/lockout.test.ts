@@ -6,7 +6,9 @@ import { startTestServer, type TestServer } from "../helpers/server.js";
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({ listen: false });
-  for (const name of ["ann", "bob", "cat", "dan"]) await createUser(server, `${name}@example.com`);
+  for (const name of ["ann", "bob", "cat", "dan", "eve", "fay"]) {
+    await createUser(server, `${name}@example.com`);
+  }
 });
 afterAll(() => server.close());
 
@@ -71,6 +73,27 @@ describe("brute force on one email", () => {
     }
     expect((await login("cat@example.com", PASSWORD, "10.3.0.1")).statusCode).toBe(200);
   });
+});
+
+describe("attempts at once", () => {
+  it(`of 40 wrong passwords at once for one email, exactly ${EMAIL_LIMIT} are checked`, async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login("eve@example.com", `wrong-${i}`, `10.6.0.${i}`)),
+    );
+    const codes = responses.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 401)).toHaveLength(EMAIL_LIMIT);
+    expect(codes.filter((c) => c === 429)).toHaveLength(40 - EMAIL_LIMIT);
+    // And it stays locked for the right password too.
+    expect((await login("eve@example.com", PASSWORD, "10.6.1.1")).statusCode).toBe(429);
+  });
+
+  it("successful sign-ins do not use up an address's attempts (an office shares one IP)", async () => {
+    const ip = "10.7.7.7";
+    for (let i = 0; i <= IP_LIMIT; i++) {
+      expect((await login("fay@example.com", PASSWORD, ip)).statusCode).toBe(200);
+    }
+    expect((await login("nobody@example.com", "guess", ip)).statusCode).toBe(401);
+  }, 120_000);
 });
 
 describe("brute force from one address", () => {

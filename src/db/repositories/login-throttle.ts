@@ -9,46 +9,55 @@ export interface ThrottlePolicy {
 }
 
 /**
- * Failed sign-ins counted per key (hashed email or IP) in a fixed window, on the database
- * clock, so every server process shares one count.
+ * Sign-in attempts counted per key (hashed email or IP) in a fixed window, on the database
+ * clock, so every server process shares one count. An attempt counts as a failure until its
+ * password proves right.
  */
 export function createLoginThrottleRepository(db: Database) {
   const ms = (value: number) => sql`(${value} * interval '1 millisecond')`;
 
   return {
-    /** The latest lock still in force on any of the keys, or null. */
-    async lockedUntil(keys: string[]): Promise<Date | null> {
-      const row = await db
-        .selectFrom("login_throttle")
-        .select((eb) => eb.fn.max("locked_until").as("until"))
-        .where("key", "in", keys)
-        .where("locked_until", ">", sql<Date>`now()`)
-        .executeTakeFirst();
-      return row?.until ? new Date(row.until) : null;
-    },
-
-    /** Counts one failure; a new window starts when the old one or its lock is over. */
-    async recordFailure(
+    /**
+     * Counts one sign-in attempt before its password is checked, in one statement, so that
+     * concurrent attempts can never all slip under the limit: of N at once, exactly those
+     * numbered up to `maxFailures` are let through. The attempt that reaches the limit locks
+     * the key (a right password lifts it again, see `clear`). A new window starts when the
+     * old one is over, never while a lock holds.
+     */
+    async reserveAttempt(
       key: string,
       policy: ThrottlePolicy,
-    ): Promise<{ failures: number; lockedUntil: Date | null }> {
-      const fresh = sql`(t.window_started_at <= now() - ${ms(policy.windowMs)} or t.locked_until <= now())`;
-      const failures = sql`(case when ${fresh} then 1 else t.failures + 1 end)`;
+    ): Promise<{ allowed: boolean; lockedUntil: Date | null }> {
+      const lockOver = sql`(t.locked_until is null or t.locked_until <= now())`;
+      const fresh = sql`(${lockOver} and (t.window_started_at <= now() - ${ms(policy.windowMs)}
+        or t.locked_until <= now()))`;
+      const attempts = sql`(case when ${fresh} then 1 else t.failures + 1 end)`;
+      const lock = sql`now() + ${ms(policy.lockMs)}`;
       const { rows } = await sql<{ failures: number; locked_until: Date | null }>`
         insert into login_throttle as t (key, failures, window_started_at, locked_until)
-        values (${key}, 1, now(),
-          case when 1 >= ${policy.maxFailures} then now() + ${ms(policy.lockMs)} end)
+        values (${key}, 1, now(), case when 1 >= ${policy.maxFailures} then ${lock} end)
         on conflict (key) do update set
-          failures = ${failures},
+          failures = ${attempts},
           window_started_at = case when ${fresh} then now() else t.window_started_at end,
-          locked_until = case when ${failures} >= ${policy.maxFailures}
-            then now() + ${ms(policy.lockMs)} end
+          locked_until = case
+            when not ${lockOver} then t.locked_until
+            when ${attempts} >= ${policy.maxFailures} then ${lock}
+          end
         returning failures, locked_until`.execute(db);
       const row = rows[0];
       return {
-        failures: row?.failures ?? 1,
+        allowed: (row?.failures ?? 1) <= policy.maxFailures,
         lockedUntil: row?.locked_until ? new Date(row.locked_until) : null,
       };
+    },
+
+    /** Takes back an attempt that turned out right: it was no failure. */
+    async forgiveAttempt(key: string): Promise<void> {
+      await db
+        .updateTable("login_throttle")
+        .set((eb) => ({ failures: sql<number>`greatest(${eb.ref("failures")} - 1, 0)` }))
+        .where("key", "=", key)
+        .execute();
     },
 
     async clear(key: string): Promise<void> {

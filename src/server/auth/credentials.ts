@@ -16,13 +16,11 @@ export async function checkCredentials(
   reply: FastifyReply,
   credentials: { email: string; password: string },
 ): Promise<User> {
-  await throttle.assertOpen(reply, credentials.email, request.ip);
+  await throttle.reserve(reply, credentials.email, request.ip);
   const user = await users.findByEmail(credentials.email);
   const ok = await verifyPassword(user?.password_hash, credentials.password);
-  if (!user || !ok) {
-    await throttle.failed(credentials.email, request.ip);
-    throw new AppError("invalid_credentials");
-  }
-  await throttle.succeeded(credentials.email);
+  // A wrong one stays counted: the attempt was reserved as a failure.
+  if (!user || !ok) throw new AppError("invalid_credentials");
+  await throttle.succeeded(credentials.email, request.ip);
   return user;
 }

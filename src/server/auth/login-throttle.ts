@@ -35,39 +35,50 @@ export function createLoginThrottle(
 ) {
   let lastCleanup = 0;
 
+  // Old counts can never matter again; sweeping once a minute keeps the table small.
+  async function sweep(): Promise<void> {
+    if (Date.now() - lastCleanup <= MINUTE) return;
+    lastCleanup = Date.now();
+    const longest = Math.max(
+      policies.email.windowMs + policies.email.lockMs,
+      policies.ip.windowMs + policies.ip.lockMs,
+    );
+    await throttle.deleteStale(longest);
+  }
+
+  function locked(reply: FastifyReply, until: Date | null): AppError {
+    const seconds = Math.max(1, Math.ceil(((until?.getTime() ?? Date.now()) - Date.now()) / 1000));
+    reply.header("retry-after", String(seconds));
+    return new AppError(
+      "login_locked",
+      `Too many failed sign-ins: try again in ${Math.ceil(seconds / 60)} minute(s).`,
+    );
+  }
+
   return {
-    /** `login_locked` (429, Retry-After) while the email or the client IP is locked. */
-    async assertOpen(reply: FastifyReply, email: string, ip: string): Promise<void> {
-      const until = await throttle.lockedUntil([
-        keyOf("email", normalizeEmail(email)),
-        keyOf("ip", ip),
+    /**
+     * Counts the attempt against the email and the client IP before the password is
+     * checked; `login_locked` (429, Retry-After) when either has no attempts left.
+     */
+    async reserve(reply: FastifyReply, email: string, ip: string): Promise<void> {
+      const [byEmail, byIp] = await Promise.all([
+        throttle.reserveAttempt(keyOf("email", normalizeEmail(email)), policies.email),
+        throttle.reserveAttempt(keyOf("ip", ip), policies.ip),
       ]);
-      if (!until) return;
-      const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-      reply.header("retry-after", String(seconds));
-      throw new AppError(
-        "login_locked",
-        `Too many failed sign-ins: try again in ${Math.ceil(seconds / 60)} minute(s).`,
-      );
-    },
-
-    async failed(email: string, ip: string): Promise<void> {
-      await throttle.recordFailure(keyOf("email", normalizeEmail(email)), policies.email);
-      await throttle.recordFailure(keyOf("ip", ip), policies.ip);
-      // Old counts can never matter again; sweeping once a minute keeps the table small.
-      if (Date.now() - lastCleanup > MINUTE) {
-        lastCleanup = Date.now();
-        const longest = Math.max(
-          policies.email.windowMs + policies.email.lockMs,
-          policies.ip.windowMs + policies.ip.lockMs,
+      if (!byEmail.allowed || !byIp.allowed) {
+        const untils = [byEmail, byIp].filter((r) => !r.allowed).map((r) => r.lockedUntil);
+        throw locked(
+          reply,
+          untils.reduce((a, b) => (b && (!a || b > a) ? b : a), null),
         );
-        await throttle.deleteStale(longest);
       }
+      await sweep();
     },
 
-    /** A right password forgives the email's earlier mistakes (not the IP's). */
-    async succeeded(email: string): Promise<void> {
+    /** A right password forgives the email's earlier mistakes, and this attempt the IP. */
+    async succeeded(email: string, ip: string): Promise<void> {
       await throttle.clear(keyOf("email", normalizeEmail(email)));
+      await throttle.forgiveAttempt(keyOf("ip", ip));
     },
   };
 }
