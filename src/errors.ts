@@ -71,13 +71,20 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly field: string | undefined;
+  /** For "not now" errors (429, 503): when to try again, sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message?: string, options?: { field?: string; cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { field?: string; cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(message ?? errorTable[code].message, { cause: options?.cause });
     this.name = "AppError";
     this.code = code;
     this.status = errorTable[code].status;
     this.field = options?.field;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   /** The storage layer's refusal, as the error the service reports for its code. */

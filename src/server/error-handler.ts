@@ -33,8 +33,12 @@ const FASTIFY_CODES: Record<string, AppError["code"]> = {
 export function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof DomainError) return AppError.from(error);
-  if (isDatabaseUnavailable(error))
-    return new AppError("database_unavailable", undefined, { cause: error });
+  if (isDatabaseUnavailable(error)) {
+    return new AppError("database_unavailable", undefined, {
+      cause: error,
+      retryAfterSeconds: DATABASE_RETRY_AFTER_S,
+    });
+  }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation && fastifyError.validation.length > 0) {
     const issue = fastifyError.validation[0] as ValidationError;
@@ -82,9 +86,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const appError = toAppError(error);
     // A refusal's message may quote what was sent (a JSON parse error shows the body):
     // its code and field say what went wrong without it.
+    if (appError.retryAfterSeconds !== undefined) {
+      reply.header("retry-after", String(appError.retryAfterSeconds));
+    }
+    // Not a fault of ours or the client's: the request may work once the database is back.
     if (appError.code === "database_unavailable") {
-      // Not a fault of ours or the client's: try again once the database is back.
-      reply.header("retry-after", String(DATABASE_RETRY_AFTER_S));
       request.log.warn({ err: error }, "database unavailable");
     } else if (appError.status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ code: appError.code, field: appError.field }, "request refused");

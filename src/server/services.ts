@@ -6,7 +6,14 @@ import { createRepositories, type Repositories } from "../db/repositories/index.
 import { createLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
 import { createSessions, type Sessions } from "./auth/sessions.js";
 import { createEventWriter, type EventWriter } from "./event-writer.js";
+import { createTokenGuessGuard } from "./token-guess-guard.js";
 import { createWidgetAccounts, type WidgetAccounts } from "./widget-accounts.js";
+
+/**
+ * Widget requests per client IP and minute that may name an unknown or revoked token. A
+ * page sends its site's one token; this leaves room for a stale tab of a revoked one.
+ */
+const UNKNOWN_TOKENS_PER_MINUTE = 20;
 
 /** What routes share beyond data access, built once per app. */
 export interface Services {
@@ -49,7 +56,11 @@ export function registerServices(
     }),
     throttle: createLoginThrottle(repos.loginThrottle),
     writer: createEventWriter(repos.events),
-    widgetAccounts: createWidgetAccounts(repos, config.tokenCacheMs),
+    widgetAccounts: createWidgetAccounts(
+      repos,
+      config.tokenCacheMs,
+      createTokenGuessGuard(config.widgetRateLimitPerMinute > 0 ? UNKNOWN_TOKENS_PER_MINUTE : 0),
+    ),
   });
   app.decorate("repos", repos);
   app.decorate("queries", createQueries(database.db));

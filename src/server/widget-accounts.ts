@@ -1,6 +1,7 @@
 import type { Repositories } from "../db/repositories/index.js";
 import type { Reason, WidgetTextOverrides } from "../db/schema.js";
 import { AppError } from "../errors.js";
+import type { TokenGuessGuard } from "./token-guess-guard.js";
 
 export interface WidgetAccount {
   accountId: string;
@@ -29,6 +30,7 @@ export interface WidgetAccount {
 export function createWidgetAccounts(
   repos: Pick<Repositories, "embedTokens" | "accounts" | "reasons" | "widgetLogos">,
   ttlMs: number,
+  guard: TokenGuessGuard,
 ) {
   const { embedTokens: tokens, accounts, reasons, widgetLogos: logos } = repos;
   const cache = new Map<string, { expires: number; value: Promise<WidgetAccount | undefined> }>();
@@ -58,8 +60,12 @@ export function createWidgetAccounts(
   }
 
   return {
-    /** The token's account, or an `invalid_access_token` error. */
-    async resolve(tokenId: string): Promise<WidgetAccount> {
+    /**
+     * The token's account, or an `invalid_access_token` error; `rate_limited` when the
+     * client at `ip` has named too many unknown tokens lately.
+     */
+    async resolve(tokenId: string, ip: string): Promise<WidgetAccount> {
+      guard.check(ip);
       const now = Date.now();
       let entry = cache.get(tokenId);
       if (!entry || entry.expires <= now) {
@@ -71,8 +77,10 @@ export function createWidgetAccounts(
         if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);
       }
       const account = await entry.value;
-      if (!account)
+      if (!account) {
+        guard.failed(ip);
         throw new AppError("invalid_access_token", undefined, { field: "access_token_id" });
+      }
       return account;
     },
   };

@@ -95,3 +95,48 @@ describe("client IP and proxies", () => {
     }
   });
 });
+
+describe("guessing access tokens", () => {
+  it("an address naming unknown tokens is shut out after 20 for the minute; others are not", async () => {
+    const guess = (n: number) =>
+      server.app.inject({
+        url: `/api/widget/config?access_token_id=tok_guess_${n}`,
+        remoteAddress: "10.0.8.8",
+      });
+    const statuses: number[] = [];
+    for (let n = 0; n < 200; n++) statuses.push((await guess(n)).statusCode);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(403));
+    expect(statuses.slice(20)).toEqual(Array(180).fill(429));
+
+    const refused = await guess(999);
+    expect(refused.json().error).toMatchObject({ code: "rate_limited", field: "access_token_id" });
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    expect(Number(refused.headers["retry-after"])).toBeLessThanOrEqual(60);
+    // Ingest and the logo route ask the same guard, before any lookup.
+    const ingest = await server.app.inject({
+      method: "POST",
+      url: "/api/widget/events",
+      remoteAddress: "10.0.8.8",
+      headers: { "content-type": "text/plain" },
+      payload: JSON.stringify({
+        access_token_id: "tok_guess_x",
+        customer_oid: "cus_1",
+        kind: "dismissal",
+        idempotency_key: "guess-ingest-1",
+      }),
+    });
+    expect(ingest.statusCode).toBe(429);
+    const logo = await server.app.inject({
+      url: "/api/widget/logos/tok_guess_y/AAAAAAAAAAAAAAAAAAAAAA",
+      remoteAddress: "10.0.8.8",
+    });
+    expect(logo.statusCode).toBe(429);
+
+    // A visitor elsewhere, with the site's real token, is served.
+    const real = await server.app.inject({
+      url: `/api/widget/config?access_token_id=${server.accessTokenId}`,
+      remoteAddress: "10.0.8.9",
+    });
+    expect(real.statusCode).toBe(200);
+  });
+});

@@ -20,6 +20,7 @@ describe("GET /api/widget/config", () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers["access-control-allow-origin"]).toBe("*");
     expect(response.headers["cache-control"]).toBe("public, max-age=60");
+    expect(String(response.headers.vary)).toMatch(/\bOrigin\b/i);
     const config = response.json();
     expect(config.reasons.map((r: { text: string }) => r.text)).toEqual([...DEFAULT_REASONS]);
     expect(config.account.name).toBe("Acme Test");

@@ -53,7 +53,6 @@ async function invitee(
         app.repos.users,
         app.services.throttle,
         request,
-        reply,
         credentials,
       );
       return { kind: "existing", user };

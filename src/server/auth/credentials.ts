@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import type { UsersRepository } from "../../db/repositories/users.js";
 import type { User } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
@@ -13,10 +13,9 @@ export async function checkCredentials(
   users: UsersRepository,
   throttle: LoginThrottle,
   request: FastifyRequest,
-  reply: FastifyReply,
   credentials: { email: string; password: string },
 ): Promise<User> {
-  await throttle.reserve(reply, credentials.email, request.ip);
+  await throttle.reserve(credentials.email, request.ip);
   const user = await users.findByEmail(credentials.email);
   const ok = await verifyPassword(user?.password_hash, credentials.password);
   // A wrong one stays counted: the attempt was reserved as a failure.

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { FastifyReply } from "fastify";
 import type {
   LoginThrottleRepository,
   ThrottlePolicy,
@@ -46,12 +45,12 @@ export function createLoginThrottle(
     await throttle.deleteStale(longest);
   }
 
-  function locked(reply: FastifyReply, until: Date | null): AppError {
+  function locked(until: Date | null): AppError {
     const seconds = Math.max(1, Math.ceil(((until?.getTime() ?? Date.now()) - Date.now()) / 1000));
-    reply.header("retry-after", String(seconds));
     return new AppError(
       "login_locked",
       `Too many failed sign-ins: try again in ${Math.ceil(seconds / 60)} minute(s).`,
+      { retryAfterSeconds: seconds },
     );
   }
 
@@ -60,17 +59,14 @@ export function createLoginThrottle(
      * Counts the attempt against the email and the client IP before the password is
      * checked; `login_locked` (429, Retry-After) when either has no attempts left.
      */
-    async reserve(reply: FastifyReply, email: string, ip: string): Promise<void> {
+    async reserve(email: string, ip: string): Promise<void> {
       const [byEmail, byIp] = await Promise.all([
         throttle.reserveAttempt(keyOf("email", normalizeEmail(email)), policies.email),
         throttle.reserveAttempt(keyOf("ip", ip), policies.ip),
       ]);
       if (!byEmail.allowed || !byIp.allowed) {
         const untils = [byEmail, byIp].filter((r) => !r.allowed).map((r) => r.lockedUntil);
-        throw locked(
-          reply,
-          untils.reduce((a, b) => (b && (!a || b > a) ? b : a), null),
-        );
+        throw locked(untils.reduce((a, b) => (b && (!a || b > a) ? b : a), null));
       }
       await sweep();
     },

@@ -20,12 +20,13 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /**
- * Spreadsheets run cells starting with = + - @ (or tab / CR) as formulas: a customer's
- * comment must never become one, so such cells get a leading apostrophe.
+ * Spreadsheets run cells starting with = + - @ as formulas, also after a tab, CR or line
+ * feed, and some (Excel in East Asian locales) read the full-width forms ＝ ＋ － ＠ as them
+ * too: a customer's comment must never become one, so such cells get a leading apostrophe.
  */
 export function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? "" : String(value);
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
 }
 
 export function csvRow(event: ApiEvent): string[] {

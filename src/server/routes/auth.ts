@@ -41,7 +41,6 @@ export async function authRoutes(parent: FastifyInstance) {
         app.repos.users,
         app.services.throttle,
         request,
-        reply,
         request.body,
       );
       // Always a new session: a cookie the browser brought along is never promoted.

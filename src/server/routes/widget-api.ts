@@ -95,7 +95,10 @@ export async function widgetApiRoutes(parent: FastifyInstance) {
       schema: { querystring: WidgetConfigQuery, response: { 200: WidgetConfigReply } },
     },
     async (request, reply) => {
-      const account = await accounts.resolve(request.query.access_token_id);
+      // The answer depends on the Origin (an account may allow only its own sites), so a
+      // shared cache must keep one copy per Origin.
+      reply.header("vary", "Origin");
+      const account = await accounts.resolve(request.query.access_token_id, request.ip);
       checkOrigin(account, request);
       const { locale, texts } = widgetTexts(
         account.locale ?? request.query.locale,
@@ -133,7 +136,7 @@ export async function widgetApiRoutes(parent: FastifyInstance) {
     },
     async (request, reply) => {
       const body = request.body;
-      const account = await accounts.resolve(body.access_token_id);
+      const account = await accounts.resolve(body.access_token_id, request.ip);
       checkOrigin(account, request);
       checkCustomerHash(account, body);
       const reason = chosenReason(account, body);

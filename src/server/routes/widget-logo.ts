@@ -82,7 +82,7 @@ export async function publicWidgetLogoRoutes(parent: FastifyInstance) {
     { schema: { params: PublicLogoParams } },
     async (request, reply) => {
       const { accessTokenId, hash } = request.params;
-      const account = await app.services.widgetAccounts.resolve(accessTokenId);
+      const account = await app.services.widgetAccounts.resolve(accessTokenId, request.ip);
       const logo = await logos.find(account.accountId);
       if (!logo || logo.hash !== hash) throw new AppError("not_found", "No such logo.");
       reply
