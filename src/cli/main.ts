@@ -13,7 +13,9 @@ import { workerCommand } from "./commands/worker.js";
 const USAGE = `Usage: cancel-insights <command> [options]
 
 Commands:
-  start [--port 3000] [--host 127.0.0.1]   migrate, then serve (creates a demo account on an empty database)
+  start [--port 3000] [--host 127.0.0.1] [--demo]
+                                           migrate, then serve; the embedded database gets a demo
+                                           account when empty, PostgreSQL only with --demo
   migrate                                  bring the database schema up to date
   demo [--events N]                        create a demo account filled with N realistic events (default 500)
   snippet --token ID                       print the embed snippet for an access token

@@ -134,18 +134,31 @@ export interface DemoAccount {
   created: boolean;
 }
 
+/** A new demo account, marked as such, with `events` believable past events. */
+export async function createDemoAccount(
+  db: Database,
+  events: number,
+  seed = 42,
+): Promise<Omit<DemoAccount, "created">> {
+  const created = await createAccountsRepository(db).create("Demo SaaS", { demo: true });
+  await seedDemoEvents(db, created.account.id, events, seed);
+  return { accountId: created.account.id, accessTokenId: created.accessTokenId };
+}
+
 /**
- * On an empty database, a demo account with some history so a newcomer sees the whole
- * product at once; otherwise the oldest account and its first active token.
+ * The demo account and its first active token; with `create`, one is made (and filled with
+ * history) when there is none, so a newcomer sees the whole product at once. Never any other
+ * account: the public /demo page writes into it.
  */
-export async function ensureDemoAccount(db: Database, events = 300): Promise<DemoAccount | null> {
-  const accounts = createAccountsRepository(db);
-  const [oldest] = await accounts.list();
-  if (oldest) {
-    const [token] = await createEmbedTokensRepository(db).listActive(oldest.id);
-    return token ? { accountId: oldest.id, accessTokenId: token, created: false } : null;
+export async function ensureDemoAccount(
+  db: Database,
+  options: { create: boolean; events?: number },
+): Promise<DemoAccount | null> {
+  const demo = await createAccountsRepository(db).findDemo();
+  if (demo) {
+    const [token] = await createEmbedTokensRepository(db).listActive(demo.id);
+    return token ? { accountId: demo.id, accessTokenId: token, created: false } : null;
   }
-  const created = await accounts.create("Demo SaaS");
-  await seedDemoEvents(db, created.account.id, events);
-  return { accountId: created.account.id, accessTokenId: created.accessTokenId, created: true };
+  if (!options.create) return null;
+  return { ...(await createDemoAccount(db, options.events ?? 300)), created: true };
 }

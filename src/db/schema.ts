@@ -21,6 +21,8 @@ export interface AccountsTable {
   widget_texts: Generated<WidgetTextOverrides>;
   /** Sites allowed to embed the widget; empty allows any. */
   allowed_origins: Generated<string[]>;
+  /** The demo account: the public /demo page writes into it and no other. */
+  is_demo: Generated<boolean>;
   created_at: CreatedAt;
 }
 

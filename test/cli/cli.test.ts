@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.js";
 import { newId } from "../../src/db/ids.js";
 import { cliDatabase, freePort, runCli, startCli } from "../helpers/cli.js";
+import { testEngine } from "../helpers/database.js";
 
 // The CLI runs as its own process: on PGlite it gets a data directory, on Postgres the URL
 // of a fresh database.
@@ -182,16 +183,78 @@ describe("export", () => {
   });
 });
 
-describe("start", () => {
-  it("on an empty database creates the demo account and serves /demo and the widget", async () => {
+// Each test starts real server processes on a fresh database (PGlite runs initdb): slow on a
+// loaded 2-core machine, hence the generous timeout.
+describe("start", { timeout: 120_000 }, () => {
+  // The newcomer's embedded database gets its demo by itself; PostgreSQL only on --demo.
+  const demoArgs = testEngine === "postgres" ? ["--demo"] : [];
+
+  it(`on an empty database ${demoArgs.join(" ")} creates the demo account and serves /demo and the widget`, async () => {
     const port = await freePort();
     const empty = await cliDatabase();
-    const server = await startCli([], { ...empty.env, PORT: String(port) });
+    const server = await startCli(demoArgs, { ...empty.env, PORT: String(port) });
     try {
       await checkStarted(server.output(), port);
     } finally {
       await server.stop();
       await empty.cleanup();
+    }
+  });
+
+  it.runIf(testEngine === "postgres")(
+    "on an empty PostgreSQL without --demo seeds nothing: no account, no user, no demo",
+    async () => {
+      const port = await freePort();
+      const empty = await cliDatabase();
+      const server = await startCli([], { ...empty.env, PORT: String(port) });
+      try {
+        const output = server.output();
+        expect(output).toContain("Cancel Insights is running at");
+        expect(output).not.toMatch(/Embed token:|demo@example\.com/);
+        expect(output).toContain("none yet: open the dashboard to create the first one");
+        const demo = await (await fetch(`http://127.0.0.1:${port}/demo`)).text();
+        expect(demo).toContain("No demo account");
+        const database = await empty.open();
+        try {
+          expect(await database.db.selectFrom("accounts").select("id").execute()).toEqual([]);
+          expect(await database.db.selectFrom("users").select("id").execute()).toEqual([]);
+          expect(await database.db.selectFrom("events").select("id").execute()).toEqual([]);
+        } finally {
+          await database.close();
+        }
+      } finally {
+        await server.stop();
+        await empty.cleanup();
+      }
+    },
+  );
+
+  it("the /demo page never embeds a real account's token, whichever is oldest", async () => {
+    const port = await freePort();
+    const db = await cliDatabase();
+    const real = await runCli(["account", "create", "--name", "Real Co", "--json"], db.env);
+    expect(real.code).toBe(0);
+    const realToken = JSON.parse(real.stdout).access_token_id as string;
+    // Not empty any more: the embedded database gets no demo by itself now; --demo makes one.
+    const server = await startCli(["--demo"], { ...db.env, PORT: String(port) });
+    try {
+      const demoToken = server.output().match(/Embed token:\s+(tok_\w+)/)?.[1];
+      expect(demoToken).toMatch(/^tok_/);
+      expect(demoToken).not.toBe(realToken);
+      const page = await (await fetch(`http://127.0.0.1:${port}/demo`)).text();
+      expect(page).toContain(demoToken);
+      expect(page).not.toContain(realToken);
+    } finally {
+      await server.stop();
+    }
+    const without = await startCli([], { ...db.env, PORT: String(port) });
+    try {
+      // The demo account made by --demo stays the page's; the real one never is.
+      const page = await (await fetch(`http://127.0.0.1:${port}/demo`)).text();
+      expect(page).not.toContain(realToken);
+    } finally {
+      await without.stop();
+      await db.cleanup();
     }
   });
 });

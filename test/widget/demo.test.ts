@@ -80,9 +80,11 @@ describe("the /demo page", () => {
     const viaLink = await answer(page, 0);
     await page.waitForURL(`${server.url}/demo/cancelled?via=link`);
     expect(await page.locator("#via").textContent()).toBe("link");
+    // A public page: test data unless the visitor says otherwise.
     expect((await demoEvents(1)).at(-1)).toMatchObject({
       reason_id: viaLink.id,
       comment: "demo 0",
+      test_mode: true,
     });
 
     await page.goto(`${server.url}/demo`);
@@ -93,6 +95,7 @@ describe("the /demo page", () => {
     expect((await demoEvents(2)).at(-1)).toMatchObject({ reason_id: viaForm.id });
 
     await page.goto(`${server.url}/demo`);
+    await page.getByRole("checkbox", { name: /Store my answers as live data/ }).check();
     await page.getByRole("button", { name: "Cancel in this page" }).click();
     const viaButton = await answer(page, 2);
     await page.getByRole("status").filter({ hasText: "cancelled (demo)" }).waitFor();
@@ -113,11 +116,12 @@ describe("the /demo page without a browser", () => {
     return app;
   }
 
-  it("explains how to get a token when there is none, and embeds no snippet", async () => {
+  it("explains how to get a demo account when there is none, and embeds no snippet", async () => {
     const app = await bareApp(null);
     const res = await app.inject({ url: "/demo", headers: { host: "example.test" } });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain("No embed token yet");
+    expect(res.body).toContain("No demo account");
+    expect(res.body).toContain("start --demo");
     expect(res.body).not.toContain("barecancel.js");
     await app.close();
   });

@@ -1,12 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { DatabaseHandle } from "../../db/database.js";
 import { ensureDemoAccount } from "../../db/demo-data.js";
 import { randomToken } from "../../db/ids.js";
 import { migrateToLatest } from "../../db/migrate.js";
-import { createRepositories } from "../../db/repositories/index.js";
-import { createUsersRepository } from "../../db/repositories/users.js";
+import { createRepositories, type Repositories } from "../../db/repositories/index.js";
 import { DASHBOARD_DIR, PROJECT_ROOT as ROOT, WIDGET_DIR } from "../../paths.js";
 import { buildApp } from "../../server/app.js";
 import { createFirstUser } from "../../server/auth/first-user.js";
@@ -40,13 +38,13 @@ export const DEMO_EMAIL = "demo@example.com";
  * once; an installation with accounts but nobody to own them asks for the first login in the
  * browser instead.
  */
-async function loginLine(db: DatabaseHandle["db"], demoCreated: boolean): Promise<string> {
-  if (demoCreated && !(await createUsersRepository(db).exists())) {
+async function loginLine(repos: Repositories, demoCreated: boolean): Promise<string> {
+  if (demoCreated && !(await repos.users.exists())) {
     const password = randomToken(16);
-    await createFirstUser(createRepositories(db), { email: DEMO_EMAIL, password });
+    await createFirstUser(repos, { email: DEMO_EMAIL, password });
     return `  Login:            ${DEMO_EMAIL} / ${password}   (shown once)`;
   }
-  if (!(await createUsersRepository(db).exists())) {
+  if (!(await repos.users.exists())) {
     return "  Login:            none yet: open the dashboard to create the first one";
   }
   return "";
@@ -56,14 +54,21 @@ export async function startCommand(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, {
     port: { type: "string", short: "p" },
     host: { type: "string" },
+    demo: { type: "boolean" },
   });
   const config = configFrom(values);
   ensureWidgetBuilt();
   const database = await openConfiguredDatabase(config);
   try {
     await migrateToLatest(database.db);
-    const demo = await ensureDemoAccount(database.db);
-    const login = await loginLine(database.db, demo?.created ?? false);
+    // The newcomer's embedded database starts with a demo to look at; a PostgreSQL (likely
+    // production) gets one only when asked.
+    const repos = createRepositories(database.db);
+    const wantsDemo =
+      values.demo === true ||
+      (config.databaseUrl === null && (await repos.accounts.list()).length === 0);
+    const demo = await ensureDemoAccount(database.db, { create: wantsDemo });
+    const login = await loginLine(repos, demo?.created ?? false);
     const app = await buildApp({
       config,
       database,

@@ -8,6 +8,7 @@ import * as widgetLogo from "./0006-widget-logo.js";
 import * as apiIdempotency from "./0007-api-idempotency.js";
 import * as webhooks from "./0008-webhooks.js";
 import * as webhookNotify from "./0009-webhook-notify.js";
+import * as demoAccount from "./0010-demo-account.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "0007-api-idempotency": apiIdempotency,
   "0008-webhooks": webhooks,
   "0009-webhook-notify": webhookNotify,
+  "0010-demo-account": demoAccount,
 };
 
 export const migrationProvider: MigrationProvider = {

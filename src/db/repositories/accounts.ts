@@ -28,15 +28,19 @@ export function createAccountsRepository(db: Database) {
   return {
     /**
      * An account ready to embed: default reasons, one embed token and one API key; with
-     * `ownerId`, that user owns it.
+     * `ownerId`, that user owns it; `demo` marks the demo account.
      */
-    async create(name: string, options: { ownerId?: string } = {}): Promise<CreatedAccount> {
+    async create(
+      name: string,
+      options: { ownerId?: string; demo?: boolean } = {},
+    ): Promise<CreatedAccount> {
       return inTransaction(db, async (trx) => {
         const account = await trx
           .insertInto("accounts")
           .values({
             id: newId("acc"),
             name,
+            is_demo: options.demo ?? false,
             customer_hash_secret: randomBytes(32).toString("hex"),
           })
           .returningAll()
@@ -63,6 +67,18 @@ export function createAccountsRepository(db: Database) {
         }
         return { account, accessTokenId, secretKey: secret };
       });
+    },
+
+    /** The oldest demo account, if there is one. */
+    findDemo(): Promise<Account | undefined> {
+      return db
+        .selectFrom("accounts")
+        .selectAll()
+        .where("is_demo", "=", true)
+        .orderBy("created_at")
+        .orderBy("id")
+        .limit(1)
+        .executeTakeFirst();
     },
 
     find(accountId: string): Promise<Account | undefined> {

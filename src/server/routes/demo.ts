@@ -59,7 +59,9 @@ function snippet(nonce: string, publicUrl: string, token: string): string {
     nonce,
     extraParams: [
       'subscription_oids: ["sub_demo_pro"]',
-      "test_mode: false",
+      // Test data unless the visitor ticks "live" (liveSwitch): a public page must not fill
+      // the demo account's numbers by default.
+      "test_mode: true",
       'trigger: ".cancel-trigger"',
       `// Sites without a cancel link or form cancel here; the demo just says so.
   callback_send: function (data) {
@@ -70,6 +72,15 @@ function snippet(nonce: string, publicUrl: string, token: string): string {
   });
 }
 
+/** The page's own script: the "live" box switches the params the widget reads at each click. */
+function liveSwitch(nonce: string): string {
+  return `<script nonce="${nonce}">
+document.getElementById("live").addEventListener("change", function (e) {
+  window.barecancel.params.test_mode = !e.target.checked;
+});
+</script>`;
+}
+
 function settingsBody(nonce: string, publicUrl: string, token: string | null): string {
   const intro = `<h1>Account settings</h1>
 <p class="lead">A make-believe SaaS page with the Cancel Insights snippet on it. Every cancel
@@ -78,10 +89,10 @@ button below asks why first, stores the answer, then carries on as it would have
 <dt>Plan</dt><dd>Pro, billed monthly</dd><dt>Price</dt><dd>$49 / month</dd>
 <dt>Customer</dt><dd><code>${escapeHtml(DEMO_CUSTOMER)}</code></dd></dl></section>`;
   if (!token) {
-    return `${intro}<section><h2>No embed token yet</h2>
-<p>This server has no account to demo with. Create one with
-<code>cancel-insights account create --name "My SaaS"</code> (or run <code>cancel-insights demo</code>),
-then reload this page.</p></section>`;
+    return `${intro}<section><h2>No demo account</h2>
+<p>This server has no demo account, and this page writes only into one. Start the server
+with <code>cancel-insights start --demo</code> (or run <code>cancel-insights demo</code>), then
+reload this page.</p></section>`;
   }
   return `${intro}<section class="danger" aria-labelledby="cancel"><h2 id="cancel">Cancel subscription</h2>
 <div class="ways">
@@ -94,8 +105,11 @@ then reload this page.</p></section>`;
 <button class="btn cancel-trigger" type="button">Cancel in this page</button></div>
 </div>
 <p id="status" role="status"></p>
-<p class="note">Answers are stored for customer <code>${escapeHtml(DEMO_CUSTOMER)}</code> and show up in the dashboard.</p>
-</section>${snippet(nonce, publicUrl, token)}`;
+<p class="note">Answers are stored in the demo account for customer <code>${escapeHtml(DEMO_CUSTOMER)}</code>,
+as test data: the dashboard shows them with "Include test data", and keeps them out of the numbers.</p>
+<label class="note"><input type="checkbox" id="live"> Store my answers as live data instead
+(they then count in the demo account's numbers)</label>
+</section>${snippet(nonce, publicUrl, token)}${liveSwitch(nonce)}`;
 }
 
 function securityHeaders(reply: FastifyReply, nonce: string): void {
