@@ -142,8 +142,12 @@ function lockedError(dataDir: string, found: FoundLock, me: ProcessIdentity): Do
   );
 }
 
-async function take(dataDir: string, lockDir: string, prepared: string): Promise<void> {
-  const me = currentProcess();
+async function take(
+  dataDir: string,
+  lockDir: string,
+  prepared: string,
+  me: ProcessIdentity,
+): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     const found = await inspect(lockDir);
     if (found && isHeld(found, me)) {
@@ -179,16 +183,19 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const token = randomBytes(8).toString("hex");
   // Prepared beside the lock: a rename cannot cross file systems.
   const prepared = `${lockDir}.${token}`;
+  const me = currentProcess();
   await mkdir(prepared);
   try {
-    await writeFile(path.join(prepared, `${token}.json`), JSON.stringify(currentProcess()));
-    await take(dataDir, lockDir, prepared);
+    await writeFile(path.join(prepared, `${token}.json`), JSON.stringify(me));
+    await take(dataDir, lockDir, prepared, me);
   } finally {
     await rm(prepared, { recursive: true, force: true });
   }
 
   const ownFile = path.join(lockDir, `${token}.json`);
+  let released = false;
   const assertHeld = () => {
+    if (released) return;
     try {
       statSync(ownFile);
     } catch {
@@ -206,6 +213,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   return {
     assertHeld,
     async release() {
+      released = true;
       clearInterval(heartbeat);
       await rm(ownFile, { force: true });
       // Not empty: someone took the lock the moment it was free, which is theirs to keep.
