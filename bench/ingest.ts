@@ -297,13 +297,6 @@ async function countAfterCrash(
   keys: string[],
 ): Promise<EventCounts> {
   await app.kill();
-  if (prepared.database.kind === "pglite" && prepared.database.dataDir) {
-    // The killed process cannot release its data-dir lock; it is known dead, so free it.
-    await rm(path.join(prepared.database.dataDir, "cancel-insights.lock"), {
-      recursive: true,
-      force: true,
-    });
-  }
   const reader = await startChild<Record<string, never>>(benchScript("ingest-server.ts"), {
     database: prepared.database,
     serve: false,

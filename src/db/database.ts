@@ -1,9 +1,9 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, type KyselyPlugin, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
-import { lockDataDir } from "./data-dir-lock.js";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { DomainError } from "./domain-error.js";
 import { createPgListener } from "./pg-listener.js";
 import type { DB } from "./schema.js";
@@ -113,13 +113,30 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   };
 }
 
+/**
+ * Checks the lock before every query, not only at its next heartbeat: a process whose lock
+ * was taken must not write another page of the data directory.
+ */
+function lockGuard(lock: DataDirLock): KyselyPlugin {
+  return {
+    transformQuery: ({ node }) => {
+      lock.assertHeld();
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+}
+
 async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
-  const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
+  const lock = dataDir ? await lockDataDir(dataDir) : null;
   try {
     const client = dataDir
       ? await PGlite.create({ dataDir: path.join(dataDir, "pglite") })
       : await PGlite.create();
-    const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+    const db = new Kysely<DB>({
+      dialect: new PGliteDialect(client),
+      plugins: lock ? [lockGuard(lock)] : [],
+    });
     return {
       db,
       engine: "pglite",
@@ -130,12 +147,14 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
         return () => unlisten();
       },
       close: async () => {
+        // Closing PGlite writes a checkpoint: not into a directory that is someone else's now.
+        lock?.assertHeld();
         await db.destroy();
-        await unlock();
+        await lock?.release();
       },
     };
   } catch (error) {
-    await unlock();
+    await lock?.release();
     throw error;
   }
 }

@@ -44,21 +44,27 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+export interface StartedCli {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code (null when a signal ended it) once the process has ended. */
+  exited: Promise<number | null>;
+  stop: () => Promise<void>;
+}
+
 /** Starts `cancel-insights start` and resolves once it prints that it is running. */
-export function startCli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<void> }> {
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<StartedCli> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, "start", ...args], {
       env: { ...process.env, LOG_LEVEL: "warn", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    const exited = new Promise<number | null>((done) => child.once("exit", done));
     const stop = async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
-      await new Promise((done) => child.once("exit", done));
+      await exited;
     };
     const timer = setTimeout(() => {
       void stop();
@@ -68,7 +74,7 @@ export function startCli(
       output += chunk;
       if (output.includes("Cancel Insights is running at")) {
         clearTimeout(timer);
-        resolve({ child, output: () => output, stop });
+        resolve({ child, output: () => output, exited, stop });
       }
     };
     child.stdout?.on("data", onData);
