@@ -5,25 +5,13 @@ import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { DomainError } from "./domain-error.js";
+import type { NotificationSubscriber, Unlisten } from "./notifications.js";
 import { createPgListener } from "./pg-listener.js";
 import type { DB } from "./schema.js";
 import { dropTimedOutConnections } from "./unavailable.js";
 
 export type Database = Kysely<DB>;
 export type Engine = "pglite" | "postgres";
-
-/** Hears the notifications (NOTIFY) of one channel. */
-export interface NotificationSubscriber {
-  /** A notification came; also once notifications flow again after a gap (some were missed). */
-  notified(): void;
-  /**
-   * Whether notifications flow: true once listening, false (with why) when the connection
-   * that carries them failed or was lost. Until the first call, nothing is heard.
-   */
-  listening(on: boolean, error?: Error): void;
-}
-
-export type Unlisten = () => Promise<void>;
 
 export interface DatabaseHandle {
   readonly db: Database;

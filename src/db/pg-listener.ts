@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { NotificationSubscriber, Unlisten } from "./database.js";
+import type { NotificationSubscriber, Unlisten } from "./notifications.js";
 
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 30_000;

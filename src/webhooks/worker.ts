@@ -1,5 +1,6 @@
 import type { WebhookConfig } from "../config.js";
-import type { DatabaseHandle, NotificationSubscriber, Unlisten } from "../db/database.js";
+import type { DatabaseHandle } from "../db/database.js";
+import type { NotificationSubscriber, Unlisten } from "../db/notifications.js";
 import {
   type AttemptOutcome,
   type ClaimedDelivery,
