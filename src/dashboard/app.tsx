@@ -16,7 +16,7 @@ const CommentsPage = lazy(() => import("./pages/comments.js"));
 const ReasonsPage = lazy(() => import("./pages/reasons.js"));
 const SetupPage = lazy(() => import("./pages/setup.js"));
 const ExportPage = lazy(() => import("./pages/export.js"));
-const SettingsPage = lazy(() => import("./pages/settings.js"));
+const SettingsPage = lazy(() => import("./pages/settings/settings-page.js"));
 const WebhooksPage = lazy(() => import("./pages/webhooks.js"));
 
 type State =

@@ -7,6 +7,7 @@ import { useAsync } from "../lib/use-async.js";
 import { Link } from "../router.js";
 import { accountPath, useSession } from "../session.js";
 import { Loaded } from "./states.js";
+import "./delivery-log.css";
 
 /** While something is on its way, the log looks again this often. */
 const REFRESH_MS = 2000;

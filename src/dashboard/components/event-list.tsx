@@ -3,6 +3,7 @@ import type { ApiEvent, EventKind } from "../api/types.js";
 import { formatDateTime, formatMoney } from "../lib/format.js";
 import { Link } from "../router.js";
 import { accountPath } from "../session.js";
+import "./event-list.css";
 
 const KIND_LABEL: Record<EventKind, string> = {
   answer: "Answered",
