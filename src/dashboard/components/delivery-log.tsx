@@ -5,7 +5,7 @@ import { formatDateTime } from "../lib/format.js";
 import { useAction } from "../lib/use-action.js";
 import { useAsync } from "../lib/use-async.js";
 import { Link } from "../router.js";
-import { accountPath, useSession } from "../session.js";
+import { customerPath, useSession } from "../session.js";
 import { Loaded } from "./states.js";
 import "./delivery-log.css";
 
@@ -154,12 +154,7 @@ export function DeliveryLog({
                       </td>
                       <td>
                         {delivery.customer_oid ? (
-                          <Link
-                            to={accountPath(
-                              account.id,
-                              `customers/${encodeURIComponent(delivery.customer_oid)}`,
-                            )}
-                          >
+                          <Link to={customerPath(account.id, delivery.customer_oid)}>
                             {delivery.customer_oid}
                           </Link>
                         ) : (
