@@ -1,4 +1,5 @@
 import { ConfirmButton } from "../../components/confirm-button.js";
+import { DataTable } from "../../components/data-table.js";
 import { formatDateTime } from "../../lib/format.js";
 
 interface Credential {
@@ -48,47 +49,30 @@ export function CredentialTable<C extends Credential>(props: {
 }) {
   const { owner } = props;
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">{props.shownAs}</th>
-            <th scope="col">Created</th>
-            <th scope="col">Status</th>
-            {owner && (
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.map((item) => (
-            <tr key={item.id}>
-              <th scope="row">{item.name}</th>
-              <td>
-                <code>{props.shown(item)}</code>
-              </td>
-              <td>{formatDateTime(item.created_at)}</td>
-              <td>
-                <Status revoked={item.revoked_at} />
-              </td>
-              {owner && (
-                <td className="actions">
-                  {!item.revoked_at && (
-                    <RotateRevoke
-                      name={item.name}
-                      onRotate={() => props.onRotate(item)}
-                      onRevoke={() => props.onRevoke(item)}
-                    />
-                  )}
-                </td>
+    <DataTable columns={["Name", props.shownAs, "Created", "Status"]} actions={owner}>
+      {props.items.map((item) => (
+        <tr key={item.id}>
+          <th scope="row">{item.name}</th>
+          <td>
+            <code>{props.shown(item)}</code>
+          </td>
+          <td>{formatDateTime(item.created_at)}</td>
+          <td>
+            <Status revoked={item.revoked_at} />
+          </td>
+          {owner && (
+            <td className="actions">
+              {!item.revoked_at && (
+                <RotateRevoke
+                  name={item.name}
+                  onRotate={() => props.onRotate(item)}
+                  onRevoke={() => props.onRevoke(item)}
+                />
               )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+            </td>
+          )}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import type { AccountApi } from "../../api/endpoints.js";
 import type { Role } from "../../api/types.js";
 import { ConfirmButton } from "../../components/confirm-button.js";
+import { DataTable } from "../../components/data-table.js";
 import { formatDateTime } from "../../lib/format.js";
 import { useAction } from "../../lib/use-action.js";
 import { useAsync } from "../../lib/use-async.js";
@@ -59,45 +60,30 @@ export function Invites({ client }: { client: AccountApi }) {
         </button>
       </form>
       {list.data && list.data.invites.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption>Pending invites</caption>
-            <thead>
-              <tr>
-                <th scope="col">For</th>
-                <th scope="col">Role</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.invites.map((i) => (
-                <tr key={i.id}>
-                  <th scope="row">{i.email ?? "Anyone with the link"}</th>
-                  <td>{i.role === "owner" ? "Owner" : "Member"}</td>
-                  <td>{formatDateTime(i.expires_at)}</td>
-                  <td className="actions">
-                    <ConfirmButton
-                      label="Revoke"
-                      confirmLabel="Really revoke?"
-                      srLabel={`invite for ${i.email ?? "anyone"}`}
-                      onConfirm={() =>
-                        void run(async () => {
-                          await client.revokeInvite(i.id);
-                          list.setData((d) => ({
-                            invites: (d?.invites ?? []).filter((x) => x.id !== i.id),
-                          }));
-                        })
-                      }
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Pending invites" columns={["For", "Role", "Expires"]} actions>
+          {list.data.invites.map((i) => (
+            <tr key={i.id}>
+              <th scope="row">{i.email ?? "Anyone with the link"}</th>
+              <td>{i.role === "owner" ? "Owner" : "Member"}</td>
+              <td>{formatDateTime(i.expires_at)}</td>
+              <td className="actions">
+                <ConfirmButton
+                  label="Revoke"
+                  confirmLabel="Really revoke?"
+                  srLabel={`invite for ${i.email ?? "anyone"}`}
+                  onConfirm={() =>
+                    void run(async () => {
+                      await client.revokeInvite(i.id);
+                      list.setData((d) => ({
+                        invites: (d?.invites ?? []).filter((x) => x.id !== i.id),
+                      }));
+                    })
+                  }
+                />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Section>
   );
