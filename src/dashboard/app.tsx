@@ -9,14 +9,14 @@ import { InvitePage } from "./pages/invite.js";
 import { NoAccountPage } from "./pages/no-account.js";
 import { NotFoundPage } from "./pages/not-found.js";
 import { matchPath, navigate, useLocation } from "./router.js";
-import { accountPath, SessionContext, type SessionValue } from "./session.js";
+import { accountPath, customerPath, SessionContext, type SessionValue } from "./session.js";
 
 const InsightsPage = lazy(() => import("./pages/insights.js"));
 const CommentsPage = lazy(() => import("./pages/comments.js"));
 const ReasonsPage = lazy(() => import("./pages/reasons.js"));
 const SetupPage = lazy(() => import("./pages/setup.js"));
 const ExportPage = lazy(() => import("./pages/export.js"));
-const SettingsPage = lazy(() => import("./pages/settings.js"));
+const SettingsPage = lazy(() => import("./pages/settings/settings-page.js"));
 const WebhooksPage = lazy(() => import("./pages/webhooks.js"));
 
 type State =
@@ -170,11 +170,16 @@ function SignedIn({
   if (!value) return <NotFoundPage home={accountPath(first.id)} />;
 
   const [page = "", ...rest] = (route["*"] ?? "").split("/");
+  const customerOid = location.query.get("oid");
+  // Where a customer's page was before: Slack messages sent then still link there.
+  const oldCustomerPath = matchPath("customers/:customerOid", route["*"] ?? "");
   let content: ReactNode;
   if (page === "insights" && rest.length === 0) content = <InsightsPage />;
   else if (page === "comments" && rest.length === 0) content = <CommentsPage />;
-  else if (page === "customers" && rest.length === 1)
-    content = <CommentsPage customerOid={rest[0]} />;
+  else if (page === "customers" && rest.length === 0 && customerOid)
+    content = <CommentsPage customerOid={customerOid} />;
+  else if (oldCustomerPath?.customerOid)
+    return <Redirect to={customerPath(value.account.id, oldCustomerPath.customerOid)} />;
   else if (page === "reasons" && rest.length === 0) content = <ReasonsPage />;
   else if (page === "setup" && rest.length === 0) content = <SetupPage />;
   else if (page === "export" && rest.length === 0) content = <ExportPage />;

@@ -1,7 +1,8 @@
+// The base styles first: the app's own stylesheets come after them and build on them.
+import "./styles.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app.js";
-import "./styles.css";
 
 const root = document.getElementById("root");
 if (root) {

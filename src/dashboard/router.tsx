@@ -47,7 +47,19 @@ export function setQuery(values: Record<string, string | string[] | null | undef
   navigate(window.location.pathname + (search ? `?${search}` : ""), { replace: true });
 }
 
-/** `/accounts/:id/:page` → `{ id, page }`, or null when the path does not match. */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `/accounts/:id/:page` → `{ id, page }`, or null when the path does not match. A `:name`
+ * is one segment, decoded (an encoded `/` stays inside it); `*` is the rest of the path as
+ * it stands, still encoded, for a further `matchPath`.
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
   const want = pattern.split("/");
   const got = path.split("/");
@@ -55,14 +67,15 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   for (let i = 0; i < want.length; i++) {
     const part = want[i] as string;
     if (part === "*") {
-      params["*"] = got.slice(i).map(decodeURIComponent).join("/");
+      params["*"] = got.slice(i).join("/");
       return params;
     }
     const value = got[i];
     if (value === undefined) return null;
     if (part.startsWith(":")) {
-      if (!value) return null;
-      params[part.slice(1)] = decodeURIComponent(value);
+      const decoded = value ? decodeSegment(value) : null;
+      if (decoded === null) return null;
+      params[part.slice(1)] = decoded;
     } else if (part !== value) return null;
   }
   return want.length === got.length ? params : null;

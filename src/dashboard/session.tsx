@@ -22,3 +22,11 @@ export function useSession(): SessionValue {
 export function accountPath(accountId: string, page = "insights"): string {
   return `/accounts/${encodeURIComponent(accountId)}/${page}`;
 }
+
+/**
+ * A customer's page. The id goes in the query, where any string survives: a path segment
+ * cannot be "." or "..", and proxies may refuse or decode an encoded "/" in a path.
+ */
+export function customerPath(accountId: string, customerOid: string): string {
+  return `${accountPath(accountId, "customers")}?${new URLSearchParams({ oid: customerOid })}`;
+}

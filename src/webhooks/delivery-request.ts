@@ -37,9 +37,10 @@ export function webhookBody(delivery: Delivery): WebhookPayload {
   };
 }
 
-/** The customer's page in the dashboard. */
+/** The customer's page in the dashboard (as customerPath in src/dashboard/session.tsx). */
 export function customerUrl(publicUrl: string, accountId: string, customerOid: string): string {
-  return `${publicUrl}/accounts/${encodeURIComponent(accountId)}/customers/${encodeURIComponent(customerOid)}`;
+  const query = new URLSearchParams({ oid: customerOid });
+  return `${publicUrl}/accounts/${encodeURIComponent(accountId)}/customers?${query}`;
 }
 
 function slackBody(delivery: Delivery, publicUrl: string): string {

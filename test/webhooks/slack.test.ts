@@ -62,7 +62,7 @@ describe("a Slack endpoint", () => {
     expect(body.text).toBe(
       `cus_big&amp;co cancelled [test]: ${escapeMrkdwn(env.reason.text)} ($1,299.00 MRR)`,
     );
-    const link = `https://insights.example.com/accounts/${env.server.accountId}/customers/cus_big%26co`;
+    const link = `https://insights.example.com/accounts/${env.server.accountId}/customers?oid=cus_big%26co`;
     expect(body.blocks[0].text.text).toBe(`*<${link}|cus_big&amp;co>* cancelled [test]`);
     expect(body.blocks[0].fields).toEqual([
       { type: "mrkdwn", text: `*Reason*\n${escapeMrkdwn(env.reason.text)}` },

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import "./chart.css";
 
 type Charts = typeof import("./charts.js");
 

@@ -1,3 +1,5 @@
+import "./code-block.css";
+
 /** Code that may be wider than the screen: a named region that scrolls and takes focus. */
 export function CodeBlock({ label, code }: { label: string; code: string }) {
   return (

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import "./copy-button.css";
 
 /** Copies `text` to the clipboard and says so where screen readers hear it. */
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {

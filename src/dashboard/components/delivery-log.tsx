@@ -5,8 +5,10 @@ import { formatDateTime } from "../lib/format.js";
 import { useAction } from "../lib/use-action.js";
 import { useAsync } from "../lib/use-async.js";
 import { Link } from "../router.js";
-import { accountPath, useSession } from "../session.js";
+import { customerPath, useSession } from "../session.js";
+import { DataTable } from "./data-table.js";
 import { Loaded } from "./states.js";
+import "./delivery-log.css";
 
 /** While something is on its way, the log looks again this often. */
 const REFRESH_MS = 2000;
@@ -123,88 +125,68 @@ export function DeliveryLog({
           rows.length === 0 ? (
             <p>Nothing sent yet. Deliveries show up here as cancellations come in.</p>
           ) : (
-            <div className="table-wrap">
-              <table className="table deliveries">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Event</th>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Endpoint</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Attempts</th>
-                    {owner && (
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
+            <DataTable
+              className="deliveries"
+              columns={["When", "Event", "Customer", "Endpoint", "Status", "Attempts"]}
+              actions={owner}
+            >
+              {rows.map((delivery) => (
+                <tr key={delivery.id} data-delivery={delivery.id}>
+                  <td>
+                    <time dateTime={delivery.created_at}>
+                      {formatDateTime(delivery.created_at)}
+                    </time>
+                  </td>
+                  <td>
+                    <code>{delivery.event_type}</code>
+                  </td>
+                  <td>
+                    {delivery.customer_oid ? (
+                      <Link to={customerPath(account.id, delivery.customer_oid)}>
+                        {delivery.customer_oid}
+                      </Link>
+                    ) : (
+                      "–"
                     )}
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((delivery) => (
-                    <tr key={delivery.id} data-delivery={delivery.id}>
-                      <td>
-                        <time dateTime={delivery.created_at}>
-                          {formatDateTime(delivery.created_at)}
-                        </time>
-                      </td>
-                      <td>
-                        <code>{delivery.event_type}</code>
-                      </td>
-                      <td>
-                        {delivery.customer_oid ? (
-                          <Link
-                            to={accountPath(
-                              account.id,
-                              `customers/${encodeURIComponent(delivery.customer_oid)}`,
-                            )}
-                          >
-                            {delivery.customer_oid}
-                          </Link>
-                        ) : (
-                          "–"
+                  </td>
+                  <td className="delivery-endpoint">{names.get(delivery.endpoint_id)}</td>
+                  <td>
+                    <StatusBadge delivery={delivery} />
+                    {delivery.attempts > 0 && delivery.status !== "delivered" && (
+                      <span className="delivery-detail">
+                        {answerOf({
+                          status_code: delivery.last_status_code,
+                          error: delivery.last_error,
+                        })}
+                        {delivery.status === "pending" && delivery.next_attempt_at && (
+                          <> · next {formatDateTime(delivery.next_attempt_at)}</>
                         )}
-                      </td>
-                      <td className="delivery-endpoint">{names.get(delivery.endpoint_id)}</td>
-                      <td>
-                        <StatusBadge delivery={delivery} />
-                        {delivery.attempts > 0 && delivery.status !== "delivered" && (
-                          <span className="delivery-detail">
-                            {answerOf({
-                              status_code: delivery.last_status_code,
-                              error: delivery.last_error,
-                            })}
-                            {delivery.status === "pending" && delivery.next_attempt_at && (
-                              <> · next {formatDateTime(delivery.next_attempt_at)}</>
-                            )}
-                          </span>
-                        )}
-                      </td>
-                      <td>
-                        <Attempts delivery={delivery} />
-                      </td>
-                      {owner && (
-                        <td className="actions">
-                          <button
-                            type="button"
-                            className="button button-small"
-                            disabled={busy}
-                            onClick={() =>
-                              void run(async () => {
-                                await client.redeliver(delivery.id);
-                                reload();
-                              })
-                            }
-                          >
-                            Redeliver<span className="visually-hidden"> {delivery.id}</span>
-                          </button>
-                        </td>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <Attempts delivery={delivery} />
+                  </td>
+                  {owner && (
+                    <td className="actions">
+                      <button
+                        type="button"
+                        className="button button-small"
+                        disabled={busy}
+                        onClick={() =>
+                          void run(async () => {
+                            await client.redeliver(delivery.id);
+                            reload();
+                          })
+                        }
+                      >
+                        Redeliver<span className="visually-hidden"> {delivery.id}</span>
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Loaded>

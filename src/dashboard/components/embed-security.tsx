@@ -5,6 +5,7 @@ import type { WidgetSettings } from "../api/types.js";
 import { useAsync } from "../lib/use-async.js";
 import { CopyButton } from "./copy-button.js";
 import { ErrorNotice, Loading } from "./states.js";
+import "./embed-security.css";
 
 /** Owners change the account's widget settings; this keeps the one shared fetch and save. */
 export function useWidgetSettings(client: AccountApi) {
@@ -71,7 +72,9 @@ export function AllowedOrigins({ shared, owner }: { shared: Shared; owner: boole
       )}
       {owner && (
         <form className="inline-form" onSubmit={add} noValidate>
-          <label htmlFor="new-origin">Add a site</label>
+          <label htmlFor="new-origin" className="label">
+            Add a site
+          </label>
           <div className="search-row">
             <input
               id="new-origin"

@@ -2,7 +2,8 @@ import type { ReactNode } from "react";
 import type { ApiEvent, EventKind } from "../api/types.js";
 import { formatDateTime, formatMoney } from "../lib/format.js";
 import { Link } from "../router.js";
-import { accountPath } from "../session.js";
+import { customerPath } from "../session.js";
+import "./event-list.css";
 
 const KIND_LABEL: Record<EventKind, string> = {
   answer: "Answered",
@@ -67,7 +68,7 @@ export function EventList({
           <p className="event-meta">
             {linkCustomers ? (
               <Link
-                to={accountPath(accountId, `customers/${encodeURIComponent(event.customer_oid)}`)}
+                to={customerPath(accountId, event.customer_oid)}
                 aria-label={`All events of customer ${event.customer_oid}`}
               >
                 {event.customer_oid}

@@ -1,4 +1,5 @@
 import { LOCALE } from "../lib/format.js";
+import "./kpi.css";
 
 /** One headline number with its change against the previous period. */
 export function Kpi({

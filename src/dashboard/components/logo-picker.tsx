@@ -2,6 +2,7 @@ import type { ChangeEvent } from "react";
 import type { WidgetLogo } from "../api/types.js";
 import { useAction } from "../lib/use-action.js";
 import { ConfirmButton } from "./confirm-button.js";
+import "./logo-picker.css";
 
 /**
  * The widget's logo: shown to everyone, changed by owners. A picked file is uploaded at

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "react";
+import "./multi-select.css";
 
 export interface Option {
   value: string;

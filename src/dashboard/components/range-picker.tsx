@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { PRESETS, type PresetId, presetRange, today } from "../lib/dates.js";
 import type { RangeFilter } from "../lib/filters.js";
+import "./range-picker.css";
 
 /** A preset select, and for "Custom range" two dates and an Apply button. */
 export function RangePicker({

@@ -1,4 +1,5 @@
 import { useId } from "react";
+import "./segmented.css";
 
 /** A small group of radio buttons that looks like a toggle: "Week | Month". */
 export function Segmented<T extends string>({

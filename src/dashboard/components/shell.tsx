@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useRef } from "react";
 import { Link, navigate, useLocation } from "../router.js";
 import { accountPath, useSession } from "../session.js";
+import "./shell.css";
 
 const SECTIONS = [
   { page: "insights", label: "Insights" },

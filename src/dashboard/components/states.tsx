@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { errorMessage } from "../api/client.js";
 import type { AsyncState } from "../lib/use-async.js";
+import "./states.css";
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (

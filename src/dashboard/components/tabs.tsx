@@ -1,4 +1,5 @@
 import { type KeyboardEvent, type ReactNode, useId, useRef, useState } from "react";
+import "./tabs.css";
 
 /** WAI-ARIA tabs: arrow keys move between tabs, Tab goes into the panel. */
 export function Tabs({

@@ -5,6 +5,7 @@ import { formatDateTime } from "../lib/format.js";
 import { useAction } from "../lib/use-action.js";
 import { ConfirmButton } from "./confirm-button.js";
 import { CopyButton } from "./copy-button.js";
+import "./webhook-endpoint.css";
 
 const EVENT_LABELS: Record<WebhookEventType, string> = {
   "cancellation.created": "A customer cancels",

@@ -5,6 +5,7 @@ import { Field } from "../components/field.js";
 import { type FormErrors, formErrors, NO_ERRORS } from "../lib/form-errors.js";
 import { navigate } from "../router.js";
 import { accountPath } from "../session.js";
+import "./auth.css";
 
 /** First run (create the first user and account) or sign in. */
 export function AuthPage({

@@ -8,6 +8,7 @@ import { formatMoney } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
 import { Link, setQuery, useLocation } from "../router.js";
 import { accountPath, useSession } from "../session.js";
+import "./comments.css";
 
 const KINDS: { value: EventKind | ""; label: string }[] = [
   { value: "", label: "All kinds" },
@@ -212,7 +213,9 @@ function Filters({
     <section className="toolbar" aria-label="Filters">
       <search className="search">
         <form onSubmit={submit}>
-          <label htmlFor="comment-search">Search comments</label>
+          <label htmlFor="comment-search" className="label">
+            Search comments
+          </label>
           <div className="search-row">
             <input
               id="comment-search"

@@ -20,6 +20,7 @@ import {
 import { useAsync } from "../lib/use-async.js";
 import { Link, setQuery, useLocation } from "../router.js";
 import { accountPath, useSession } from "../session.js";
+import "./insights.css";
 
 type Metric = "answers" | "mrr";
 

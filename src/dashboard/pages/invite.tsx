@@ -3,6 +3,7 @@ import { auth } from "../api/endpoints.js";
 import type { Session } from "../api/types.js";
 import { Field } from "../components/field.js";
 import { type FormErrors, formErrors, NO_ERRORS } from "../lib/form-errors.js";
+import "./auth.css";
 
 /** `/invite/:token`: join an account, signed in already or with an email and password. */
 export function InvitePage({

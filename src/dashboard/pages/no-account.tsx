@@ -3,6 +3,7 @@ import { api } from "../api/client.js";
 import type { Account, Session } from "../api/types.js";
 import { Field } from "../components/field.js";
 import { type FormErrors, formErrors, NO_ERRORS } from "../lib/form-errors.js";
+import "./auth.css";
 
 /** Signed in, but a member of no account (removed from the last one): make one. */
 export function NoAccountPage({

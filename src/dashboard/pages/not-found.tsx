@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { Link } from "../router.js";
+import "./auth.css";
 
 export function NotFoundPage({ home, inShell = false }: { home: string; inShell?: boolean }) {
   useEffect(() => {

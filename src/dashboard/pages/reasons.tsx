@@ -9,6 +9,10 @@ import { useAsync } from "../lib/use-async.js";
 import { languageName, widgetTexts } from "../lib/widget-words.js";
 import { Link } from "../router.js";
 import { accountPath, useSession } from "../session.js";
+// WidgetPreview's styles. TODO: import them in widget-preview.tsx itself once its imports
+// have moved to src/contract (being changed meanwhile, so left alone).
+import "../components/widget-preview.css";
+import "./reasons.css";
 
 /** Add, rename, reorder, archive and restore reasons, beside a live preview of the widget. */
 export default function ReasonsPage() {
@@ -238,7 +242,9 @@ function AddReason({ onAdd }: { onAdd(text: string): Promise<void> }) {
   };
   return (
     <form className="add-reason" onSubmit={submit} noValidate>
-      <label htmlFor="new-reason">New reason</label>
+      <label htmlFor="new-reason" className="label">
+        New reason
+      </label>
       <div className="search-row">
         <input
           id="new-reason"

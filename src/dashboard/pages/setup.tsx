@@ -14,6 +14,7 @@ import { formatDateTime } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
 import { Link } from "../router.js";
 import { accountPath, useSession } from "../session.js";
+import "./setup.css";
 
 const POLL_MS = 2500;
 

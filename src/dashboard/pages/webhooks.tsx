@@ -7,6 +7,7 @@ import { EventTypeChoices, WebhookEndpointCard } from "../components/webhook-end
 import { useAction } from "../lib/use-action.js";
 import { useAsync } from "../lib/use-async.js";
 import { useSession } from "../session.js";
+import "./webhooks.css";
 
 /** Endpoints that hear about cancellations (signed webhooks, Slack), and what was sent. */
 export default function WebhooksPage() {
