@@ -7,9 +7,6 @@ import { languageName, textLabel, widgetTexts } from "../lib/widget-words.js";
 import { LogoPicker } from "./logo-picker.js";
 import { ErrorNotice, Loading } from "./states.js";
 import { WidgetPreview } from "./widget-preview.js";
-// WidgetPreview's styles. TODO: import them in widget-preview.tsx itself once its imports
-// have moved to src/contract (being changed meanwhile, so left alone).
-import "./widget-preview.css";
 import "./widget-appearance.css";
 
 type Texts = WidgetSettings["texts"];

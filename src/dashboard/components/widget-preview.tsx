@@ -1,5 +1,6 @@
 import type { CSSProperties } from "react";
 import type { WidgetTexts } from "../../contract/widget-texts.js";
+import "./widget-preview.css";
 
 /**
  * A still picture of the widget's dialog (src/widget/modal.ts and styles.ts), drawn with

@@ -9,9 +9,6 @@ import { useAsync } from "../lib/use-async.js";
 import { languageName, widgetTexts } from "../lib/widget-words.js";
 import { Link } from "../router.js";
 import { accountPath, useSession } from "../session.js";
-// WidgetPreview's styles. TODO: import them in widget-preview.tsx itself once its imports
-// have moved to src/contract (being changed meanwhile, so left alone).
-import "../components/widget-preview.css";
 import "./reasons.css";
 
 /** Add, rename, reorder, archive and restore reasons, beside a live preview of the widget. */
