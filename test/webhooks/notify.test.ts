@@ -173,10 +173,12 @@ describe("migration 0009", () => {
       const notifying = ["webhook_notify_due", "webhook_notify_queued", "webhook_notify_resumed"];
       const enqueueing = ["webhook_enqueue_created", "webhook_enqueue_updated"];
       expect(await triggers(db)).toEqual([...enqueueing, ...notifying]);
-      const { error } = await new Migrator({ db, provider: migrationProvider }).migrateDown();
+      const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo(
+        "0008-webhooks",
+      );
       expect(error).toBeUndefined();
       expect(await triggers(db)).toEqual(enqueueing);
-      expect(await migrateToLatest(db)).toEqual(["0009-webhook-notify"]);
+      expect((await migrateToLatest(db))[0]).toBe("0009-webhook-notify");
       expect(await triggers(db)).toEqual([...enqueueing, ...notifying]);
     } finally {
       await database.close();
