@@ -1,3 +1,5 @@
+import { Writable } from "node:stream";
+import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import type { DatabaseHandle } from "../../src/db/database.js";
@@ -5,16 +7,19 @@ import { newId } from "../../src/db/ids.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
 import { createEventsRepository, newEventRow } from "../../src/db/repositories/events.js";
-import { createWebhookWorker, type WorkerLogger } from "../../src/webhooks/worker.js";
+import { buildApp } from "../../src/server/app.js";
 import { waitFor } from "../helpers/browser.js";
 import { cliDatabase, startWorker } from "../helpers/cli.js";
 import { createTestDatabase, testEngine } from "../helpers/database.js";
+import { drainedPastMarker, expectDeliveredOnce } from "./exactly-once.js";
 import { createReceiver, type Receiver } from "./receiver.js";
 import { FAST_WEBHOOKS } from "./setup.js";
 
 const DELIVERIES = 300;
+/** What a worker logs (at debug) for each delivery it sent. */
+const DELIVERED = /"webhook delivered"/g;
 
-/** Two workers of the engine under test; `sent()` counts what each reports as delivered. */
+/** Two workers of the engine under test; `sent()` counts what each logged as delivered. */
 interface Workers {
   db: DatabaseHandle["db"];
   sent(): [number, number];
@@ -33,7 +38,7 @@ async function workerProcesses(): Promise<Workers> {
     "both workers to start",
     30_000,
   );
-  const count = (i: number) => children[i]?.output().match(/"webhook delivered"/g)?.length ?? 0;
+  const count = (i: number) => children[i]?.output().match(DELIVERED)?.length ?? 0;
   return {
     db: handle.db,
     sent: () => [count(0), count(1)],
@@ -47,32 +52,31 @@ async function workerProcesses(): Promise<Workers> {
   };
 }
 
-/** PGlite serves one process: two workers in this one, on the same database. */
-async function workersInProcess(): Promise<Workers> {
+/**
+ * PGlite serves one process: two servers in this one, each with its own worker, on the
+ * same database, their logs (JSON lines) read as an operator would.
+ */
+async function serversInProcess(): Promise<Workers> {
   const database = await createTestDatabase();
-  const config = loadConfig(FAST_WEBHOOKS);
-  const counts: [number, number] = [0, 0];
-  const workers = [0, 1].map((i) => {
-    const log: WorkerLogger = {
-      debug: () => {
-        counts[i as 0 | 1]++;
+  const config = loadConfig({ ...FAST_WEBHOOKS, API_RATE_LIMIT: "0", WIDGET_RATE_LIMIT: "0" });
+  const logs = ["", ""];
+  const apps: FastifyInstance[] = [];
+  for (const i of [0, 1]) {
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        logs[i] += chunk;
+        done();
       },
-      info: () => {},
-      error: (details) => console.error(details),
-    };
-    return createWebhookWorker({
-      database,
-      config: config.webhooks,
-      publicUrl: config.publicUrl,
-      log,
     });
-  });
-  for (const worker of workers) worker.start();
+    apps.push(await buildApp({ config, database, logger: { level: "debug", stream } }));
+  }
+  await Promise.all(apps.map((app) => app.ready()));
+  const count = (i: number) => logs[i]?.match(DELIVERED)?.length ?? 0;
   return {
     db: database.db,
-    sent: () => counts,
+    sent: () => [count(0), count(1)],
     async stop() {
-      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all(apps.map((app) => app.close()));
       await database.close();
     },
   };
@@ -86,14 +90,14 @@ beforeAll(async () => {
   // A little work per request, so that both workers have deliveries in flight at once.
   receiver.delayMs = 3;
   await receiver.up();
-  workers = testEngine === "postgres" ? await workerProcesses() : await workersInProcess();
+  workers = testEngine === "postgres" ? await workerProcesses() : await serversInProcess();
 }, 60_000);
 afterAll(async () => {
   await workers?.stop();
   await receiver?.down();
 });
 
-describe(`two workers at once (${testEngine === "postgres" ? "two processes" : "one process"})`, () => {
+describe(`two workers at once (${testEngine === "postgres" ? "two processes" : "two servers in one process"})`, () => {
   it("never send the same delivery twice, and send every one", async () => {
     const { db } = workers;
     const { account } = await createAccountsRepository(db).create("Two workers");
@@ -110,38 +114,31 @@ describe(`two workers at once (${testEngine === "postgres" ? "two processes" : "
       .execute();
     // Ingest's own multi-row INSERT, a batch at a time, while both workers poll.
     const events = createEventsRepository(db);
-    for (let batch = 0; batch < DELIVERIES / 50; batch++) {
-      await events.insertNew(
-        Array.from({ length: 50 }, (_, i) =>
+    const batch = (size: number, prefix: string) =>
+      events.insertNew(
+        Array.from({ length: size }, (_, i) =>
           newEventRow({
             account_id: account.id,
             kind: "skip",
             source: "widget",
-            customer_oid: `cus_${batch}_${i}`,
+            customer_oid: `cus_${prefix}_${i}`,
           }),
         ),
       );
-    }
+    for (let n = 0; n < DELIVERIES / 50; n++) await batch(50, String(n));
 
-    await waitFor(
-      async () => {
-        const { pending } = await db
-          .selectFrom("webhook_deliveries")
-          .select((eb) => eb.fn.countAll<number>().as("pending"))
-          .where("status", "<>", "delivered")
-          .executeTakeFirstOrThrow();
-        return Number(pending) === 0;
-      },
-      "every delivery delivered",
+    // One more event once all have settled: nothing of the first batches comes after it.
+    const logged = await drainedPastMarker(
+      db,
+      account.id,
+      DELIVERIES,
+      () => batch(1, "marker"),
       60_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-
-    const ids = receiver.received.map((r) => r.headers["cancel-insights-delivery"]);
-    expect(ids).toHaveLength(DELIVERIES);
-    expect(new Set(ids).size).toBe(DELIVERIES);
+    expectDeliveredOnce(receiver.received, logged);
+    expect(receiver.received).toHaveLength(DELIVERIES + 1);
     const [first, second] = workers.sent();
-    expect(first + second).toBe(DELIVERIES);
+    expect(first + second).toBe(DELIVERIES + 1);
     expect(first, "the first worker delivered some").toBeGreaterThan(0);
     expect(second, "the second worker delivered some").toBeGreaterThan(0);
   });
