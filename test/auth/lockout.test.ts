@@ -122,12 +122,12 @@ describe("timing", () => {
     await time("warmup@example.com", "10.5.0.1");
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       known.push(await time("bob@example.com", `10.5.1.${i}`));
       unknown.push(await time(`nobody-${i}@example.com`, `10.5.2.${i}`));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] ?? 0;
-    // Both run one argon2 verification; without the dummy, unknown would be ~0 ms.
-    expect(median(unknown)).toBeGreaterThan(median(known) * 0.4);
+    // Both run one argon2 verification; without the dummy, unknown would be ~0 ms. A busy
+    // machine only ever adds time, so the quickest of each is the closest to its own cost.
+    expect(Math.min(...unknown)).toBeGreaterThan(Math.min(...known) * 0.4);
   });
 });

@@ -268,28 +268,29 @@ describe("keyboard and screen readers", () => {
 });
 
 describe("speed", () => {
-  it("opens the modal within 50 ms of the click once the config is prefetched", async () => {
+  it("shows the modal in the first frame after the click once the config is prefetched", async () => {
     const { page } = env;
     const configLoaded = page.waitForResponse((r) => r.url().includes("/api/widget/config"));
     await openCancelPage(page);
     await configLoaded;
-    const ms = await page.evaluate(
+    // Ordering, not a stopwatch: with the config at hand nothing is awaited (no request, no
+    // timer), so the dialog is up and laid out before the browser paints again, however
+    // slow a busy machine makes that frame. The time is printed for the record.
+    const shown = await page.evaluate(
       () =>
-        new Promise<number>((resolve) => {
+        new Promise<{ inFirstFrame: boolean; ms: number }>((resolve) => {
           const start = performance.now();
-          new MutationObserver((_, observer) => {
+          (document.getElementById("barecancel-trigger") as HTMLElement).click();
+          requestAnimationFrame(() => {
             const dialog = document
               .querySelector("barecancel-modal")
               ?.shadowRoot?.querySelector("dialog");
-            if (dialog?.open && dialog.getBoundingClientRect().width > 0) {
-              observer.disconnect();
-              resolve(performance.now() - start);
-            }
-          }).observe(document.body, { childList: true });
-          (document.getElementById("barecancel-trigger") as HTMLElement).click();
+            const inFirstFrame = !!dialog?.open && dialog.getBoundingClientRect().width > 0;
+            resolve({ inFirstFrame, ms: performance.now() - start });
+          });
         }),
     );
-    console.info(`click to visible modal: ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(50);
+    console.info(`click to the next frame, modal shown: ${shown.ms.toFixed(1)} ms`);
+    expect(shown.inFirstFrame).toBe(true);
   });
 });

@@ -6,7 +6,6 @@ import {
   type Callbacks,
   htmlPage,
   modal,
-  paramsSource,
   recordCallbacks,
   setupWidgetTests,
   snippet,
@@ -26,14 +25,57 @@ afterAll(async () => {
   await Promise.all(modes.map((mode) => servers[mode]?.close()));
 });
 
+/**
+ * The promise: the cancel goes on within 3 s of the customer's click. Timed by the page's
+ * own clock, from the click's timestamp to the start of the navigation it led to (or the
+ * call of callback_send, for a plain button): what the test harness takes to click and to
+ * see the result is not the customer's wait and is not counted. A busy machine still delays
+ * the widget's own timers; the 3 s leave room for that, as the widget gives up on the config
+ * after 2 s and on the store after 2.3 s (slowest seen with two suites running: see README).
+ */
 const BUDGET_MS = 3000;
+
+/** Notes the customer's last click (not the widget's replay of it), kept across navigation. */
+async function recordClicks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    addEventListener(
+      "click",
+      (e) => {
+        if (e.isTrusted) sessionStorage.clickedAt = String(performance.timeOrigin + e.timeStamp);
+      },
+      true,
+    );
+  });
+}
+
+/** Milliseconds from the last click to the start of the navigation to the page now shown. */
+const navigatedAfterClick = (page: Page) =>
+  page.evaluate(() => performance.timeOrigin - Number(sessionStorage.clickedAt));
+
+/** Milliseconds from the last click to the call of callback_send (see `params`). */
+const calledBackAfterClick = (page: Page) =>
+  page.evaluate(() => Number(sessionStorage.sentAt) - Number(sessionStorage.clickedAt));
+
+/** The site's params, callback_send noting in the page when it was called. */
+const params = `{ access_token_id: "tok_x", customer_oid: "cus_1",
+  callback_send: function (data) {
+    sessionStorage.sentAt = String(performance.timeOrigin + performance.now());
+    return window.__bcSend(data);
+  },
+  callback_error: function (err) { return window.__bcError(err); } }`;
 
 interface TriggerKind {
   name: string;
   body: string;
   click(page: Page): Promise<void>;
-  /** Resolves with the time the cancel went on. */
+  /** Resolves with the milliseconds from the click to the cancel going on, in the page. */
   done(page: Page, calls: Callbacks): Promise<number>;
+}
+
+async function landedAfterClick(page: Page, path: string): Promise<number> {
+  await env.site.waitForHit(path);
+  await page.waitForURL((url) => url.pathname + url.search === path);
+  return navigatedAfterClick(page);
 }
 
 const kinds: TriggerKind[] = [
@@ -41,31 +83,31 @@ const kinds: TriggerKind[] = [
     name: "link",
     body: `<a id="barecancel-trigger" href="/gone?via=link">Cancel</a>`,
     click: (page) => page.getByRole("link", { name: "Cancel" }).click(),
-    done: async () => (await env.site.waitForHit("/gone?via=link")).at,
+    done: (page) => landedAfterClick(page, "/gone?via=link"),
   },
   {
     name: "form",
     body: `<form id="barecancel-trigger" action="/gone?via=form" method="post">
       <input type="hidden" name="plan" value="pro"><button>Cancel</button></form>`,
     click: (page) => page.getByRole("button", { name: "Cancel" }).click(),
-    done: async () => (await env.site.waitForHit("/gone?via=form")).at,
+    done: (page) => landedAfterClick(page, "/gone?via=form"),
   },
   {
     name: "callback",
     body: `<button id="barecancel-trigger">Cancel</button>`,
     click: (page) => page.getByRole("button", { name: "Cancel" }).click(),
-    done: async (_page, calls) => {
+    done: async (page, calls) => {
       await waitFor(() => calls.sent.length, "callback_send", 5000);
-      return Date.now();
+      return calledBackAfterClick(page);
     },
   },
 ];
 
-async function openPage(page: Page, mode: BrokenMode, body: string, extra = {}) {
+async function openPage(page: Page, mode: BrokenMode, body: string) {
   const calls = await recordCallbacks(page);
+  await recordClicks(page);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  const params = paramsSource({ access_token_id: "tok_x", customer_oid: "cus_1", ...extra });
   const url = env.site.page(
     `/r-${mode}-${Math.random()}`,
     htmlPage(body + snippet(servers[mode].url, params)),
@@ -83,11 +125,10 @@ describe("a widget server that is down or hangs never blocks the cancel", () => 
     const { page, site } = env;
     site.hits.length = 0;
     const { calls, pageErrors } = await openPage(page, mode, kind.body);
-    const clicked = Date.now();
     await kind.click(page);
     const wentOn = await kind.done(page, calls);
-    console.info(`config ${mode}, ${kind.name}: went on ${wentOn - clicked} ms after the click`);
-    expect(wentOn - clicked).toBeLessThan(BUDGET_MS);
+    console.info(`config ${mode}, ${kind.name}: went on ${wentOn.toFixed(0)} ms after the click`);
+    expect(wentOn).toBeLessThan(BUDGET_MS);
     expect(await modal(page).count()).toBe(0);
     expect(calls.errors[0]).toMatchObject({
       code: mode === "down" ? "config_failed" : "timeout",
@@ -107,11 +148,10 @@ describe("a widget server that is down or hangs never blocks the cancel", () => 
       const { calls, pageErrors } = await openPage(page, mode, kinds[0]?.body ?? "");
       await page.getByRole("link", { name: "Cancel" }).click();
       await page.getByRole("radio", { name: "Missing features" }).check();
-      const clicked = Date.now();
       await page.getByRole("button", { name: BROKEN_CONFIG.texts.submit }).click();
-      const hit = await site.waitForHit("/gone?via=link");
-      console.info(`${mode}: went on ${hit.at - clicked} ms after the click`);
-      expect(hit.at - clicked).toBeLessThan(BUDGET_MS);
+      const wentOn = await landedAfterClick(page, "/gone?via=link");
+      console.info(`${mode}: went on ${wentOn.toFixed(0)} ms after the click`);
+      expect(wentOn).toBeLessThan(BUDGET_MS);
       expect(calls.errors[0]).toMatchObject({
         code: mode === "store-down" ? "store_failed" : "timeout",
         message: expect.any(String),
@@ -133,7 +173,7 @@ describe("a widget server stopped after the page loaded", () => {
     site.hits.length = 0;
     const server = await startBrokenWidgetServer(mode);
     const calls = await recordCallbacks(page);
-    const params = paramsSource({ access_token_id: "tok_x", customer_oid: "cus_1" });
+    await recordClicks(page);
     const body = `<a id="barecancel-trigger" href="/gone?via=stopped">Cancel</a>`;
     const configDone =
       mode === "store-down"
@@ -143,15 +183,14 @@ describe("a widget server stopped after the page loaded", () => {
     await configDone;
     // Now the port is closed: connections are refused, as with a server that went away.
     await server.close();
-    const clicked = Date.now();
     await page.getByRole("link", { name: "Cancel" }).click();
     if (mode === "store-down") {
       await page.getByRole("radio", { name: "Too expensive" }).check();
       await page.getByRole("button", { name: BROKEN_CONFIG.texts.submit }).click();
     }
-    const hit = await site.waitForHit("/gone?via=stopped");
-    console.info(`${mode}: went on ${hit.at - clicked} ms after the click`);
-    expect(hit.at - clicked).toBeLessThan(BUDGET_MS);
+    const wentOn = await landedAfterClick(page, "/gone?via=stopped");
+    console.info(`${mode}: went on ${wentOn.toFixed(0)} ms after the click`);
+    expect(wentOn).toBeLessThan(BUDGET_MS);
     expect(calls.errors[0]).toMatchObject({ code, message: expect.any(String) });
     expect(calls.sent).toEqual([expect.objectContaining({ event_id: null })]);
   });
