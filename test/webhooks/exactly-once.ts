@@ -10,6 +10,8 @@ export interface LoggedDelivery {
   attempts: number;
   /** Oldest first; null when the receiver gave no answer (refused, cut, timed out). */
   attemptStatuses: (number | null)[];
+  /** Why each attempt without an answer had none, oldest first. */
+  attemptErrors: string[];
 }
 
 const isOk = (status: number | null | undefined) => !!status && status >= 200 && status < 300;
@@ -25,15 +27,19 @@ async function loggedDeliveries(db: Database, accountId: string): Promise<Logged
       .execute(),
     db
       .selectFrom("webhook_attempts")
-      .select(["delivery_id", "status_code"])
+      .select(["delivery_id", "status_code", "error"])
       .where("account_id", "=", accountId)
       .orderBy("id")
       .execute(),
   ]);
-  return deliveries.map((d) => ({
-    ...d,
-    attemptStatuses: attempts.filter((a) => a.delivery_id === d.id).map((a) => a.status_code),
-  }));
+  return deliveries.map((d) => {
+    const own = attempts.filter((a) => a.delivery_id === d.id);
+    return {
+      ...d,
+      attemptStatuses: own.map((a) => a.status_code),
+      attemptErrors: own.flatMap((a) => (a.error === null ? [] : [a.error])),
+    };
+  });
 }
 
 /**
@@ -85,7 +91,9 @@ export const deliveryIdOf = (r: Received) => r.headers["cancel-insights-delivery
  * Exactly once, by both logs: the receiver answered each delivery's requests exactly as the
  * database logged its attempts (a request sent twice shows up twice at the receiver, once in
  * the log), the log has one 2xx, its last attempt, and the receiver saw no delivery the
- * database does not know. Requests cut before an answer are left out on both sides.
+ * database does not know. Requests cut before an answer are left out on both sides. (An
+ * attempt the worker gave up waiting on, but the receiver answered, would count here as a
+ * duplicate: at least once allows it, so tests give receivers long to answer.)
  */
 export function expectDeliveredOnce(received: Received[], deliveries: LoggedDelivery[]): void {
   const ids = new Set(deliveries.map((d) => d.id));
@@ -97,6 +105,8 @@ export function expectDeliveredOnce(received: Received[], deliveries: LoggedDeli
       .filter((r) => deliveryIdOf(r) === d.id && r.status !== 0)
       .map((r) => r.status),
     loggedAnswers: d.attemptStatuses.filter((status) => status !== null),
+    // Shown, not checked: a failing comparison then says what became of the other attempts.
+    loggedErrors: d.attemptErrors,
     loggedOk: d.attemptStatuses.filter(isOk).length,
     lastLoggedOk: isOk(d.attemptStatuses.at(-1)),
   }));

@@ -186,5 +186,6 @@ describe("migration 0009", () => {
     } finally {
       await database.close();
     }
-  });
+    // A fresh PGlite migrated up, down and up again: 20 s alone, over a minute when busy.
+  }, 180_000);
 });
