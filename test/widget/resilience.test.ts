@@ -31,7 +31,8 @@ afterAll(async () => {
  * call of callback_send, for a plain button): what the test harness takes to click and to
  * see the result is not the customer's wait and is not counted. A busy machine still delays
  * the widget's own timers; the 3 s leave room for that, as the widget gives up on the config
- * after 2 s and on the store after 2.3 s (slowest seen with two suites running: see README).
+ * after 2 s and on the store after 2.3 s. Slowest seen, two copies of the tests running on
+ * a 2-core machine already at load 12: 2.53 s (a store that never answers).
  */
 const BUDGET_MS = 3000;
 
