@@ -91,7 +91,7 @@ describe("delivery", () => {
       expect(attempts.at(-1)).toMatchObject({ status_code: 200, error: null });
       expect(delivery.status).toBe("delivered");
     }
-  }, 60_000);
+  });
 
   it("sends the documented payload, headers and signature", async () => {
     const hook = await receiver();

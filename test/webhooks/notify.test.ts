@@ -186,6 +186,5 @@ describe("migration 0009", () => {
     } finally {
       await database.close();
     }
-    // A fresh PGlite migrated up, down and up again: 20 s alone, over a minute when busy.
-  }, 180_000);
+  });
 });
