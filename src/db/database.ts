@@ -8,7 +8,7 @@ import { DomainError } from "./domain-error.js";
 import type { NotificationSubscriber, Unlisten } from "./notifications.js";
 import { createPgListener } from "./pg-listener.js";
 import type { DB } from "./schema.js";
-import { dropTimedOutConnections } from "./unavailable.js";
+import { guardedPool } from "./unavailable.js";
 
 export type Database = Kysely<DB>;
 export type Engine = "pglite" | "postgres";
@@ -86,7 +86,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       console.error(`cancel-insights: a database connection was lost: ${error.message}`);
   });
   const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: dropTimedOutConnections(pool) }),
+    dialect: new PostgresDialect({ pool: guardedPool(pool) }),
   });
   const listener = createPgListener(url);
   return {

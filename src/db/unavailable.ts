@@ -1,4 +1,5 @@
 import type { PostgresPool, PostgresPoolClient } from "kysely";
+import type pg from "pg";
 
 /** How the client says a query's reply never came (pg's `query_timeout`). */
 const READ_TIMEOUT = "Query read timeout";
@@ -49,21 +50,33 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
 }
 
 /**
- * The pool Kysely uses, with one change: a connection whose query timed out on our side
- * (the server's reply never came: a dead network) is closed instead of going back to the
- * pool, where the next request would queue behind the lost reply.
+ * The pool Kysely uses, with two changes. A connection that fails while checked out is
+ * told to its query (which fails) and as an `error` event that pg-pool only listens for
+ * while the connection is idle: unheard, it would end the process. And a connection that
+ * failed, or whose query timed out on our side (the reply never came: a dead network), is
+ * closed instead of going back to the pool, where the next request would queue behind it.
  */
-export function dropTimedOutConnections(pool: PostgresPool): PostgresPool {
+export function guardedPool(pool: pg.Pool): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
-      let timedOut = false;
+      let broken = false;
+      const lost = () => {
+        broken = true;
+      };
+      client.on("error", lost);
       const query = ((sql: string, parameters: readonly unknown[]) =>
-        client.query(sql, parameters).catch((error: unknown) => {
-          if (error instanceof Error && error.message === READ_TIMEOUT) timedOut = true;
+        client.query(sql, parameters as unknown[]).catch((error: unknown) => {
+          if (error instanceof Error && error.message === READ_TIMEOUT) broken = true;
           throw error;
-        })) as PostgresPoolClient["query"];
-      return { query, release: (destroy) => client.release(destroy || timedOut) };
+        })) as unknown as PostgresPoolClient["query"];
+      return {
+        query,
+        release: (destroy) => {
+          client.off("error", lost);
+          client.release(destroy || broken);
+        },
+      };
     },
     end: () => pool.end(),
   };

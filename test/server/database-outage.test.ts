@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
@@ -90,6 +91,28 @@ describe.skipIf(testEngine !== "postgres")("when PostgreSQL goes away", () => {
     await proxy.set("forward");
     expect((await answer()).statusCode).toBe(201);
     expect((await app.inject({ url: "/readyz" })).statusCode).toBe(200);
+  });
+
+  it("a connection lost while a request holds it fails that request, not the process", async () => {
+    // pg-pool hears a connection's errors only while it is idle in the pool; one cut while
+    // checked out (here inside a transaction) must not become an uncaught exception.
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    try {
+      const held = database.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        await proxy.set("refuse");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sql`select 2`.execute(trx);
+      });
+      await expect(held).rejects.toThrow();
+      await proxy.set("forward");
+      expect((await answer()).statusCode).toBe(201);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off("uncaughtException", record);
+    }
   });
 
   it("dropping packets: readiness fails within 2 s, ingest gets 503 instead of hanging", async () => {
