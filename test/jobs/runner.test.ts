@@ -1,12 +1,13 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.js";
+import { createPgListener } from "../../src/db/pg-listener.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
 import { createJobsRepository } from "../../src/db/repositories/jobs.js";
 import { createJobQueue } from "../../src/jobs/job-queue.js";
 import { LeaseLost, WorkerStopping } from "../../src/jobs/work-queue.js";
 import { waitFor } from "../helpers/browser.js";
-import { createTestDatabase } from "../helpers/database.js";
+import { createTestDatabase, testEngine } from "../helpers/database.js";
 import {
   databaseTimeIsPast,
   gate,
@@ -89,7 +90,9 @@ describe("a job", () => {
   it("whose worker died is run by another once the lease is over, and only then", async () => {
     const stuck = gate();
     const { as, calls } = testKind(async (_payload, _context, worker) => {
-      if (worker === "a") await stuck.opened;
+      if (worker !== "a") return;
+      await stuck.opened;
+      throw new Error("a's late failure");
     });
     const { job } = await as("a").enqueue(db(), {});
     const a = runnerFor(database, [as("a")]);
@@ -105,7 +108,11 @@ describe("a job", () => {
     // Worker a, back from the dead, cannot settle what it no longer holds.
     stuck.open();
     expect(await aRound).toBe(1);
-    expect(await jobRow(db(), job.id)).toMatchObject({ status: "done", attempts: 2 });
+    expect(await jobRow(db(), job.id)).toMatchObject({
+      status: "done",
+      attempts: 2,
+      last_error: null,
+    });
     expect(calls.map((c) => [c.worker, c.attempt])).toEqual([
       ["a", 1],
       ["b", 2],
@@ -280,20 +287,52 @@ describe("a running worker", () => {
     }
   });
 
-  it("polls for jobs it was never told of", async () => {
-    const { kind, calls } = testKind();
-    // Notifications lost on the way (as behind a pooler in transaction mode).
-    await sql`alter table jobs disable trigger jobs_notify_queued`.execute(db());
-    const runner = runnerFor(database, [kind], { pollMs: 200, notifiedPollMs: 200 });
+  /**
+   * Runs a worker until a job it was not told of is due (the worker asleep by then), and
+   * waits for it to be run: only a poll finds it.
+   */
+  async function expectPolled(
+    worker: ReturnType<typeof runnerFor>,
+    kind: ReturnType<typeof testKind>,
+  ) {
+    const { job: probe } = await kind.kind.enqueue(db(), { probe: true });
+    const { job } = await kind.kind.enqueue(db(), {}, { delayMs: 3600_000 });
     try {
-      runner.start();
-      await kind.enqueue(db(), {});
-      await waitFor(() => calls.length === 1, "the job", 15_000);
+      worker.start();
+      // Run in the worker's first round, when the other job was not due: it sleeps now.
+      await waitFor(() => kind.calls.some((c) => c.id === probe.id), "the probe", PROMPT_MS);
+      await timePasses(db(), job.id);
+      await waitFor(() => kind.calls.some((c) => c.id === job.id), "the job", PROMPT_MS);
     } finally {
-      await runner.stop();
-      await sql`alter table jobs enable trigger jobs_notify_queued`.execute(db());
+      await worker.stop();
+    }
+  }
+
+  it("polls for jobs it was never told of", async () => {
+    const kind = testKind();
+    // The news of a job made due lost on the way (as behind a pooler in transaction mode).
+    await sql`alter table jobs disable trigger jobs_notify_due`.execute(db());
+    try {
+      await expectPolled(runnerFor(database, [kind.kind], { notifiedPollMs: 200 }), kind);
+    } finally {
+      await sql`alter table jobs enable trigger jobs_notify_due`.execute(db());
     }
   });
+
+  it.skipIf(testEngine !== "postgres")(
+    "polls at the short interval while it cannot listen",
+    async () => {
+      // A real listener, pointed where no database answers: it says it cannot hear.
+      const listener = createPgListener("postgres://postgres@127.0.0.1:1/none");
+      const kind = testKind();
+      const deaf = { db: db(), listen: listener.listen };
+      try {
+        await expectPolled(runnerFor(deaf, [kind.kind], { pollMs: 200 }), kind);
+      } finally {
+        await listener.close();
+      }
+    },
+  );
 
   it("stops gracefully: short work finishes, long work is handed back", async () => {
     const shortDone = gate();
