@@ -1,5 +1,5 @@
 import type { Database } from "../db/database.js";
-import { createJobsRepository } from "../db/repositories/jobs.js";
+import { createJobsRepository, type NewJob } from "../db/repositories/jobs.js";
 import type { Job, JobProgress } from "../db/schema.js";
 import type { RetryPolicy } from "./backoff.js";
 
@@ -27,16 +27,8 @@ export interface JobContext {
   setProgress(progress: JobProgress): Promise<void>;
 }
 
-export interface EnqueueOptions {
-  accountId?: string | null;
-  /** When it may run: at `runAt`, or `delayMs` from now (the database's clock); else now. */
-  runAt?: Date;
-  delayMs?: number;
-  /** One job of this kind per key: enqueueing it again returns the job already there. */
-  dedupeKey?: string;
-  /** With a dedupe key: a finished job of that key runs again instead of being returned. */
-  rerunFinished?: boolean;
-}
+/** Where, when and how often: a dedupe key, a time or delay, the account it is for. */
+export type EnqueueOptions = Omit<NewJob, "kind" | "payload" | "maxAttempts">;
 
 export interface JobKindSpec<P> {
   /** Stored with each job: keep it stable (`billing.sync`, `email.reason`). */
@@ -67,14 +59,10 @@ export function defineJobKind<P>(spec: JobKindSpec<P>): JobKind<P> {
     ...spec,
     enqueue(db, payload, options = {}) {
       return createJobsRepository(db).enqueue({
+        ...options,
         kind: spec.kind,
         payload,
         maxAttempts: spec.maxAttempts,
-        accountId: options.accountId ?? null,
-        ...(options.runAt ? { runAt: options.runAt } : {}),
-        ...(options.delayMs !== undefined ? { delayMs: options.delayMs } : {}),
-        dedupeKey: options.dedupeKey ?? null,
-        rerunFinished: options.rerunFinished ?? false,
       });
     },
   };
