@@ -75,18 +75,22 @@ export function createRunner(options: RunnerOptions) {
     });
   }
 
-  /** The runner's side of a claim: the clock of its lease, which `extend` resets. */
-  function leaseOf(queue: WorkQueue, work: ClaimedWork): Lease & { end(): void } {
+  /**
+   * The runner's side of a claim: the clock of its lease, which `extend` resets. Each term
+   * counts from before the query that began it (`askedAt`, a `performance.now()`), so it
+   * ends here no later than in the database.
+   */
+  function leaseOf(queue: WorkQueue, work: ClaimedWork, askedAt: number): Lease & { end(): void } {
     const controller = new AbortController();
     const onStop = () => controller.abort(new WorkerStopping());
     stop.signal.addEventListener("abort", onStop);
     let timer: NodeJS.Timeout | undefined;
-    // From before the query that set the lease: by then the database's lease had begun.
-    const expireIn = (ms: number) => {
+    const termFrom = (asked: number) => {
       clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(new LeaseLost()), ms);
+      const left = queue.leaseMs - (performance.now() - asked);
+      timer = setTimeout(() => controller.abort(new LeaseLost()), left);
     };
-    expireIn(queue.leaseMs);
+    termFrom(askedAt);
     return {
       signal: controller.signal,
       async extend() {
@@ -97,7 +101,7 @@ export function createRunner(options: RunnerOptions) {
           controller.abort(lost);
           throw lost;
         }
-        expireIn(queue.leaseMs - (performance.now() - asked));
+        termFrom(asked);
       },
       end() {
         clearTimeout(timer);
@@ -106,8 +110,8 @@ export function createRunner(options: RunnerOptions) {
     };
   }
 
-  function start(queue: WorkQueue, work: ClaimedWork): void {
-    const lease = leaseOf(queue, work);
+  function start(queue: WorkQueue, work: ClaimedWork, askedAt: number): void {
+    const lease = leaseOf(queue, work, askedAt);
     const done = work
       .run(lease)
       .catch((error) => log.error({ err: error, queue: queue.name }, "work failed unsettled"))
@@ -127,8 +131,9 @@ export function createRunner(options: RunnerOptions) {
     for (const queue of queues) {
       const room = queue.concurrency - (inFlight.get(queue)?.size ?? 0);
       if (room <= 0) continue;
+      const askedAt = performance.now();
       const claimed = await queue.claim(room, queue.leaseMs);
-      for (const work of claimed) start(queue, work);
+      for (const work of claimed) start(queue, work, askedAt);
       started += claimed.length;
       // Full, so more may be due: the next piece to finish wakes the loop to claim it.
       if (claimed.length === room) continue;

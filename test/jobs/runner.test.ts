@@ -148,8 +148,11 @@ describe("a job", () => {
     // The lease is the only clock here: a's own timer tells it when it is over.
     expect(await runnerFor(database, [as("a")], { leaseMs: 300 }).runOnce()).toBe(1);
     expect(reasons).toEqual([expect.any(LeaseLost)]);
-    // Lost, so not a's to settle: no failed attempt recorded, the job is anyone's again.
-    expect(await jobRow(db(), job.id)).toMatchObject({ status: "running", last_error: null });
+    // Lost, so not a's to settle: no failed attempt recorded, the job is anyone's again
+    // (a's clock ends a lease no later than the database's: wait for the database's).
+    const lost = await jobRow(db(), job.id);
+    expect(lost).toMatchObject({ status: "running", last_error: null });
+    await waitFor(() => databaseTimeIsPast(db(), lost.locked_until as Date), "the lease to end");
     expect(await runnerFor(database, [as("b")]).runOnce()).toBe(1);
     expect(await jobRow(db(), job.id)).toMatchObject({ status: "done", attempts: 2 });
     expect(calls.map((c) => c.worker)).toEqual(["a", "b"]);
