@@ -37,11 +37,13 @@ export interface JobKindSpec<P> {
   maxAttempts: number;
   retry: RetryPolicy;
   /**
-   * Does the job. Resolving marks it done; throwing fails the attempt (retried with backoff
-   * until attempts run out). The error's message is stored and logged: no customer data in
-   * it. Runs at least once, more than once if a worker dies before it is settled.
+   * Does the job. Resolving marks it done, or, with `runAgainInMs`, schedules it again that
+   * long from now with a fresh set of attempts (work that recurs: a periodic catch-up).
+   * Throwing fails the attempt (retried with backoff until attempts run out). The error's
+   * message is stored and logged: no customer data in it. Runs at least once, more than
+   * once if a worker dies before it is settled.
    */
-  run(payload: P, context: JobContext): Promise<void>;
+  run(payload: P, context: JobContext): Promise<{ runAgainInMs: number } | undefined>;
 }
 
 export interface JobKind<P = unknown> extends JobKindSpec<P> {

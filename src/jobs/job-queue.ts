@@ -64,9 +64,10 @@ export function createJobQueue(options: JobQueueOptions): WorkQueue {
       },
     };
     const about = { job: job.id, kind: job.kind, attempt: job.attempts };
-    let outcome: JobOutcome | null = { status: "done" };
+    let outcome: JobOutcome | null;
     try {
-      await kind.run(job.payload, context);
+      const result = await kind.run(job.payload, context);
+      outcome = result ? { status: "again", delayMs: result.runAgainInMs } : { status: "done" };
     } catch (error) {
       outcome = outcomeOf(job, kind, error, lease);
       if (outcome?.status === "pending" || outcome?.status === "failed") {
@@ -75,8 +76,8 @@ export function createJobQueue(options: JobQueueOptions): WorkQueue {
     }
     if (outcome === null || !(await jobs.settle(job, outcome))) {
       log.info(about, "job lost its lease before it was settled: another worker may run it");
-    } else if (outcome.status === "done") {
-      log.debug(about, "job done");
+    } else if (outcome.status === "done" || outcome.status === "again") {
+      log.debug({ ...about, next: outcome.status }, "job done");
     }
   }
 

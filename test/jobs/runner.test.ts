@@ -200,6 +200,29 @@ describe("a job", () => {
   });
 });
 
+describe("a recurring job", () => {
+  it("runs again when its handler says, with a fresh set of attempts", async () => {
+    const { kind, calls } = testKind(async (_payload, context) => {
+      if (context.attempt === 1 && calls.length === 2) throw new Error("a bad minute");
+      return calls.length < 4 ? { runAgainInMs: 300_000 } : undefined;
+    });
+    const { job } = await kind.enqueue(db(), {});
+    const runner = runnerFor(database, [kind]);
+    expect(await runner.runOnce()).toBe(1);
+    const again = await jobRow(db(), job.id);
+    expect(again).toMatchObject({ status: "pending", attempts: 0, last_error: null });
+    expect(seconds(again.updated_at, again.run_at)).toBeCloseTo(300, 0);
+    expect(await runner.runOnce()).toBe(0);
+    // The second run fails once and is retried; the third, a success, resets the attempts.
+    for (const expected of [{ attempts: 1 }, { attempts: 0 }, { status: "done", attempts: 1 }]) {
+      await timePasses(db(), job.id);
+      expect(await runner.runOnce()).toBe(1);
+      expect(await jobRow(db(), job.id)).toMatchObject(expected);
+    }
+    expect(calls.map((c) => c.attempt)).toEqual([1, 1, 2, 1]);
+  });
+});
+
 describe("a dedupe key", () => {
   it("makes one job of two enqueues, however close", async () => {
     const { kind, calls } = testKind();

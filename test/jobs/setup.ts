@@ -61,7 +61,11 @@ let kindCount = 0;
  * a file share one database.
  */
 export function testKind(
-  work: (payload: unknown, context: JobContext, worker: string) => Promise<void> = async () => {},
+  work: (
+    payload: unknown,
+    context: JobContext,
+    worker: string,
+  ) => Promise<{ runAgainInMs: number } | undefined> = async () => undefined,
   options: { maxAttempts?: number; retry?: RetryPolicy } = {},
 ) {
   const calls: Call[] = [];
@@ -73,7 +77,7 @@ export function testKind(
       retry: options.retry ?? MINUTE_RETRIES,
       async run(payload, context) {
         calls.push({ id: context.id, attempt: context.attempt, payload, worker });
-        await work(payload, context, worker);
+        return work(payload, context, worker);
       },
     });
   return { kind: as(""), as, calls };
@@ -82,8 +86,8 @@ export function testKind(
 /** A promise a handler waits on until the test opens it. */
 export function gate() {
   let open: () => void = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
+  const opened = new Promise<undefined>((resolve) => {
+    open = () => resolve(undefined);
   });
   return { opened, open };
 }

@@ -30,7 +30,9 @@ export type JobOutcome =
   | { status: "failed"; error: string }
   | { status: "pending"; delayMs: number; error: string }
   /** Handed back unfinished (its worker stops): due again now, the attempt not counted. */
-  | { status: "released" };
+  | { status: "released" }
+  /** Done for now, to run again later with a fresh set of attempts. */
+  | { status: "again"; delayMs: number };
 
 /** A time `ms` from now, by the database's clock (the one every worker shares). */
 function msFromNow(ms: number) {
@@ -167,6 +169,12 @@ export function createJobsRepository(db: Database) {
           return whileHeld(
             held,
             sql`status = 'pending', ${unlocked}, attempts = attempts - 1, run_at = now()`,
+          );
+        case "again":
+          return whileHeld(
+            held,
+            sql`status = 'pending', ${unlocked}, attempts = 0, last_error = null,
+              run_at = ${msFromNow(outcome.delayMs)}`,
           );
       }
     },
