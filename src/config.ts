@@ -28,9 +28,22 @@ export interface Config {
    * walk around the rate limits.
    */
   readonly trustProxy: boolean | string;
-  /** Run the webhook delivery worker inside this process (`start`); off leaves it to `worker`. */
+  /** Run the background worker inside this process (`start`); off leaves it to `worker`. */
   readonly worker: boolean;
+  readonly jobs: JobsConfig;
   readonly webhooks: WebhookConfig;
+}
+
+/** The background worker: how it looks for work (webhook deliveries and jobs alike), and jobs. */
+export interface JobsConfig {
+  /** How often an idle worker looks for due work while it cannot hear of new work. */
+  readonly pollMs: number;
+  /** The same while it hears of new work at once: polling is only the safety net then. */
+  readonly notifiedPollMs: number;
+  /** Jobs one worker runs at once (webhook deliveries have their own room). */
+  readonly concurrency: number;
+  /** Days a done or failed job is kept (with its dedupe key); 0 keeps them all. */
+  readonly logDays: number;
 }
 
 export interface WebhookConfig {
@@ -41,10 +54,6 @@ export interface WebhookConfig {
   readonly maxDelayMs: number;
   /** Attempts before a delivery is marked failed. */
   readonly maxAttempts: number;
-  /** How often an idle worker looks for due deliveries while it cannot hear of new ones. */
-  readonly pollMs: number;
-  /** The same while it hears of new deliveries at once: polling is only the safety net then. */
-  readonly notifiedPollMs: number;
   /** Allow loopback, private and link-local targets (tests, local development). */
   readonly allowPrivateTargets: boolean;
   /** Days a delivered or failed delivery stays in the log; 0 keeps them all. */
@@ -120,18 +129,27 @@ function flag(name: string, raw: string | undefined, fallback: boolean): boolean
   });
 }
 
+function jobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
+  // WEBHOOK_POLL_MS is its name from when the worker sent only webhooks.
+  const pollName = env.WORKER_POLL_MS ? "WORKER_POLL_MS" : "WEBHOOK_POLL_MS";
+  // Set, the interval holds whatever the worker hears; unset (0), it depends on that.
+  const pollMs = integer(pollName, env[pollName], 0, 1);
+  return Object.freeze({
+    pollMs: pollMs || 1000,
+    notifiedPollMs: pollMs || 30_000,
+    concurrency: integer("JOB_CONCURRENCY", env.JOB_CONCURRENCY, 4, 1),
+    logDays: integer("JOB_LOG_DAYS", env.JOB_LOG_DAYS, 30),
+  });
+}
+
 function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
   const retryBaseMs = integer("WEBHOOK_RETRY_BASE_MS", env.WEBHOOK_RETRY_BASE_MS, 30_000, 1);
-  // Set, the interval holds whatever the worker hears; unset (0), it depends on that.
-  const pollMs = integer("WEBHOOK_POLL_MS", env.WEBHOOK_POLL_MS, 0, 1);
   return Object.freeze({
     timeoutMs: integer("WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 10_000, 1),
     retryBaseMs,
     // Six hours, or the base when a test makes it tiny: retries stay minutes apart at most.
     maxDelayMs: Math.min(6 * 3600_000, retryBaseMs * 720),
     maxAttempts: integer("WEBHOOK_MAX_ATTEMPTS", env.WEBHOOK_MAX_ATTEMPTS, 15, 1),
-    pollMs: pollMs || 1000,
-    notifiedPollMs: pollMs || 30_000,
     allowPrivateTargets: flag(
       "WEBHOOK_ALLOW_PRIVATE_TARGETS",
       env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
@@ -176,6 +194,7 @@ export function loadConfig(
     tokenCacheMs: integer("TOKEN_CACHE_MS", env.TOKEN_CACHE_MS, 5000),
     trustProxy: trustProxy(env.TRUST_PROXY),
     worker: flag("WORKER", env.WORKER, true),
+    jobs: jobsConfig(env),
     webhooks: webhookConfig(env),
   });
 }

@@ -27,7 +27,7 @@ Commands:
                                            user owns every existing account
   export --account ID [--format json|csv] [--include-test]
                                            print every event of an account (JSON lines or CSV)
-  worker                                   deliver webhooks (start runs one too, unless WORKER=off)
+  worker                                   deliver webhooks, run jobs (also in start, unless WORKER=off)
 
 Every command takes --data-dir DIR (embedded PGlite, default ./data) and honours DATABASE_URL.`;
 

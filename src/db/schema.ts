@@ -217,6 +217,42 @@ export interface WebhookAttemptsTable {
   response_body: string | null;
 }
 
+export type JobStatus = "pending" | "running" | "done" | "failed";
+
+/** What a running job says of its work, for the dashboard and the CLI to show. */
+export interface JobProgress {
+  done?: number;
+  total?: number;
+  phase?: string;
+}
+
+/** A background job (migration 0012; src/jobs runs them). */
+export interface JobsTable {
+  id: Generated<string>;
+  account_id: string | null;
+  kind: string;
+  payload: ColumnType<unknown, string | undefined, string>;
+  /** One job per kind and key: enqueueing it again finds the job already there. */
+  dedupe_key: string | null;
+  status: Generated<JobStatus>;
+  /** When it may run (first, or again after a failed attempt). */
+  run_at: TouchedAt;
+  /** Attempts so far, each counted when a worker claims the job. */
+  attempts: Generated<number>;
+  max_attempts: number;
+  /** A worker's claim: until then no other worker takes it, after it anyone may. */
+  locked_until: Timestamp | null;
+  lease_token: string | null;
+  /** `locked_until` while it has one, else `run_at`: when a worker must look at it next. */
+  due_at: ColumnType<Date, never, never>;
+  last_error: string | null;
+  progress: ColumnType<JobProgress | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
 /** The logo in the widget's header (migration 0006). */
 export interface WidgetLogosTable {
   account_id: string;
@@ -255,6 +291,7 @@ export interface DB {
   webhook_attempts: WebhookAttemptsTable;
   widget_logos: WidgetLogosTable;
   api_idempotency_keys: ApiIdempotencyKeysTable;
+  jobs: JobsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -268,3 +305,4 @@ export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttempt = Selectable<WebhookAttemptsTable>;
 export type WidgetLogo = Selectable<WidgetLogosTable>;
+export type Job = Selectable<JobsTable>;

@@ -3,7 +3,6 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { DestinationStream } from "pino";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/database.js";
-import { createWebhookWorker } from "../webhooks/worker.js";
 import { registerAuth } from "./auth/request-auth.js";
 import { frameworkErrors, registerErrorHandling } from "./error-handler.js";
 import { loggerOptions } from "./logging.js";
@@ -21,6 +20,7 @@ import { publicWidgetLogoRoutes } from "./routes/widget-logo.js";
 import { widgetScriptRoutes } from "./routes/widget-script.js";
 import { registerServices } from "./services.js";
 import { checkPathParams, validatorCompiler } from "./validation.js";
+import { createWorker } from "./worker.js";
 
 export interface AppOptions {
   config: Config;
@@ -55,17 +55,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuth(app);
   // Answers already accepted must reach the database before the process lets go of it.
   app.addHook("onClose", async () => writer.drain());
-  const worker = config.worker
-    ? createWebhookWorker({
-        database,
-        config: config.webhooks,
-        publicUrl: config.publicUrl,
-        log: app.log,
-      })
-    : null;
+  const worker = config.worker ? createWorker({ config, database, log: app.log }) : null;
   if (worker) {
     app.addHook("onReady", async () => worker.start());
-    // Deliveries in flight finish (bounded by their timeout) before the database closes.
+    // Work in hand finishes (deliveries within their timeout) or is handed back before the
+    // database closes.
     app.addHook("onClose", async () => worker.stop());
   }
 

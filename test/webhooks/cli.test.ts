@@ -27,8 +27,6 @@ describe("webhook settings", () => {
       retryBaseMs: 30_000,
       maxDelayMs: 6 * 3600_000,
       maxAttempts: 15,
-      pollMs: 1000,
-      notifiedPollMs: 30_000,
       allowPrivateTargets: false,
       logDays: 30,
     });
@@ -43,7 +41,7 @@ describe("webhook settings", () => {
     expect(config.worker).toBe(false);
     expect(config.webhooks).toMatchObject({ allowPrivateTargets: true, retryBaseMs: 20 });
     // A poll interval set holds whether or not the worker hears of new deliveries.
-    expect(loadConfig({ WEBHOOK_POLL_MS: "500" }).webhooks).toMatchObject({
+    expect(loadConfig({ WEBHOOK_POLL_MS: "500" }).jobs).toMatchObject({
       pollMs: 500,
       notifiedPollMs: 500,
     });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createWebhookDeliveriesRepository } from "../../src/db/repositories/webhook-deliveries.js";
-import { retryDelayMs } from "../../src/webhooks/retry-delay.js";
-import { createWebhookWorker } from "../../src/webhooks/worker.js";
+import { retryDelayMs } from "../../src/jobs/backoff.js";
+import { createDeliveryQueue } from "../../src/webhooks/delivery-queue.js";
 import { waitFor } from "../helpers/browser.js";
 import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
 
@@ -90,7 +90,7 @@ describe("the delivery log", () => {
   const silent = { debug() {}, info() {}, error() {} };
   const envDb = () => env.server.database.db;
   const workerWith = (settings: Record<string, string>) =>
-    createWebhookWorker({
+    createDeliveryQueue({
       database: env.server.database,
       config: loadConfig(settings).webhooks,
       publicUrl: "https://insights.example.com",
@@ -125,9 +125,9 @@ describe("the delivery log", () => {
       .where("id", "in", [delivered, failed, pending] as string[])
       .execute();
 
-    expect(await workerWith({ WEBHOOK_LOG_DAYS: "0" }).pruneLog()).toBe(0);
-    expect(await workerWith({ WEBHOOK_LOG_DAYS: "60" }).pruneLog()).toBe(0);
-    expect(await workerWith({}).pruneLog()).toBe(2);
+    expect(await workerWith({ WEBHOOK_LOG_DAYS: "0" }).prune()).toBe(0);
+    expect(await workerWith({ WEBHOOK_LOG_DAYS: "60" }).prune()).toBe(0);
+    expect(await workerWith({}).prune()).toBe(2);
 
     const left = (await env.deliveries()).filter((d) => d.endpoint_id === endpoint.id);
     expect(left.map((d) => d.id).sort()).toEqual([pending, recent].sort());

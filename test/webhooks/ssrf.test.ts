@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { newId } from "../../src/db/ids.js";
+import { createWorker } from "../../src/server/worker.js";
 import { guardedLookup, isPublicAddress } from "../../src/webhooks/target.js";
-import { createWebhookWorker } from "../../src/webhooks/worker.js";
 import { createReceiver, type Receiver } from "./receiver.js";
 import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
 
@@ -85,10 +85,9 @@ describe("webhook targets", () => {
     }
     await env.postEvent();
     const config = loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "off" });
-    const worker = createWebhookWorker({
+    const worker = createWorker({
       database: env.server.database,
-      config: config.webhooks,
-      publicUrl: config.publicUrl,
+      config,
       log: { debug() {}, info() {}, error() {} },
     });
     expect(await worker.runOnce()).toBe(2);

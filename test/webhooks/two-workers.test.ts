@@ -34,7 +34,7 @@ async function workerProcesses(): Promise<Workers> {
   const env = { ...FAST_WEBHOOKS, ...database.env, LOG_LEVEL: "debug" };
   const children = [startWorker(env), startWorker(env)];
   await waitFor(
-    () => children.every((c) => c.output().includes("webhook worker started")),
+    () => children.every((c) => c.output().includes("worker started")),
     "both workers to start",
     30_000,
   );

@@ -1,12 +1,13 @@
 import { pino } from "pino";
 import { migrateToLatest } from "../../db/migrate.js";
 import { loggerOptions } from "../../server/logging.js";
-import { createWebhookWorker } from "../../webhooks/worker.js";
+import { createWorker } from "../../server/worker.js";
 import { configFrom, openConfiguredDatabase, parseCommand } from "../options.js";
 
 /**
- * Delivers webhooks until SIGINT or SIGTERM, beside any number of servers and other workers
- * on the same PostgreSQL (with PGlite the server's own worker does it: one process only).
+ * Delivers webhooks and runs jobs until SIGINT or SIGTERM, beside any number of servers and
+ * other workers on the same PostgreSQL (with PGlite the server's own worker does it: one
+ * process only).
  */
 export async function workerCommand(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, {});
@@ -19,12 +20,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
     await database.close();
     throw error;
   }
-  const worker = createWebhookWorker({
-    database,
-    config: config.webhooks,
-    publicUrl: config.publicUrl,
-    log,
-  });
+  const worker = createWorker({ config, database, log });
   const shutdown = async (signal: string) => {
     log.info({ signal }, "worker stopping");
     await worker.stop();
@@ -34,5 +30,5 @@ export async function workerCommand(argv: string[]): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   worker.start();
-  log.info("webhook worker started");
+  log.info("worker started: webhook deliveries and jobs");
 }

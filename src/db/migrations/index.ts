@@ -9,6 +9,7 @@ import * as apiIdempotency from "./0007-api-idempotency.js";
 import * as webhooks from "./0008-webhooks.js";
 import * as webhookNotify from "./0009-webhook-notify.js";
 import * as demoAccount from "./0010-demo-account.js";
+import * as jobs from "./0012-jobs.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "0008-webhooks": webhooks,
   "0009-webhook-notify": webhookNotify,
   "0010-demo-account": demoAccount,
+  "0012-jobs": jobs,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,39 @@
+import type { Config } from "../config.js";
+import type { DatabaseHandle } from "../db/database.js";
+import type { JobKind } from "../jobs/job-kind.js";
+import { createJobQueue } from "../jobs/job-queue.js";
+import { createRunner } from "../jobs/runner.js";
+import type { WorkerLogger } from "../jobs/work-queue.js";
+import { createDeliveryQueue } from "../webhooks/delivery-queue.js";
+
+/**
+ * Every kind of job a worker runs. A feature that adds one (a billing sync, an email)
+ * registers it here, so that `start`'s worker and `cancel-insights worker` both run it.
+ */
+export const JOB_KINDS: readonly JobKind[] = [];
+
+export interface WorkerOptions {
+  config: Pick<Config, "jobs" | "webhooks" | "publicUrl">;
+  database: Pick<DatabaseHandle, "db" | "listen">;
+  log: WorkerLogger;
+}
+
+/** The background worker: webhook deliveries and every registered kind of job. */
+export function createWorker({ config, database, log }: WorkerOptions) {
+  return createRunner({
+    database,
+    log,
+    pollMs: config.jobs.pollMs,
+    notifiedPollMs: config.jobs.notifiedPollMs,
+    queues: [
+      createDeliveryQueue({ database, config: config.webhooks, publicUrl: config.publicUrl, log }),
+      createJobQueue({
+        db: database.db,
+        kinds: JOB_KINDS,
+        concurrency: config.jobs.concurrency,
+        logDays: config.jobs.logDays,
+        log,
+      }),
+    ],
+  });
+}
