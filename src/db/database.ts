@@ -29,6 +29,11 @@ export interface DatabaseOptions {
   databaseUrl?: string | null;
   /** PGlite's home; null keeps PGlite in memory (tests). */
   dataDir?: string | null;
+  /**
+   * In-memory PGlite: a dump of a data directory (`PGlite.dumpDataDir`) to start from instead
+   * of running initdb (tests start from one migrated template).
+   */
+  startFrom?: Blob;
   poolSize?: number;
   /** Postgres: how long to wait for a connection, or for a free one of the pool. */
   connectTimeoutMs?: number;
@@ -115,12 +120,12 @@ function lockGuard(lock: DataDirLock): KyselyPlugin {
   };
 }
 
-async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string | null, startFrom?: Blob): Promise<DatabaseHandle> {
   const lock = dataDir ? await lockDataDir(dataDir) : null;
   try {
     const client = dataDir
       ? await PGlite.create({ dataDir: path.join(dataDir, "pglite") })
-      : await PGlite.create();
+      : await PGlite.create(startFrom ? { loadDataDir: startFrom } : {});
     const db = new Kysely<DB>({
       dialect: new PGliteDialect(client),
       plugins: lock ? [lockGuard(lock)] : [],
@@ -150,5 +155,5 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 export function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options)
-    : openPglite(options.dataDir ?? null);
+    : openPglite(options.dataDir ?? null, options.startFrom);
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
 import { createTestDatabase, testEngine } from "./database.js";
+import { copyTemplateInto } from "./pglite-template.js";
 
 export const CLI = fileURLToPath(new URL("../../bin/cancel-insights.js", import.meta.url));
 
@@ -132,6 +133,7 @@ export async function cliDatabase(): Promise<{
     };
   }
   const dataDir = await mkdtemp(path.join(tmpdir(), "ci-cli-"));
+  await copyTemplateInto(dataDir);
   return {
     env: { DATA_DIR: dataDir, DATABASE_URL: "" },
     open: () => openDatabase({ dataDir }),

@@ -1,5 +1,6 @@
 import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
+import { templateDump } from "./pglite-template.js";
 import { createScratchPostgres } from "./scratch-postgres.js";
 
 /** The engine the database tests run on: Postgres when DATABASE_URL is set, else PGlite. */
@@ -12,7 +13,7 @@ export const testEngine = process.env.DATABASE_URL ? "postgres" : "pglite";
 export async function createTestDatabase(): Promise<DatabaseHandle & { url: string | null }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const handle = await openDatabase({ dataDir: null });
+    const handle = await openDatabase({ dataDir: null, startFrom: await templateDump() });
     await migrateToLatest(handle.db);
     return { ...handle, url: null };
   }
