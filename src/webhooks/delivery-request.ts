@@ -1,6 +1,6 @@
 import type { ApiEvent } from "../contract/event.js";
 import type { EventSnapshot, WebhookDelivery, WebhookEndpoint } from "../db/schema.js";
-import { toApiEvent, toV1Event } from "../server/presenters/event.js";
+import { toApiEvent, toV1Event } from "../presenters/event.js";
 import type { WebhookPayload } from "./payload.js";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from "./signature.js";
 import { slackCancellationMessage, slackPingMessage } from "./slack-message.js";

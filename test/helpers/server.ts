@@ -4,8 +4,8 @@ import { loadConfig } from "../../src/config.js";
 import type { ApiEvent } from "../../src/contract/event.js";
 import type { DatabaseHandle } from "../../src/db/database.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
+import { toApiEvent } from "../../src/presenters/event.js";
 import { buildApp } from "../../src/server/app.js";
-import { toApiEvent } from "../../src/server/presenters/event.js";
 import { createTestDatabase } from "./database.js";
 
 export interface TestServer {

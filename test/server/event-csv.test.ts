@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell } from "../../src/server/presenters/event-csv.js";
+import { csvCell } from "../../src/presenters/event-csv.js";
 
 describe("CSV cells never become spreadsheet formulas", () => {
   it.each([

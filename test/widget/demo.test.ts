@@ -1,7 +1,7 @@
 import Fastify from "fastify";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { toApiEvent } from "../../src/server/presenters/event.js";
+import type { toApiEvent } from "../../src/presenters/event.js";
 import { demoRoutes } from "../../src/server/routes/demo.js";
 import { ensureWidgetBuilt, launchBrowser, modal, waitFor } from "../helpers/browser.js";
 import { startTestServer } from "../helpers/server.js";

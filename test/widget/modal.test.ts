@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
-import { toApiEvent } from "../../src/server/presenters/event.js";
+import { toApiEvent } from "../../src/presenters/event.js";
 import {
   focusedName,
   htmlPage,

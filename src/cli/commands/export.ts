@@ -2,8 +2,8 @@ import { once } from "node:events";
 import { stringify } from "csv-stringify";
 import { createAccountsRepository } from "../../db/repositories/accounts.js";
 import { createEventsRepository } from "../../db/repositories/events.js";
-import { toApiEvent, toV1Event } from "../../server/presenters/event.js";
-import { CSV_COLUMNS, csvRow } from "../../server/presenters/event-csv.js";
+import { toApiEvent, toV1Event } from "../../presenters/event.js";
+import { CSV_COLUMNS, csvRow } from "../../presenters/event-csv.js";
 import { CliError } from "../cli-error.js";
 import { configFrom, parseCommand, withDatabase } from "../options.js";
 

@@ -1,6 +1,6 @@
 import type { SessionReply } from "../../contract/auth.js";
 import type { MembershipsRepository } from "../../db/repositories/memberships.js";
-import { toApiAccount } from "../presenters/accounts.js";
+import { toApiAccount } from "../../presenters/accounts.js";
 import type { SignedIn } from "./sessions.js";
 
 /** The reply of sign-in, setup, invite acceptance and `GET /api/session`. */

@@ -5,8 +5,8 @@ import { AccountParams } from "../../contract/accounts.js";
 import { EventsQuery, EventsReply } from "../../contract/dashboard.js";
 import { decodeCursor, type EventSearch } from "../../db/queries/search-events.js";
 import { AppError } from "../../errors.js";
+import { toApiEvent } from "../../presenters/event.js";
 import { membershipOf } from "../auth/require-account.js";
-import { toApiEvent } from "../presenters/event.js";
 
 /** The search a dashboard query string asks for, always inside the caller's account. */
 export function eventSearchOf(accountId: string, query: Static<typeof EventsQuery>): EventSearch {

@@ -8,9 +8,9 @@ import {
   CreatedAccountReply,
 } from "../../contract/accounts.js";
 import { AppError } from "../../errors.js";
+import { toApiAccount } from "../../presenters/accounts.js";
 import { requireSession, signedInOf } from "../auth/request-auth.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
-import { toApiAccount } from "../presenters/accounts.js";
 
 /** The signed-in user's accounts: list them, create one. */
 export async function accountsRoutes(parent: FastifyInstance) {

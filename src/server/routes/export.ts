@@ -4,9 +4,9 @@ import { stringify } from "csv-stringify";
 import type { FastifyInstance } from "fastify";
 import { AccountParams } from "../../contract/accounts.js";
 import { ExportQuery } from "../../contract/dashboard.js";
+import { toApiEvent, toV1Event } from "../../presenters/event.js";
+import { CSV_COLUMNS, csvRow } from "../../presenters/event-csv.js";
 import { membershipOf } from "../auth/require-account.js";
-import { toApiEvent, toV1Event } from "../presenters/event.js";
-import { CSV_COLUMNS, csvRow } from "../presenters/event-csv.js";
 import { eventSearchOf } from "./account-events.js";
 
 async function* jsonArray(events: AsyncIterable<Parameters<typeof toApiEvent>[0]>) {

@@ -11,12 +11,12 @@ import {
 import { AcceptInviteBody, AcceptInviteReply, InviteTokenParams } from "../../contract/invites.js";
 import { normalizeEmail } from "../../db/repositories/users.js";
 import { AppError } from "../../errors.js";
+import { toApiInvite } from "../../presenters/accounts.js";
 import { acceptInvite } from "../auth/accept-invite.js";
 import { INVITE_TTL_MS, inviteUrl, newInviteToken } from "../auth/invite-links.js";
 import { signedInOf } from "../auth/request-auth.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
 import { sessionReply } from "../auth/session-reply.js";
-import { toApiInvite } from "../presenters/accounts.js";
 
 /** Owners invite people to one account (under `/api/accounts/:accountId`). */
 export async function inviteRoutes(parent: FastifyInstance) {

@@ -12,8 +12,8 @@ import {
 } from "../../contract/accounts.js";
 import type { CreatedApiKey } from "../../db/repositories/api-keys.js";
 import { AppError } from "../../errors.js";
+import { toApiEmbedToken, toApiKeyInfo } from "../../presenters/accounts.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
-import { toApiEmbedToken, toApiKeyInfo } from "../presenters/accounts.js";
 
 function withSecret(created: CreatedApiKey) {
   return { api_key: { ...toApiKeyInfo(created.key), secret: created.secret } };

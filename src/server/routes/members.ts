@@ -8,9 +8,9 @@ import {
   RoleBody,
 } from "../../contract/accounts.js";
 import { AppError } from "../../errors.js";
+import { toApiMember } from "../../presenters/accounts.js";
 import { signedInOf } from "../auth/request-auth.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
-import { toApiMember } from "../presenters/accounts.js";
 
 /** The people of one account (under `/api/accounts/:accountId`). */
 export async function memberRoutes(parent: FastifyInstance) {

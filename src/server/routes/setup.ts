@@ -2,9 +2,9 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { AccountParams } from "../../contract/accounts.js";
 import { SetupReply } from "../../contract/dashboard.js";
+import { toApiEvent } from "../../presenters/event.js";
 import { renderSnippet } from "../../snippet.js";
 import { membershipOf } from "../auth/require-account.js";
-import { toApiEvent } from "../presenters/event.js";
 
 /**
  * The Setup page: the snippet with the account's token filled in, and the install check,

@@ -15,9 +15,9 @@ import { newEventRow } from "../../db/repositories/events.js";
 import type { ReasonsRepository } from "../../db/repositories/reasons.js";
 import type { EventRow, Reason } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
+import { toV1Event } from "../../presenters/event.js";
 import { apiAccountOf } from "../auth/api-key-auth.js";
 import { sendIdempotent } from "../idempotency.js";
-import { toV1Event } from "../presenters/event.js";
 
 const tags = ["Events"];
 

@@ -14,14 +14,14 @@ import {
 } from "../../contract/webhooks.js";
 import type { WebhookEndpointChanges } from "../../db/repositories/webhook-endpoints.js";
 import { AppError } from "../../errors.js";
-import { newSigningSecret } from "../../webhooks/signature.js";
-import { checkWebhookUrl } from "../../webhooks/target.js";
-import { membershipOf, requireOwner } from "../auth/require-account.js";
 import {
   toApiDelivery,
   toApiDeliveryWithAttempts,
   toApiWebhookEndpoint,
-} from "../presenters/webhooks.js";
+} from "../../presenters/webhooks.js";
+import { newSigningSecret } from "../../webhooks/signature.js";
+import { checkWebhookUrl } from "../../webhooks/target.js";
+import { membershipOf, requireOwner } from "../auth/require-account.js";
 
 const DEFAULT_EVENT_TYPES = WEBHOOK_EVENT_TYPES.filter((t) => t !== "retention.accepted");
 

@@ -13,7 +13,7 @@ import {
 import { widgetTexts } from "../../contract/widget-texts.js";
 import { newId } from "../../db/ids.js";
 import { AppError } from "../../errors.js";
-import { toApiEvent } from "../presenters/event.js";
+import { toApiEvent } from "../../presenters/event.js";
 import type { WidgetAccount } from "../widget-accounts.js";
 import { publicLogoUrl } from "../widget-logo.js";
 

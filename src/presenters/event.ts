@@ -1,5 +1,5 @@
-import type { ApiEvent, V1Event } from "../../contract/event.js";
-import type { EventRow } from "../../db/schema.js";
+import type { ApiEvent, V1Event } from "../contract/event.js";
+import type { EventRow } from "../db/schema.js";
 
 export function toApiEvent(row: EventRow): ApiEvent {
   return {

@@ -1,4 +1,4 @@
-import type { ApiEvent } from "../../contract/event.js";
+import type { ApiEvent } from "../contract/event.js";
 
 /** The columns of an events CSV (CLI export and the dashboard's download). */
 export const CSV_COLUMNS = [

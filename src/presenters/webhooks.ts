@@ -3,9 +3,9 @@ import type {
   ApiDelivery,
   ApiDeliveryWithAttempts,
   ApiWebhookEndpoint,
-} from "../../contract/webhooks.js";
-import type { DeliveryWithAttempts } from "../../db/repositories/webhook-deliveries.js";
-import type { WebhookDelivery, WebhookEndpoint } from "../../db/schema.js";
+} from "../contract/webhooks.js";
+import type { DeliveryWithAttempts } from "../db/repositories/webhook-deliveries.js";
+import type { WebhookDelivery, WebhookEndpoint } from "../db/schema.js";
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));

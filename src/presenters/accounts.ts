@@ -5,11 +5,11 @@ import type {
   ApiInvite,
   ApiKeyInfo,
   ApiMember,
-} from "../../contract/accounts.js";
-import type { ApiKey } from "../../db/repositories/api-keys.js";
-import type { EmbedToken } from "../../db/repositories/embed-tokens.js";
-import type { AccountOfUser, Member } from "../../db/repositories/memberships.js";
-import type { Invite } from "../../db/schema.js";
+} from "../contract/accounts.js";
+import type { ApiKey } from "../db/repositories/api-keys.js";
+import type { EmbedToken } from "../db/repositories/embed-tokens.js";
+import type { AccountOfUser, Member } from "../db/repositories/memberships.js";
+import type { Invite } from "../db/schema.js";
 
 // Drivers hand back Date or string depending on the engine; replies always carry ISO text.
 const iso = (value: Date | string) => new Date(value).toISOString();
