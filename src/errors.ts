@@ -65,7 +65,7 @@ export const errorTable = {
   invalid_secrets_key: { status: 500, message: "The secrets key is not valid." },
   secrets_key_missing: {
     status: 500,
-    message: "A stored secret is sealed with a key this server does not have.",
+    message: "A stored secret is encrypted with a key this server does not have.",
   },
   secret_unreadable: { status: 500, message: "A stored secret could not be opened." },
   internal_error: { status: 500, message: "Something went wrong on our side." },

@@ -29,9 +29,9 @@ Commands:
   export --account ID [--format json|csv] [--include-test]
                                            print every event of an account (JSON lines or CSV)
   worker                                   deliver webhooks, run jobs (also in start, unless WORKER=off)
-  secrets status [--json]                  the secrets key: which keys seal how many stored secrets
-  secrets rotate                           re-seal every stored secret with the first key of SECRETS_KEY
-                                           (without SECRETS_KEY: with a new key put in DATA_DIR/secrets.key)
+  secrets status [--json]                  which keys encrypt how many stored secrets
+  secrets rotate                           re-encrypt every stored secret with the first key of SECRETS_KEY
+                                           (without it: with a new key put in DATA_DIR/secrets.key)
   secrets new-key                          print a new key for SECRETS_KEY
 
 Every command takes --data-dir DIR (embedded PGlite, default ./data) and honours DATABASE_URL.`;

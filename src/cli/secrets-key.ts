@@ -20,31 +20,27 @@ export function shownPath(file: string): string {
 }
 
 /**
- * What `start` and `worker` tell of the secrets key: where it is, which key seals, and the
- * advice a key file calls for. Key ids only, never a key.
+ * What `start` and `worker` tell of the secrets key: where it is and which key encrypts
+ * (`key`), and the advice a key file calls for (`notes`). Key ids only, never a key.
  */
-export function secretsNotice(prepared: PreparedSecrets, config: Config): string[] {
+export function secretsNotice(
+  prepared: PreparedSecrets,
+  config: Config,
+): { key: string; notes: string[] } {
   const fromFile = prepared.source !== "SECRETS_KEY";
   const where = fromFile ? shownPath(prepared.source) : "SECRETS_KEY";
-  const lines = [
-    `Secrets key:      ${where} (key ${prepared.keyring.sealingKeyId} seals${prepared.created ? ", made just now" : ""})`,
-  ];
+  const made = prepared.created ? ", made just now" : "";
+  const notes: string[] = [];
   if (fromFile) {
-    lines.push(
-      "                  Back this file up apart from the data: without it the webhook",
-      "                  signing secrets cannot be read. In production set SECRETS_KEY.",
+    notes.push(
+      "Back this file up apart from the data: without it the stored secrets cannot be read.",
+      config.databaseUrl
+        ? "With PostgreSQL set SECRETS_KEY instead, the same on every server and worker."
+        : "In production set SECRETS_KEY instead.",
     );
-    if (config.databaseUrl) {
-      lines.push(
-        "                  With PostgreSQL every server and worker needs the same key:",
-        "                  set SECRETS_KEY to this file's key on each of them.",
-      );
-    }
   }
   if (prepared.sealedNow > 0) {
-    lines.push(
-      `                  Sealed ${prepared.sealedNow} secrets stored in plaintext before.`,
-    );
+    notes.push(`Encrypted ${prepared.sealedNow} secrets stored in plaintext before.`);
   }
-  return lines;
+  return { key: `${where} (key ${prepared.keyring.sealingKeyId} encrypts${made})`, notes };
 }

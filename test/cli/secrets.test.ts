@@ -83,8 +83,8 @@ describe("start", { timeout: 120_000 }, () => {
     expect(refused.code).not.toBe(0);
     const wrongId = createKeyring(parseKeys(wrongKey, "test")).sealingKeyId;
     expect(refused.stderr.trim().split("\n")).toEqual([
-      `cancel-insights: The database's secrets are sealed with key ${testSecrets.sealingKeyId}, ` +
-        `which SECRETS_KEY does not hold (it holds ${wrongId}). Give the key they were sealed ` +
+      `cancel-insights: The database's secrets are encrypted with key ${testSecrets.sealingKeyId}, ` +
+        `which SECRETS_KEY does not hold (it holds ${wrongId}). Give the key they were encrypted ` +
         "with (while rotating, the new key first and the old one after it); nothing was changed.",
     ]);
     expect(refused.stdout).not.toContain("running");
@@ -93,9 +93,9 @@ describe("start", { timeout: 120_000 }, () => {
     const server = await startCli([], { ...env, PORT: port });
     await server.stop();
     expect(server.output()).toContain(
-      `Secrets key:      SECRETS_KEY (key ${testSecrets.sealingKeyId} seals)`,
+      `Secrets key:      SECRETS_KEY (key ${testSecrets.sealingKeyId} encrypts)`,
     );
-    expect(server.output()).toContain("Sealed 1 secrets stored in plaintext before.");
+    expect(server.output()).toContain("Encrypted 1 secrets stored in plaintext before.");
     // Key ids only: neither the key nor a secret shows.
     expect(server.output()).not.toContain(TEST_SECRETS_KEY);
     expect(server.output()).not.toContain("hash-secret-of-before");
@@ -132,7 +132,7 @@ describe("secrets status and rotate", { timeout: 120_000 }, () => {
     const rotated = await runCli(["secrets", "rotate"], rotating);
     expect(rotated.stderr).toBe("");
     expect(rotated.code).toBe(0);
-    expect(rotated.stdout).toContain(`Re-sealed 1 secrets with key ${newId}.`);
+    expect(rotated.stdout).toContain(`Re-encrypted 1 secrets with key ${newId}.`);
     expect(rotated.stdout).toContain("drop the other keys from SECRETS_KEY");
 
     const after = await status({ ...env, SECRETS_KEY: newKey });
@@ -141,7 +141,7 @@ describe("secrets status and rotate", { timeout: 120_000 }, () => {
 
     const old = await runCli(["export", "--account", accountId], env);
     expect(old.code).not.toBe(0);
-    expect(old.stderr).toContain(`sealed with key ${newId}, which SECRETS_KEY does not hold`);
+    expect(old.stderr).toContain(`encrypted with key ${newId}, which SECRETS_KEY does not hold`);
   });
 
   it("without SECRETS_KEY, the key file made on first use is replaced by a new key", async () => {
@@ -161,7 +161,7 @@ describe("secrets status and rotate", { timeout: 120_000 }, () => {
     expect(keys).toHaveLength(1);
     const newId = keyIdOf(keys[0] as Buffer);
     expect(newId).not.toBe(firstId);
-    expect(rotated.stdout).toContain(`Re-sealed 1 secrets with key ${newId}.`);
+    expect(rotated.stdout).toContain(`Re-encrypted 1 secrets with key ${newId}.`);
     expect(rotated.stdout).toContain("holds only it now: back it up again");
     const after = await status(env);
     expect(after).toMatchObject({ recorded_key_ids: [newId], missing_key_ids: [] });

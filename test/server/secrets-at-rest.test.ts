@@ -115,7 +115,7 @@ describe("secrets at rest", () => {
     expect(shown.statusCode).toBe(500);
     expect(shown.json().error).toEqual({
       code: "secrets_key_missing",
-      message: "A stored secret is sealed with a key this server does not have.",
+      message: "A stored secret is encrypted with a key this server does not have.",
     });
     await env.server.database.db.deleteFrom("webhook_endpoints").execute();
   });

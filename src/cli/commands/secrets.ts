@@ -44,7 +44,7 @@ async function status(config: Config, db: Database, json: boolean): Promise<void
     : "";
   console.log(
     found
-      ? `Keyring:   ${source}: ${held.map((id, i) => (i === 0 ? `${id} (seals)` : id)).join(", ")}`
+      ? `Keyring:   ${source}: ${held.map((id, i) => (i === 0 ? `${id} (encrypts)` : id)).join(", ")}`
       : `Keyring:   none (SECRETS_KEY is not set, ${shownPath(keyFilePath(config.dataDir))} does not exist)`,
   );
   console.log(`Database:  keys ${recorded.length ? recorded.join(", ") : "none yet"}`);
@@ -77,12 +77,12 @@ async function rotate(config: Config, db: Database): Promise<void> {
   }
   const resealed = await resealUnderSealingKey(db, keyring);
   const needed = await forgetUnusedKeys(db, keyring);
-  console.log(`Re-sealed ${resealed} secrets with key ${keyring.sealingKeyId}.`);
+  console.log(`Re-encrypted ${resealed} secrets with key ${keyring.sealingKeyId}.`);
   const others = needed.slice(1);
   if (others.length > 0) {
     // A process that still seals with an old key wrote after the re-sealing passed by.
     console.error(
-      `cancel-insights: values sealed with key ${others.join(", ")} remain: restart every ` +
+      `cancel-insights: secrets encrypted with key ${others.join(", ")} remain: restart every ` +
         `server and worker with key ${keyring.sealingKeyId} first, then run rotate again.`,
     );
     process.exitCode = 1;
@@ -91,17 +91,17 @@ async function rotate(config: Config, db: Database): Promise<void> {
   if (fileKey) {
     await replaceKeyFile(config.dataDir, [fileKey]);
     console.log(
-      `Every secret is sealed with key ${keyring.sealingKeyId}; ${shownPath(prepared.source)} ` +
+      `Every secret is encrypted with key ${keyring.sealingKeyId}; ${shownPath(prepared.source)} ` +
         "holds only it now: back it up again, and restart the server.",
     );
   } else if (keyring.keyIds.length > 1) {
     console.log(
-      `Every secret is sealed with key ${keyring.sealingKeyId}: drop the other keys from ` +
+      `Every secret is encrypted with key ${keyring.sealingKeyId}: drop the other keys from ` +
         "SECRETS_KEY and restart the servers and workers.",
     );
   } else {
     console.log(
-      `Every secret is sealed with key ${keyring.sealingKeyId}. To change the key, put a new ` +
+      `Every secret is encrypted with key ${keyring.sealingKeyId}. To change the key, put a new ` +
         'one (cancel-insights secrets new-key) first in SECRETS_KEY, this one after it ("NEW,OLD"), ' +
         "restart the servers and workers, then run rotate again.",
     );

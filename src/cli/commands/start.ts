@@ -89,6 +89,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
     await app.listen({ host: config.host, port: config.port });
 
+    const notice = secretsNotice(prepared, config);
     const storage = config.databaseUrl
       ? "PostgreSQL (DATABASE_URL)"
       : `embedded PGlite in ${shownPath(config.dataDir)}`;
@@ -104,7 +105,8 @@ export async function startCommand(argv: string[]): Promise<void> {
       `  Widget script:    ${config.publicUrl}/barecancel.js`,
       `  REST API docs:    ${config.publicUrl}${REFERENCE_PATH}`,
       `  Data:             ${storage}`,
-      ...secretsNotice(prepared, config).map((line) => `  ${line}`),
+      `  Secrets key:      ${notice.key}`,
+      ...notice.notes.map((note) => `                    ${note}`),
       "  Stop with Ctrl+C.",
       "",
     ];

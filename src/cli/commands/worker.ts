@@ -24,12 +24,10 @@ export async function workerCommand(argv: string[]): Promise<void> {
     await database.close();
     throw error;
   }
-  // The notice's lines, as one log message: where the key is, and what to do about it.
+  const notice = secretsNotice(prepared, config);
   log.info(
-    { key_id: prepared.keyring.sealingKeyId, sealed_now: prepared.sealedNow },
-    secretsNotice(prepared, config)
-      .map((line) => line.trim())
-      .join(" "),
+    { key_id: prepared.keyring.sealingKeyId, encrypted_now: prepared.sealedNow },
+    [`secrets key: ${notice.key}`, ...notice.notes].join(" "),
   );
   const worker = createWorker({ config, database, secrets: prepared.keyring, log });
   const shutdown = async (signal: string) => {

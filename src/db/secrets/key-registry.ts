@@ -32,9 +32,9 @@ export async function adoptKeyring(trx: Database, keyring: Keyring, source: stri
   if (missing.length > 0) {
     throw new DomainError(
       "secrets_key_missing",
-      `The database's secrets are sealed with key ${missing.join(" and ")}, which ${source} ` +
+      `The database's secrets are encrypted with key ${missing.join(" and ")}, which ${source} ` +
         `does not hold (it holds ${keyring.keyIds.join(", ")}). Give the key they were ` +
-        "sealed with (while rotating, the new key first and the old one after it); nothing " +
+        "encrypted with (while rotating, the new key first and the old one after it); nothing " +
         "was changed.",
     );
   }

@@ -71,13 +71,16 @@ export function createKeyring(keys: readonly Buffer[]): Keyring {
     open(sealed: string, context: string): string {
       const parts = parseSealed(sealed);
       if (!parts || parts.iv.length !== IV_BYTES || parts.payload.length < TAG_BYTES) {
-        throw new DomainError("secret_unreadable", `The sealed secret of ${context} is malformed.`);
+        throw new DomainError(
+          "secret_unreadable",
+          `The encrypted secret of ${context} is malformed.`,
+        );
       }
       const key = byId.get(parts.keyId);
       if (!key) {
         throw new DomainError(
           "secrets_key_missing",
-          `The secret of ${context} is sealed with key ${parts.keyId}, which the keyring ` +
+          `The secret of ${context} is encrypted with key ${parts.keyId}, which the keyring ` +
             `(${keyIds.join(", ")}) does not hold.`,
         );
       }
@@ -92,7 +95,7 @@ export function createKeyring(keys: readonly Buffer[]): Keyring {
       } catch (error) {
         throw new DomainError(
           "secret_unreadable",
-          `The sealed secret of ${context} does not open: it was altered, or sealed for ` +
+          `The encrypted secret of ${context} does not open: it was altered, or encrypted for ` +
             "another row or column.",
           { cause: error },
         );

@@ -43,7 +43,7 @@ async function loadKeyring(db: Database, source: KeySource): Promise<LoadedKeyri
   if (recorded.length > 0) {
     throw new DomainError(
       "secrets_key_missing",
-      `The database's secrets are sealed with key ${recorded.join(" and ")}, but SECRETS_KEY ` +
+      `The database's secrets are encrypted with key ${recorded.join(" and ")}, but SECRETS_KEY ` +
         `is not set and ${file} does not exist: set SECRETS_KEY, or restore the key file ` +
         "from your backup.",
     );

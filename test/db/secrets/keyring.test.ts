@@ -76,7 +76,7 @@ describe("a keyring", () => {
     const keyring = createKeyring([newKey()]);
     const error = thrown(() => keyring.open(other.seal("whsec_plain", HERE), HERE));
     expect(error.code).toBe("secrets_key_missing");
-    expect(error.message).toContain(`sealed with key ${other.sealingKeyId}`);
+    expect(error.message).toContain(`encrypted with key ${other.sealingKeyId}`);
     expect(error.message).toContain(keyring.sealingKeyId);
   });
 

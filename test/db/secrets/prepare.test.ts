@@ -128,7 +128,7 @@ describe("preparing the secrets at start", () => {
     await expect(refusal).rejects.toMatchObject({
       code: "secrets_key_missing",
       message: expect.stringContaining(
-        `sealed with key ${right.sealingKeyId}, which SECRETS_KEY does not hold (it holds ${wrong.sealingKeyId})`,
+        `encrypted with key ${right.sealingKeyId}, which SECRETS_KEY does not hold (it holds ${wrong.sealingKeyId})`,
       ),
     });
     expect(await rawSecrets(db)).toEqual(before);
@@ -148,7 +148,7 @@ describe("preparing the secrets at start", () => {
     // The file is lost: a new key would open nothing, so none is made.
     const elsewhere = await scratchDir();
     await expect(prepareSecrets(db, { keyring: null, dataDir: elsewhere })).rejects.toThrow(
-      `sealed with key ${first.keyring.sealingKeyId}, but SECRETS_KEY is not set and ${keyFilePath(elsewhere)} does not exist`,
+      `encrypted with key ${first.keyring.sealingKeyId}, but SECRETS_KEY is not set and ${keyFilePath(elsewhere)} does not exist`,
     );
     expect(await readKeyFile(elsewhere)).toBeNull();
   });
