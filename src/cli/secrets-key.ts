@@ -19,6 +19,11 @@ export function shownPath(file: string): string {
   return relative.startsWith("..") || path.isAbsolute(relative) ? file : `./${relative}`;
 }
 
+/** Where keys came from, as an operator would look for them: SECRETS_KEY or the key file. */
+export function shownSource(source: string): string {
+  return source === "SECRETS_KEY" ? source : shownPath(source);
+}
+
 /**
  * What `start` and `worker` tell of the secrets key: where it is and which key encrypts
  * (`key`), and the advice a key file calls for (`notes`). Key ids only, never a key.
@@ -28,7 +33,6 @@ export function secretsNotice(
   config: Config,
 ): { key: string; notes: string[] } {
   const fromFile = prepared.source !== "SECRETS_KEY";
-  const where = fromFile ? shownPath(prepared.source) : "SECRETS_KEY";
   const made = prepared.created ? ", made just now" : "";
   const notes: string[] = [];
   if (fromFile) {
@@ -42,5 +46,8 @@ export function secretsNotice(
   if (prepared.sealedNow > 0) {
     notes.push(`Encrypted ${prepared.sealedNow} secrets stored in plaintext before.`);
   }
-  return { key: `${where} (key ${prepared.keyring.sealingKeyId} encrypts${made})`, notes };
+  return {
+    key: `${shownSource(prepared.source)} (key ${prepared.keyring.sealingKeyId} encrypts${made})`,
+    notes,
+  };
 }

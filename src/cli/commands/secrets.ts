@@ -9,9 +9,9 @@ import { countSealedValues, keyIdsInUse } from "../../db/secrets/sealed-counts.j
 import { inTransaction } from "../../db/transaction.js";
 import { CliError } from "../cli-error.js";
 import { configFrom, parseCommand, withDatabase } from "../options.js";
-import { keySourceOf, prepareConfiguredSecrets, shownPath } from "../secrets-key.js";
+import { keySourceOf, prepareConfiguredSecrets, shownPath, shownSource } from "../secrets-key.js";
 
-/** Which keys there are, which the database needs, and how many values each seals. */
+/** Which keys there are, which the database needs, and how many secrets each encrypts. */
 async function status(config: Config, db: Database, json: boolean): Promise<void> {
   // Never makes a key file, and never refuses: it is how a refusal is looked into.
   const found = await findKeyring(keySourceOf(config));
@@ -37,14 +37,9 @@ async function status(config: Config, db: Database, json: boolean): Promise<void
     );
     return;
   }
-  const source = found
-    ? found.source === "SECRETS_KEY"
-      ? "SECRETS_KEY"
-      : shownPath(found.source)
-    : "";
   console.log(
     found
-      ? `Keyring:   ${source}: ${held.map((id, i) => (i === 0 ? `${id} (encrypts)` : id)).join(", ")}`
+      ? `Keyring:   ${shownSource(found.source)}: ${held.map((id, i) => (i === 0 ? `${id} (encrypts)` : id)).join(", ")}`
       : `Keyring:   none (SECRETS_KEY is not set, ${shownPath(keyFilePath(config.dataDir))} does not exist)`,
   );
   console.log(`Database:  keys ${recorded.length ? recorded.join(", ") : "none yet"}`);
