@@ -14,8 +14,12 @@ import { loadConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
 import { createAccountsRepository } from "../src/db/repositories/accounts.js";
+import { createKeyring, newKey } from "../src/db/secrets/keyring.js";
 import { buildApp } from "../src/server/app.js";
 import { childOptions, serveParent } from "./lib.js";
+
+/** A throwaway key: the bench's databases live only as long as it runs. */
+const secrets = createKeyring([newKey()]);
 
 export type BenchDatabase =
   | { kind: "pglite"; dataDir: string | null }
@@ -70,8 +74,8 @@ let ready: Partial<AppServerReady> = {};
 if (options.serve) {
   await migrateToLatest(database.db);
   if (options.stripped) for (const ddl of STRIPPED) await sql.raw(ddl).execute(database.db);
-  const created = await createAccountsRepository(database.db).create("Bench");
-  app = await buildApp({ config: loadConfig({ WIDGET_RATE_LIMIT: "0" }), database });
+  const created = await createAccountsRepository(database.db, { secrets }).create("Bench");
+  app = await buildApp({ config: loadConfig({ WIDGET_RATE_LIMIT: "0" }), database, secrets });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   if (!address || typeof address === "string") throw new Error("server has no port");

@@ -14,10 +14,14 @@ import { migrateToLatest } from "../src/db/migrate.js";
 import { createAccountsRepository } from "../src/db/repositories/accounts.js";
 import { createMembershipsRepository } from "../src/db/repositories/memberships.js";
 import { createUsersRepository } from "../src/db/repositories/users.js";
+import { createKeyring, newKey } from "../src/db/secrets/keyring.js";
 import { buildApp } from "../src/server/app.js";
 import { hashPassword } from "../src/server/auth/passwords.js";
 import { createScratchPostgres } from "../test/helpers/scratch-postgres.js";
 import { type BenchSettings, fmt, heading, note, quantile, table, verdict } from "./lib.js";
+
+/** A throwaway key: the bench's databases live only as long as it runs. */
+const secrets = createKeyring([newKey()]);
 
 const REQUESTS = 40;
 const PASSWORD = "bench password 123";
@@ -36,7 +40,7 @@ async function openEngine(engine: "pglite" | "postgres", serverUrl: string | nul
 async function measure(database: DatabaseHandle, events: number) {
   const { db } = database;
   await migrateToLatest(db);
-  const { account } = await createAccountsRepository(db).create("Insights bench");
+  const { account } = await createAccountsRepository(db, { secrets }).create("Insights bench");
   const seedStart = performance.now();
   await seedDemoEvents(db, account.id, events, 1);
   const seedMs = performance.now() - seedStart;
@@ -47,7 +51,7 @@ async function measure(database: DatabaseHandle, events: number) {
   if (!user) throw new Error("bench user exists");
   await createMembershipsRepository(db).add(account.id, user.id, "owner");
 
-  const app = await buildApp({ config: loadConfig({}), database });
+  const app = await buildApp({ config: loadConfig({}), database, secrets });
   try {
     const login = await app.inject({
       method: "POST",

@@ -1,5 +1,8 @@
 import path from "node:path";
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from "./db/database.js";
+import { DomainError } from "./db/domain-error.js";
+import { parseKeys } from "./db/secrets/key-file.js";
+import { createKeyring, type Keyring } from "./db/secrets/keyring.js";
 import { AppError } from "./errors.js";
 
 /** Everything the process is configured with, read and checked once at start. */
@@ -15,6 +18,11 @@ export interface Config {
   /** PostgreSQL: the longest one statement may run (0: no limit). */
   readonly databaseQueryTimeoutMs: number;
   readonly dataDir: string;
+  /**
+   * The keys of SECRETS_KEY that seal secrets at rest (the first seals, all open); null
+   * leaves them to the key file in `dataDir`, made on first start (src/db/secrets).
+   */
+  readonly secretsKey: Keyring | null;
   readonly logLevel: string;
   /** Ingest requests allowed per access token and client IP per minute; 0 turns the limit off. */
   readonly widgetRateLimitPerMinute: number;
@@ -129,6 +137,20 @@ function flag(name: string, raw: string | undefined, fallback: boolean): boolean
   });
 }
 
+function secretsKey(raw: string | undefined): Keyring | null {
+  if (raw === undefined || raw.trim() === "") return null;
+  try {
+    return createKeyring(parseKeys(raw, "SECRETS_KEY"));
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    // The message names the variable and the faulty entry, never a key.
+    const message = error.message.startsWith("SECRETS_KEY")
+      ? error.message
+      : `SECRETS_KEY: ${error.message}`;
+    throw new AppError("invalid_config", message, { field: "SECRETS_KEY" });
+  }
+}
+
 function jobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
   // WEBHOOK_POLL_MS is its name from when the worker sent only webhooks.
   const pollName = env.WORKER_POLL_MS ? "WORKER_POLL_MS" : "WEBHOOK_POLL_MS";
@@ -188,6 +210,7 @@ export function loadConfig(
       DEFAULT_QUERY_TIMEOUT_MS,
     ),
     dataDir: path.resolve(overrides.dataDir ?? env.DATA_DIR ?? "data"),
+    secretsKey: secretsKey(env.SECRETS_KEY),
     logLevel,
     widgetRateLimitPerMinute: integer("WIDGET_RATE_LIMIT", env.WIDGET_RATE_LIMIT, 60),
     apiRateLimitPerMinute: integer("API_RATE_LIMIT", env.API_RATE_LIMIT, 120),

@@ -62,6 +62,12 @@ export const errorTable = {
   data_dir_locked: { status: 503, message: "The data directory is used by another process." },
   database_unavailable: { status: 503, message: "The database is not reachable." },
   invalid_config: { status: 500, message: "The configuration is not valid." },
+  invalid_secrets_key: { status: 500, message: "The secrets key is not valid." },
+  secrets_key_missing: {
+    status: 500,
+    message: "A stored secret is encrypted with a key this server does not have.",
+  },
+  secret_unreadable: { status: 500, message: "A stored secret could not be opened." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -87,9 +93,14 @@ export class AppError extends Error {
     this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
-  /** The storage layer's refusal, as the error the service reports for its code. */
+  /**
+   * The storage layer's refusal, as the error the service reports for its code. A fault of
+   * ours (a secret that does not open) keeps its details (which key, which row) for the log:
+   * the client gets the table's message.
+   */
   static from(error: DomainError): AppError {
-    return new AppError(error.code, error.message, { cause: error });
+    const ours = errorTable[error.code].status === 500;
+    return new AppError(error.code, ours ? undefined : error.message, { cause: error });
   }
 
   toJSON(): { error: { code: ErrorCode; message: string; field?: string } } {

@@ -5,6 +5,7 @@ import { accountCommand } from "./commands/account.js";
 import { demoCommand } from "./commands/demo.js";
 import { exportCommand } from "./commands/export.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { secretsCommand } from "./commands/secrets.js";
 import { snippetCommand } from "./commands/snippet.js";
 import { startCommand } from "./commands/start.js";
 import { userCommand } from "./commands/user.js";
@@ -28,6 +29,10 @@ Commands:
   export --account ID [--format json|csv] [--include-test]
                                            print every event of an account (JSON lines or CSV)
   worker                                   deliver webhooks, run jobs (also in start, unless WORKER=off)
+  secrets status [--json]                  which keys encrypt how many stored secrets
+  secrets rotate                           re-encrypt every stored secret with the first key of SECRETS_KEY
+                                           (without it: with a new key put in DATA_DIR/secrets.key)
+  secrets new-key                          print a new key for SECRETS_KEY
 
 Every command takes --data-dir DIR (embedded PGlite, default ./data) and honours DATABASE_URL.`;
 
@@ -40,6 +45,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   user: userCommand,
   export: exportCommand,
   worker: workerCommand,
+  secrets: secretsCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -2,7 +2,9 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
+import type { Keyring } from "../db/secrets/keyring.js";
 import { CliError } from "./cli-error.js";
+import { prepareConfiguredSecrets } from "./secrets-key.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -44,6 +46,20 @@ export async function withDatabase<T>(
   } finally {
     await database.close();
   }
+}
+
+/**
+ * `withDatabase`, with the secrets key checked against the database and plaintext secrets
+ * sealed first: for every command that reads or writes data through repositories.
+ */
+export function withSecrets<T>(
+  config: Config,
+  work: (database: DatabaseHandle, secrets: Keyring) => Promise<T>,
+): Promise<T> {
+  return withDatabase(config, async (database) => {
+    const { keyring } = await prepareConfiguredSecrets(config, database.db);
+    return work(database, keyring);
+  });
 }
 
 /** The database the configuration names, with its timeouts (`queryTimeoutMs` may lift them). */

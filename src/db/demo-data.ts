@@ -4,6 +4,7 @@ import { createAccountsRepository } from "./repositories/accounts.js";
 import { createEmbedTokensRepository } from "./repositories/embed-tokens.js";
 import { createReasonsRepository } from "./repositories/reasons.js";
 import type { NewEvent } from "./schema.js";
+import type { Keyring } from "./secrets/keyring.js";
 
 /** How often each default reason is picked, in the order of DEFAULT_REASONS. */
 const REASON_WEIGHTS = [26, 18, 12, 16, 8, 4, 7, 4, 5];
@@ -137,10 +138,13 @@ export interface DemoAccount {
 /** A new demo account, marked as such, with `events` believable past events. */
 export async function createDemoAccount(
   db: Database,
+  secrets: Keyring,
   events: number,
   seed = 42,
 ): Promise<Omit<DemoAccount, "created">> {
-  const created = await createAccountsRepository(db).create("Demo SaaS", { demo: true });
+  const created = await createAccountsRepository(db, { secrets }).create("Demo SaaS", {
+    demo: true,
+  });
   await seedDemoEvents(db, created.account.id, events, seed);
   return { accountId: created.account.id, accessTokenId: created.accessTokenId };
 }
@@ -152,13 +156,14 @@ export async function createDemoAccount(
  */
 export async function ensureDemoAccount(
   db: Database,
+  secrets: Keyring,
   options: { create: boolean; events?: number },
 ): Promise<DemoAccount | null> {
-  const demo = await createAccountsRepository(db).findDemo();
+  const demo = await createAccountsRepository(db, { secrets }).findDemo();
   if (demo) {
     const [token] = await createEmbedTokensRepository(db).listActive(demo.id);
     return token ? { accountId: demo.id, accessTokenId: token, created: false } : null;
   }
   if (!options.create) return null;
-  return { ...(await createDemoAccount(db, options.events ?? 300)), created: true };
+  return { ...(await createDemoAccount(db, secrets, options.events ?? 300)), created: true };
 }

@@ -7,7 +7,10 @@ export type DomainErrorCode =
   | "last_owner"
   | "too_many_webhooks"
   | "data_dir_locked"
-  | "database_unavailable";
+  | "database_unavailable"
+  | "invalid_secrets_key"
+  | "secrets_key_missing"
+  | "secret_unreadable";
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

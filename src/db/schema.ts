@@ -274,6 +274,12 @@ export interface ApiIdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+/** A key that may have sealed secrets here, by its id (migration 0013). */
+export interface SecretsKeysTable {
+  id: string;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   embed_tokens: EmbedTokensTable;
@@ -292,6 +298,7 @@ export interface DB {
   widget_logos: WidgetLogosTable;
   api_idempotency_keys: ApiIdempotencyKeysTable;
   jobs: JobsTable;
+  secrets_keys: SecretsKeysTable;
 }
 
 export type Account = Selectable<AccountsTable>;

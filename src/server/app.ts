@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { DestinationStream } from "pino";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/database.js";
+import type { Keyring } from "../db/secrets/keyring.js";
 import { registerAuth } from "./auth/request-auth.js";
 import { frameworkErrors, registerErrorHandling } from "./error-handler.js";
 import { loggerOptions } from "./logging.js";
@@ -25,6 +26,8 @@ import { createWorker } from "./worker.js";
 export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
+  /** Seals and opens the secrets the database keeps, checked against it already (prepareSecrets). */
+  secrets: Keyring;
   /** Logs at `level` (to `stream`, else stdout); none when absent. */
   logger?: { level: string; stream?: DestinationStream };
   /** Where the built widget lives (tests may point elsewhere). */
@@ -35,7 +38,7 @@ export interface AppOptions {
 
 /** Composes the server in a visible order: shared behaviour, services, then routes. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { config, database } = options;
+  const { config, database, secrets } = options;
   const app = Fastify({
     logger: options.logger ? loggerOptions(options.logger.level, options.logger.stream) : false,
     trustProxy: config.trustProxy,
@@ -51,11 +54,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before any route: the OpenAPI document is collected from routes as they register.
   await registerOpenApi(app, config.publicUrl);
 
-  const { writer } = registerServices(app, config, database);
+  const { writer } = registerServices(app, config, database, secrets);
   registerAuth(app);
   // Answers already accepted must reach the database before the process lets go of it.
   app.addHook("onClose", async () => writer.drain());
-  const worker = config.worker ? createWorker({ config, database, log: app.log }) : null;
+  const worker = config.worker ? createWorker({ config, database, secrets, log: app.log }) : null;
   if (worker) {
     app.addHook("onReady", async () => worker.start());
     // Work in hand finishes (deliveries within their timeout) or is handed back before the

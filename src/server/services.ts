@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/database.js";
 import { createQueries, type Queries } from "../db/queries/index.js";
 import { createRepositories, type Repositories } from "../db/repositories/index.js";
+import type { Keyring } from "../db/secrets/keyring.js";
 import { createLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
 import { createSessions, type Sessions } from "./auth/sessions.js";
 import { createEventWriter, type EventWriter } from "./event-writer.js";
@@ -46,8 +47,9 @@ export function registerServices(
   app: FastifyInstance,
   config: Config,
   database: DatabaseHandle,
+  secrets: Keyring,
 ): Services {
-  const repos = createRepositories(database.db);
+  const repos = createRepositories(database.db, { secrets });
   const services: Services = Object.freeze({
     config,
     publicOrigin: new URL(config.publicUrl).origin,

@@ -1,5 +1,6 @@
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/database.js";
+import type { Keyring } from "../db/secrets/keyring.js";
 import type { JobKind } from "../jobs/job-kind.js";
 import { createJobQueue } from "../jobs/job-queue.js";
 import { createRunner } from "../jobs/runner.js";
@@ -15,18 +16,26 @@ export const JOB_KINDS: readonly JobKind[] = [];
 export interface WorkerOptions {
   config: Pick<Config, "jobs" | "webhooks" | "publicUrl">;
   database: Pick<DatabaseHandle, "db" | "listen">;
+  /** Opens the webhook signing secrets. */
+  secrets: Keyring;
   log: WorkerLogger;
 }
 
 /** The background worker: webhook deliveries and every registered kind of job. */
-export function createWorker({ config, database, log }: WorkerOptions) {
+export function createWorker({ config, database, secrets, log }: WorkerOptions) {
   return createRunner({
     database,
     log,
     pollMs: config.jobs.pollMs,
     notifiedPollMs: config.jobs.notifiedPollMs,
     queues: [
-      createDeliveryQueue({ database, config: config.webhooks, publicUrl: config.publicUrl, log }),
+      createDeliveryQueue({
+        database,
+        secrets,
+        config: config.webhooks,
+        publicUrl: config.publicUrl,
+        log,
+      }),
       createJobQueue({
         db: database.db,
         kinds: JOB_KINDS,

@@ -4,14 +4,17 @@ import {
   type ClaimedDelivery,
   createWebhookDeliveriesRepository,
 } from "../db/repositories/webhook-deliveries.js";
+import type { Keyring } from "../db/secrets/keyring.js";
 import { afterFailure } from "../jobs/backoff.js";
 import { deleteInBatches, type WorkerLogger, type WorkQueue } from "../jobs/work-queue.js";
 import { deliveryRequest } from "./delivery-request.js";
-import { postJson } from "./http-post.js";
+import { type PostResult, postJson } from "./http-post.js";
 
 export interface DeliveryQueueOptions {
   /** The queue, and the delivery log. */
   database: { db: Database };
+  /** Opens the endpoints' signing secrets. */
+  secrets: Keyring;
   config: WebhookConfig;
   /** For links in Slack messages. */
   publicUrl: string;
@@ -23,6 +26,8 @@ export interface DeliveryQueueOptions {
 /** The channel the queue's triggers notify (migration 0009). */
 const QUEUE_CHANNEL = "webhook_deliveries";
 const DAY_MS = 24 * 3600_000;
+const UNREADABLE_SECRET =
+  "not sent: the endpoint's signing secret could not be opened with this server's keys";
 
 /**
  * The webhook delivery queue, as the runner (src/jobs/runner.ts) drains it: each claimed
@@ -33,12 +38,27 @@ const DAY_MS = 24 * 3600_000;
  */
 export function createDeliveryQueue(options: DeliveryQueueOptions): WorkQueue {
   const { config, log } = options;
-  const deliveries = createWebhookDeliveriesRepository(options.database.db);
+  const deliveries = createWebhookDeliveriesRepository(options.database.db, {
+    secrets: options.secrets,
+  });
+
+  /**
+   * Sends the delivery, unless its signing secrets would not open: then it is not sent
+   * unsigned, and the attempt fails (retried later: the keys may be fixed by then). The
+   * details (which key) go to the operator's log, not to the account's delivery log.
+   */
+  async function send(claimed: ClaimedDelivery): Promise<PostResult> {
+    if (claimed.secret_error !== null) {
+      log.error({ delivery: claimed.id, endpoint: claimed.endpoint_id }, claimed.secret_error);
+      return { statusCode: null, error: UNREADABLE_SECRET, body: null, durationMs: 0 };
+    }
+    const request = deliveryRequest(claimed, claimed, options.publicUrl);
+    return postJson(claimed.url, request.headers, request.body, config);
+  }
 
   async function attempt(claimed: ClaimedDelivery): Promise<void> {
-    const request = deliveryRequest(claimed, claimed, options.publicUrl);
     const attemptedAt = new Date();
-    const result = await postJson(claimed.url, request.headers, request.body, config);
+    const result = await send(claimed);
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const next = ok
       ? { status: "delivered" as const }

@@ -3,6 +3,7 @@ import { loadConfig } from "../../src/config.js";
 import { buildApp } from "../../src/server/app.js";
 import { createAccount, PASSWORD, sessionCookieOf } from "../helpers/auth.js";
 import { createTestDatabase } from "../helpers/database.js";
+import { testSecrets } from "../helpers/secrets.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 let server: TestServer;
@@ -74,7 +75,7 @@ describe("first-run setup", () => {
   it("requires account_name when there is no account at all", async () => {
     // A database with no account yet, as `migrate` leaves it.
     const empty = await createTestDatabase();
-    const app = await buildApp({ config: loadConfig({}), database: empty });
+    const app = await buildApp({ config: loadConfig({}), database: empty, secrets: testSecrets });
     const firstUser = (body: Record<string, unknown>) =>
       app.inject({ method: "POST", url: "/api/setup/first-user", payload: body });
     const needsFirstUser = async () =>

@@ -68,7 +68,7 @@ describe("account create", () => {
 });
 
 describe("bad input exits non-zero with one line", () => {
-  const cases: Array<[string, string[], RegExp]> = [
+  const cases: Array<[string, string[], RegExp, NodeJS.ProcessEnv?]> = [
     ["unknown command", ["frobnicate"], /Unknown command "frobnicate"/],
     ["unknown option", ["migrate", "--colour"], /Unknown option '--colour'/],
     ["snippet without token", ["snippet"], /--token ID is required/],
@@ -77,11 +77,18 @@ describe("bad input exits non-zero with one line", () => {
     ["export in xml", ["export", "--account", "acc_x", "--format", "xml"], /json or csv/],
     ["export of an unknown account", ["export", "--account", "acc_nope"], /No account/],
     ["demo with a bad count", ["demo", "--events", "lots"], /--events must be a whole number/],
-    ["a bad PORT", ["migrate"], /PORT must be an integer/],
+    ["a bad PORT", ["migrate"], /PORT must be an integer/, { PORT: "http" }],
+    [
+      "a bad SECRETS_KEY",
+      ["export", "--account", "acc_x"],
+      /SECRETS_KEY: key 2 is not 32 bytes in base64 or hex/,
+      { SECRETS_KEY: `${"ab".repeat(32)},notakey` },
+    ],
+    ["secrets without an action", ["secrets"], /Unknown secrets action ""/],
   ];
-  for (const [name, args, message] of cases) {
+  for (const [name, args, message, extra] of cases) {
     it(name, async () => {
-      const result = await runCli(args, name === "a bad PORT" ? { ...env, PORT: "http" } : env);
+      const result = await runCli(args, { ...env, ...extra });
       expect(result.code).not.toBe(0);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
       expect(result.stderr).toMatch(message);

@@ -3,6 +3,7 @@ import { loadConfig } from "../../src/config.js";
 import type { DatabaseHandle } from "../../src/db/database.js";
 import { buildApp } from "../../src/server/app.js";
 import { cliDatabase, runCli } from "../helpers/cli.js";
+import { testSecrets } from "../helpers/secrets.js";
 
 // The real CLI in a child process, on a PGlite data directory or a fresh Postgres database.
 let env: NodeJS.ProcessEnv;
@@ -28,7 +29,7 @@ async function cli(args: string[]) {
 /** Signs in through the real app on the CLI's database: what the user will do next. */
 async function login(email: string, password: string) {
   const database = await openForTest();
-  const app = await buildApp({ config: loadConfig({}), database });
+  const app = await buildApp({ config: loadConfig({}), database, secrets: testSecrets });
   try {
     const response = await app.inject({
       method: "POST",

@@ -6,6 +6,7 @@ import { createAccountsRepository } from "../../src/db/repositories/accounts.js"
 import { createEventsRepository } from "../../src/db/repositories/events.js";
 import { createReasonsRepository } from "../../src/db/repositories/reasons.js";
 import { createTestDatabase } from "../helpers/database.js";
+import { testSecrets } from "../helpers/secrets.js";
 
 let database: DatabaseHandle;
 let accountId: string;
@@ -14,7 +15,8 @@ let reasonIds: string[];
 beforeAll(async () => {
   database = await createTestDatabase();
   const db = database.db;
-  accountId = (await createAccountsRepository(db).create("Counted")).account.id;
+  accountId = (await createAccountsRepository(db, { secrets: testSecrets }).create("Counted"))
+    .account.id;
   // A history with every kind, test events and many days; then an install check.
   await seedDemoEvents(db, accountId, 1500, 7);
   const [first] = await db

@@ -6,6 +6,7 @@ import type { IngestEvent } from "../../src/db/repositories/events.js";
 import { createEventsRepository } from "../../src/db/repositories/events.js";
 import { createEventWriter } from "../../src/server/event-writer.js";
 import { createTestDatabase } from "../helpers/database.js";
+import { testSecrets } from "../helpers/secrets.js";
 
 let database: DatabaseHandle;
 beforeAll(async () => {
@@ -47,7 +48,9 @@ async function count(accountId: string) {
 
 describe("event writer (group commit)", () => {
   it("stores a burst of concurrent events, each durable when its promise resolves", async () => {
-    const { account } = await createAccountsRepository(database.db).create("Burst");
+    const { account } = await createAccountsRepository(database.db, {
+      secrets: testSecrets,
+    }).create("Burst");
     const writer = createEventWriter(createEventsRepository(database.db), { maxBatch: 50 });
     const results = await Promise.all(
       Array.from({ length: 300 }, () => writer.record(event(account.id, { test_mode: true }))),
@@ -58,7 +61,9 @@ describe("event writer (group commit)", () => {
   });
 
   it("two writers (as two server processes) agree on one install check", async () => {
-    const { account } = await createAccountsRepository(database.db).create("Race");
+    const { account } = await createAccountsRepository(database.db, {
+      secrets: testSecrets,
+    }).create("Race");
     const a = createEventWriter(createEventsRepository(database.db));
     const b = createEventWriter(createEventsRepository(database.db));
     const results = await Promise.all(
@@ -75,7 +80,9 @@ describe("event writer (group commit)", () => {
   });
 
   it("test events never become the install check", async () => {
-    const { account } = await createAccountsRepository(database.db).create("Tests only");
+    const { account } = await createAccountsRepository(database.db, {
+      secrets: testSecrets,
+    }).create("Tests only");
     const writer = createEventWriter(createEventsRepository(database.db));
     const testEvent = await writer.record(event(account.id, { test_mode: true }));
     const live = await writer.record(event(account.id));
@@ -84,7 +91,9 @@ describe("event writer (group commit)", () => {
   });
 
   it("duplicates across writers store once and replay the first", async () => {
-    const { account } = await createAccountsRepository(database.db).create("Dupes");
+    const { account } = await createAccountsRepository(database.db, {
+      secrets: testSecrets,
+    }).create("Dupes");
     const a = createEventWriter(createEventsRepository(database.db));
     const b = createEventWriter(createEventsRepository(database.db));
     const same = event(account.id, { test_mode: true });
@@ -99,7 +108,9 @@ describe("event writer (group commit)", () => {
   });
 
   it("events without an idempotency key are never merged", async () => {
-    const { account } = await createAccountsRepository(database.db).create("Keyless");
+    const { account } = await createAccountsRepository(database.db, {
+      secrets: testSecrets,
+    }).create("Keyless");
     const writer = createEventWriter(createEventsRepository(database.db));
     const results = await Promise.all(
       [1, 2, 3].map(() =>
@@ -111,7 +122,9 @@ describe("event writer (group commit)", () => {
   });
 
   it("one bad row fails alone; its batch neighbours are stored", async () => {
-    const { account } = await createAccountsRepository(database.db).create("Isolation");
+    const { account } = await createAccountsRepository(database.db, {
+      secrets: testSecrets,
+    }).create("Isolation");
     const writer = createEventWriter(createEventsRepository(database.db));
     const good = Array.from({ length: 5 }, () => event(account.id, { test_mode: true }));
     // An answer without a reason breaks a table constraint.
@@ -123,7 +136,9 @@ describe("event writer (group commit)", () => {
   });
 
   it("drain waits for queued events", async () => {
-    const { account } = await createAccountsRepository(database.db).create("Drain");
+    const { account } = await createAccountsRepository(database.db, {
+      secrets: testSecrets,
+    }).create("Drain");
     const writer = createEventWriter(createEventsRepository(database.db));
     const pending = Array.from({ length: 20 }, () => writer.record(event(account.id)));
     await writer.drain();

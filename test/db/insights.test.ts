@@ -11,6 +11,7 @@ import { createReasonsRepository } from "../../src/db/repositories/reasons.js";
 import type { EventKind, NewEvent } from "../../src/db/schema.js";
 import { createEventWriter } from "../../src/server/event-writer.js";
 import { createTestDatabase } from "../helpers/database.js";
+import { testSecrets } from "../helpers/secrets.js";
 
 let database: DatabaseHandle;
 beforeAll(async () => {
@@ -72,7 +73,9 @@ function row(
 describe("rollups stay equal to a plain count of the events", () => {
   it("through ingest, bulk inserts, updates, the install check and deletes", async () => {
     const db = database.db;
-    const { account } = await createAccountsRepository(db).create("Rollups");
+    const { account } = await createAccountsRepository(db, { secrets: testSecrets }).create(
+      "Rollups",
+    );
     const [r1, r2] = await createReasonsRepository(db).list(account.id);
     const writer = createEventWriter(createEventsRepository(db));
     const ingest = (kind: EventKind, reasonId: string | null, testMode: boolean) =>
@@ -139,7 +142,9 @@ describe("rollups stay equal to a plain count of the events", () => {
 describe("insights summary", () => {
   it("counts, coverage, lost MRR and reasons for a period against the one before", async () => {
     const db = database.db;
-    const { account } = await createAccountsRepository(db).create("Summary");
+    const { account } = await createAccountsRepository(db, { secrets: testSecrets }).create(
+      "Summary",
+    );
     const [expensive, features, competitor] = await createReasonsRepository(db).list(account.id);
     const money = (amount: number) => ({ mrr_amount: amount, mrr_currency: "usd" });
     const answer = (reasonId: string | undefined, at: string, amount: number, extra = {}) =>
@@ -222,7 +227,9 @@ describe("insights summary", () => {
 
   it("trend per reason by week and by month", async () => {
     const db = database.db;
-    const { account } = await createAccountsRepository(db).create("Trend");
+    const { account } = await createAccountsRepository(db, { secrets: testSecrets }).create(
+      "Trend",
+    );
     const [a, b] = await createReasonsRepository(db).list(account.id);
     const answer = (reasonId: string | undefined, at: string) =>
       row(account.id, "answer", at, {

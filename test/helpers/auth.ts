@@ -4,6 +4,7 @@ import { createMembershipsRepository } from "../../src/db/repositories/membershi
 import { createUsersRepository } from "../../src/db/repositories/users.js";
 import type { Role } from "../../src/db/schema.js";
 import { hashPassword } from "../../src/server/auth/passwords.js";
+import { testSecrets } from "./secrets.js";
 import type { TestServer } from "./server.js";
 
 export const PASSWORD = "correct horse battery";
@@ -36,7 +37,7 @@ export async function createUser(
 
 /** An account with defaults, owned by nobody yet. */
 export async function createAccount(server: TestServer, name: string) {
-  return createAccountsRepository(server.database.db).create(name);
+  return createAccountsRepository(server.database.db, { secrets: testSecrets }).create(name);
 }
 
 export interface Client {

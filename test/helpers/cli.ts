@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
 import { createTestDatabase, testEngine } from "./database.js";
 import { copyTemplateInto } from "./pglite-template.js";
+import { TEST_SECRETS_KEY } from "./secrets.js";
 
 export const CLI = fileURLToPath(new URL("../../bin/cancel-insights.js", import.meta.url));
 
@@ -16,11 +17,20 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The environment of a CLI process: this one's, with the tests' secrets key (the key the test
+ * process seals with too, and no key file made in a shared directory), and `env` over both.
+ * `SECRETS_KEY: ""` leaves the key to the data directory's key file.
+ */
+function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...process.env, SECRETS_KEY: TEST_SECRETS_KEY, ...env };
+}
+
 /** Runs the real CLI in a child process, as a user's shell would. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...env },
+      env: cliEnv(env),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -57,7 +67,7 @@ export interface StartedCli {
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<StartedCli> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, "start", ...args], {
-      env: { ...process.env, LOG_LEVEL: "warn", ...env },
+      env: cliEnv({ LOG_LEVEL: "warn", ...env }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -93,7 +103,7 @@ export function startWorker(env: NodeJS.ProcessEnv): {
   stop: () => Promise<number | null>;
 } {
   const child = spawn(process.execPath, [CLI, "worker"], {
-    env: { ...process.env, ...env },
+    env: cliEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -7,6 +7,7 @@ import { createAccountsRepository } from "../../src/db/repositories/accounts.js"
 import { toApiEvent } from "../../src/presenters/event.js";
 import { buildApp } from "../../src/server/app.js";
 import { createTestDatabase } from "./database.js";
+import { testSecrets } from "./secrets.js";
 
 export interface TestServer {
   url: string;
@@ -47,10 +48,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     WORKER: "off",
     ...options.env,
   });
-  const created = await createAccountsRepository(database.db).create("Acme Test");
+  const created = await createAccountsRepository(database.db, { secrets: testSecrets }).create(
+    "Acme Test",
+  );
   const app = await buildApp({
     config,
     database,
+    secrets: testSecrets,
     demoAccessTokenId: options.demoPage ? created.accessTokenId : null,
     ...(options.logStream ? { logger: { level: "info", stream: options.logStream } } : {}),
   });

@@ -8,6 +8,7 @@ import { createJobQueue } from "../../src/jobs/job-queue.js";
 import { LeaseLost, WorkerStopping } from "../../src/jobs/work-queue.js";
 import { waitFor } from "../helpers/browser.js";
 import { createTestDatabase, testEngine } from "../helpers/database.js";
+import { testSecrets } from "../helpers/secrets.js";
 import {
   databaseTimeIsPast,
   gate,
@@ -31,7 +32,9 @@ const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000
 
 describe("a job", () => {
   it("runs once with its payload and account, and is done", async () => {
-    const { account } = await createAccountsRepository(db()).create("Jobs");
+    const { account } = await createAccountsRepository(db(), { secrets: testSecrets }).create(
+      "Jobs",
+    );
     const { kind, calls } = testKind();
     const { job, queued } = await kind.enqueue(
       db(),

@@ -4,6 +4,7 @@ import { createJobQueue } from "../../src/jobs/job-queue.js";
 import { createRunner } from "../../src/jobs/runner.js";
 import { createDeliveryQueue } from "../../src/webhooks/delivery-queue.js";
 import { waitFor } from "../helpers/browser.js";
+import { testSecrets } from "../helpers/secrets.js";
 import { createReceiver, type Receiver } from "../webhooks/receiver.js";
 import { FAST_WEBHOOKS, startWebhookTest, type WebhookTestEnv } from "../webhooks/setup.js";
 import { gate, silent, testKind } from "./setup.js";
@@ -38,6 +39,7 @@ describe("one worker for webhooks and jobs", () => {
       queues: [
         createDeliveryQueue({
           database,
+          secrets: testSecrets,
           config: config.webhooks,
           publicUrl: config.publicUrl,
           log: silent,

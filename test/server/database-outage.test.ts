@@ -8,6 +8,7 @@ import { buildApp } from "../../src/server/app.js";
 import { postWidgetEvent } from "../helpers/api.js";
 import { testEngine } from "../helpers/database.js";
 import { createScratchPostgres } from "../helpers/scratch-postgres.js";
+import { testSecrets } from "../helpers/secrets.js";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
 
 // The server's database goes away: it refuses connections (stopped), or the network drops
@@ -41,9 +42,11 @@ describe.skipIf(testEngine !== "postgres")("when PostgreSQL goes away", () => {
       queryTimeoutMs: config.databaseQueryTimeoutMs,
     });
     await migrateToLatest(database.db);
-    const created = await createAccountsRepository(database.db).create("Outage Co");
+    const created = await createAccountsRepository(database.db, { secrets: testSecrets }).create(
+      "Outage Co",
+    );
     token = created.accessTokenId;
-    app = await buildApp({ config, database });
+    app = await buildApp({ config, database, secrets: testSecrets });
     const widgetConfig = await app.inject({ url: `/api/widget/config?access_token_id=${token}` });
     reasonId = widgetConfig.json().reasons[0].id;
   });

@@ -395,14 +395,16 @@ describe("POST /api/widget/events refuses bad input and stores nothing", () => {
 describe("verified customers", () => {
   it("when on, only a customer_oid_hash made with the account's secret is accepted", async () => {
     const db = server.database.db;
-    const { customer_hash_secret } = await db
+    await db
       .updateTable("accounts")
       .set({ verify_customers: true })
       .where("id", "=", server.accountId)
-      .returning("customer_hash_secret")
-      .executeTakeFirstOrThrow();
+      .execute();
+    // Sealed in the database: the repository opens it.
+    const account = await server.app.repos.accounts.find(server.accountId);
+    const secret = account?.customer_hash_secret ?? "";
     try {
-      const hash = createHmac("sha256", customer_hash_secret).update("cus_123").digest("hex");
+      const hash = createHmac("sha256", secret).update("cus_123").digest("hex");
       const before = await eventCount();
       for (const bad of [undefined, "00", hash.replace(/^./, hash[0] === "a" ? "b" : "a")]) {
         const refused = await post(answer({ customer_oid_hash: bad, test_mode: true }));

@@ -3,6 +3,7 @@ import { newId } from "../../src/db/ids.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
 import { createEventsRepository } from "../../src/db/repositories/events.js";
 import { createEventWriter } from "../../src/server/event-writer.js";
+import { testSecrets } from "../helpers/secrets.js";
 import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
 
 // No worker: deliveries stay in the queue for the test to look at.
@@ -70,7 +71,9 @@ describe("the trigger on events", () => {
 
   it("enqueues through the widget's ingest route, only for the account's own endpoints", async () => {
     const endpoint = await env.addEndpoint({ url: "https://hooks.example.com/mine" });
-    const other = await createAccountsRepository(env.server.database.db).create("Other");
+    const other = await createAccountsRepository(env.server.database.db, {
+      secrets: testSecrets,
+    }).create("Other");
     await env.server.database.db
       .insertInto("webhook_endpoints")
       .values({

@@ -4,6 +4,7 @@ import { createWebhookDeliveriesRepository } from "../../src/db/repositories/web
 import { retryDelayMs } from "../../src/jobs/backoff.js";
 import { createDeliveryQueue } from "../../src/webhooks/delivery-queue.js";
 import { waitFor } from "../helpers/browser.js";
+import { testSecrets } from "../helpers/secrets.js";
 import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
 
 let env: WebhookTestEnv;
@@ -16,7 +17,9 @@ describe("the delivery queue", () => {
   it("gives a crashed worker's deliveries to another once the lease is over, and only then", async () => {
     await env.addEndpoint({ url: "https://hooks.example.com/lease" });
     await env.postEvent();
-    const queue = createWebhookDeliveriesRepository(env.server.database.db);
+    const queue = createWebhookDeliveriesRepository(env.server.database.db, {
+      secrets: testSecrets,
+    });
     // Long enough that the next query, however busy the machine, comes within it.
     const leaseMs = 3000;
     const claimedAt = Date.now();
@@ -58,7 +61,9 @@ describe("the delivery queue", () => {
   it("settles quietly an attempt whose endpoint was deleted meanwhile", async () => {
     const endpoint = await env.addEndpoint({ url: "https://hooks.example.com/gone" });
     await env.postEvent();
-    const queue = createWebhookDeliveriesRepository(env.server.database.db);
+    const queue = createWebhookDeliveriesRepository(env.server.database.db, {
+      secrets: testSecrets,
+    });
     const claimed = (await queue.claimDue(10, 1000)).find((d) => d.endpoint_id === endpoint.id);
     if (!claimed) throw new Error("not claimed");
     await env.owner.request("DELETE", `${env.base}/webhooks/${endpoint.id}`);
@@ -77,7 +82,9 @@ describe("the delivery queue", () => {
     const endpoint = await env.addEndpoint({ url: "https://hooks.example.com/paused" });
     await env.postEvent();
     await env.owner.request("PATCH", `${env.base}/webhooks/${endpoint.id}`, { enabled: false });
-    const queue = createWebhookDeliveriesRepository(env.server.database.db);
+    const queue = createWebhookDeliveriesRepository(env.server.database.db, {
+      secrets: testSecrets,
+    });
     const due = await queue.claimDue(10, 1000);
     expect(due.map((d) => d.endpoint_id)).not.toContain(endpoint.id);
     await env.owner.request("PATCH", `${env.base}/webhooks/${endpoint.id}`, { enabled: true });
@@ -92,6 +99,7 @@ describe("the delivery log", () => {
   const workerWith = (settings: Record<string, string>) =>
     createDeliveryQueue({
       database: env.server.database,
+      secrets: testSecrets,
       config: loadConfig(settings).webhooks,
       publicUrl: "https://insights.example.com",
       log: silent,
@@ -103,7 +111,7 @@ describe("the delivery log", () => {
     const mine = (await env.deliveries()).filter((d) => d.endpoint_id === endpoint.id);
     expect(mine).toHaveLength(4);
     const [delivered, failed, pending, recent] = mine.map((d) => d.id);
-    const queue = createWebhookDeliveriesRepository(envDb());
+    const queue = createWebhookDeliveriesRepository(envDb(), { secrets: testSecrets });
     const claimed = (await queue.claimDue(100, 1000)).filter((d) => d.endpoint_id === endpoint.id);
     for (const delivery of claimed) {
       const status = delivery.id === failed ? "failed" : "delivered";

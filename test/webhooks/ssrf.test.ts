@@ -3,6 +3,7 @@ import { loadConfig } from "../../src/config.js";
 import { newId } from "../../src/db/ids.js";
 import { createWorker } from "../../src/server/worker.js";
 import { guardedLookup, isPublicAddress } from "../../src/webhooks/target.js";
+import { testSecrets } from "../helpers/secrets.js";
 import { createReceiver, type Receiver } from "./receiver.js";
 import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
 
@@ -87,6 +88,7 @@ describe("webhook targets", () => {
     const config = loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "off" });
     const worker = createWorker({
       database: env.server.database,
+      secrets: testSecrets,
       config,
       log: { debug() {}, info() {}, error() {} },
     });

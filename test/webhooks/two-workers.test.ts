@@ -11,6 +11,7 @@ import { buildApp } from "../../src/server/app.js";
 import { waitFor } from "../helpers/browser.js";
 import { cliDatabase, startWorker } from "../helpers/cli.js";
 import { createTestDatabase, testEngine } from "../helpers/database.js";
+import { testSecrets } from "../helpers/secrets.js";
 import { drainedPastMarker, expectDeliveredOnce } from "./exactly-once.js";
 import { createReceiver, type Receiver } from "./receiver.js";
 import { FAST_WEBHOOKS } from "./setup.js";
@@ -68,7 +69,14 @@ async function serversInProcess(): Promise<Workers> {
         done();
       },
     });
-    apps.push(await buildApp({ config, database, logger: { level: "debug", stream } }));
+    apps.push(
+      await buildApp({
+        config,
+        database,
+        secrets: testSecrets,
+        logger: { level: "debug", stream },
+      }),
+    );
   }
   await Promise.all(apps.map((app) => app.ready()));
   const count = (i: number) => logs[i]?.match(DELIVERED)?.length ?? 0;
@@ -100,7 +108,9 @@ afterAll(async () => {
 describe(`two workers at once (${testEngine === "postgres" ? "two processes" : "two servers in one process"})`, () => {
   it("never send the same delivery twice, and send every one", async () => {
     const { db } = workers;
-    const { account } = await createAccountsRepository(db).create("Two workers");
+    const { account } = await createAccountsRepository(db, { secrets: testSecrets }).create(
+      "Two workers",
+    );
     await db
       .insertInto("webhook_endpoints")
       .values({

@@ -13,6 +13,7 @@ import {
   snippet,
   waitFor,
 } from "../helpers/browser.js";
+import { testSecrets } from "../helpers/secrets.js";
 import { type IngestFault, startWidgetProxy, type WidgetProxy } from "../helpers/widget-proxy.js";
 
 // The real server, reached through a proxy that can go down and come back on the same port.
@@ -210,7 +211,9 @@ describe("an answer the server could not store is kept and sent on a later page 
 describe("what is kept, and where it goes", () => {
   it("a kept answer goes only to its own server, with the token it was given with", async () => {
     const { page, server } = env;
-    const other = await createAccountsRepository(server.database.db).create("Other Co");
+    const other = await createAccountsRepository(server.database.db, {
+      secrets: testSecrets,
+    }).create("Other Co");
     const customer = env.customer();
     // A skip: the other account has reasons of its own.
     const ofOtherAccount = keptAnswer(customer, Date.now() - 10 * MINUTE, {

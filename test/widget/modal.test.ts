@@ -14,6 +14,7 @@ import {
   snippet,
   waitFor,
 } from "../helpers/browser.js";
+import { testSecrets } from "../helpers/secrets.js";
 
 const env = setupWidgetTests();
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -110,7 +111,9 @@ describe("test mode and the install check", () => {
   it("marks an account's first live answer as the install check, and only the first", async () => {
     const { page, server } = env;
     // A fresh account: the other tests in this file have sent live answers already.
-    const fresh = await createAccountsRepository(server.database.db).create("Fresh Co");
+    const fresh = await createAccountsRepository(server.database.db, {
+      secrets: testSecrets,
+    }).create("Fresh Co");
     const eventsOfFresh = async () =>
       (
         await server.database.db

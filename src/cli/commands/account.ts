@@ -1,6 +1,6 @@
 import { createAccountsRepository } from "../../db/repositories/accounts.js";
 import { CliError } from "../cli-error.js";
-import { configFrom, parseCommand, withDatabase } from "../options.js";
+import { configFrom, parseCommand, withSecrets } from "../options.js";
 import { credentialsFrom, findOrCreateUser } from "./user.js";
 
 export async function accountCommand(argv: string[]): Promise<void> {
@@ -21,12 +21,14 @@ export async function accountCommand(argv: string[]): Promise<void> {
   if (name.length > 200) throw new CliError("--name must be at most 200 characters.");
   // With --email and --password, that user (found, or created) owns the new account.
   const credentials = credentialsFrom(values, false);
-  await withDatabase(configFrom(values), async ({ db }) => {
+  await withSecrets(configFrom(values), async ({ db }, secrets) => {
     const { owner, account, accessTokenId, secretKey } = await db
       .transaction()
       .execute(async (trx) => {
         const owner = credentials && (await findOrCreateUser(trx, credentials)).user;
-        const created = await createAccountsRepository(trx).create(name, { ownerId: owner?.id });
+        const created = await createAccountsRepository(trx, { secrets }).create(name, {
+          ownerId: owner?.id,
+        });
         return { owner, ...created };
       });
     if (values.json) {

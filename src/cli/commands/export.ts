@@ -5,7 +5,7 @@ import { createEventsRepository } from "../../db/repositories/events.js";
 import { toApiEvent, toV1Event } from "../../presenters/event.js";
 import { CSV_COLUMNS, csvRow } from "../../presenters/event-csv.js";
 import { CliError } from "../cli-error.js";
-import { configFrom, parseCommand, withDatabase } from "../options.js";
+import { configFrom, parseCommand, withSecrets } from "../options.js";
 
 async function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
   if (!out.write(chunk)) await once(out, "drain");
@@ -23,8 +23,8 @@ export async function exportCommand(argv: string[]): Promise<void> {
   if (format !== "json" && format !== "csv") {
     throw new CliError(`--format must be json or csv, got "${format}".`);
   }
-  await withDatabase(configFrom(values), async ({ db }) => {
-    if (!(await createAccountsRepository(db).find(accountId))) {
+  await withSecrets(configFrom(values), async ({ db }, secrets) => {
+    if (!(await createAccountsRepository(db, { secrets }).find(accountId))) {
       throw new CliError(`No account with id "${accountId}".`);
     }
     const rows = createEventsRepository(db).iterate(accountId, {

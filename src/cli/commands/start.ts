@@ -10,6 +10,7 @@ import { buildApp } from "../../server/app.js";
 import { createFirstUser } from "../../server/auth/first-user.js";
 import { REFERENCE_PATH } from "../../server/openapi.js";
 import { configFrom, openConfiguredDatabase, parseCommand } from "../options.js";
+import { prepareConfiguredSecrets, secretsNotice, shownPath } from "../secrets-key.js";
 
 /** A fresh clone has no built widget or dashboard: build them rather than fail. */
 function ensureWidgetBuilt(): void {
@@ -61,17 +62,20 @@ export async function startCommand(argv: string[]): Promise<void> {
   const database = await openConfiguredDatabase(config);
   try {
     await migrateToLatest(database.db);
+    const prepared = await prepareConfiguredSecrets(config, database.db);
+    const secrets = prepared.keyring;
     // The newcomer's embedded database starts with a demo to look at; a PostgreSQL (likely
     // production) gets one only when asked.
-    const repos = createRepositories(database.db);
+    const repos = createRepositories(database.db, { secrets });
     const wantsDemo =
       values.demo === true ||
       (config.databaseUrl === null && (await repos.accounts.list()).length === 0);
-    const demo = await ensureDemoAccount(database.db, { create: wantsDemo });
+    const demo = await ensureDemoAccount(database.db, secrets, { create: wantsDemo });
     const login = await loginLine(repos, demo?.created ?? false);
     const app = await buildApp({
       config,
       database,
+      secrets,
       logger: { level: config.logLevel },
       demoAccessTokenId: demo?.accessTokenId ?? null,
     });
@@ -85,11 +89,10 @@ export async function startCommand(argv: string[]): Promise<void> {
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
     await app.listen({ host: config.host, port: config.port });
 
-    const relative = path.relative(process.cwd(), config.dataDir);
-    const shown = relative.startsWith("..") ? config.dataDir : `./${relative}`;
+    const notice = secretsNotice(prepared, config);
     const storage = config.databaseUrl
       ? "PostgreSQL (DATABASE_URL)"
-      : `embedded PGlite in ${shown}`;
+      : `embedded PGlite in ${shownPath(config.dataDir)}`;
     const lines = [
       "",
       `  Cancel Insights is running at ${config.publicUrl}`,
@@ -102,6 +105,8 @@ export async function startCommand(argv: string[]): Promise<void> {
       `  Widget script:    ${config.publicUrl}/barecancel.js`,
       `  REST API docs:    ${config.publicUrl}${REFERENCE_PATH}`,
       `  Data:             ${storage}`,
+      `  Secrets key:      ${notice.key}`,
+      ...notice.notes.map((note) => `                    ${note}`),
       "  Stop with Ctrl+C.",
       "",
     ];

@@ -6,7 +6,7 @@ import { AppError } from "../../errors.js";
 import { adoptExistingAccounts } from "../../server/auth/first-user.js";
 import { checkNewPassword, hashPassword, verifyPassword } from "../../server/auth/passwords.js";
 import { CliError } from "../cli-error.js";
-import { configFrom, parseCommand, withDatabase } from "../options.js";
+import { configFrom, parseCommand, withSecrets } from "../options.js";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -93,8 +93,8 @@ export async function userCommand(argv: string[]): Promise<void> {
   }
   const passwordHash = await hashPassword(credentials.password);
 
-  await withDatabase(configFrom(values), async ({ db }) => {
-    const result = await createRepositories(db).transaction(async (trx) => {
+  await withSecrets(configFrom(values), async ({ db }, secrets) => {
+    const result = await createRepositories(db, { secrets }).transaction(async (trx) => {
       // Same lock as the browser's setup: "first user" means the same thing in both.
       await trx.users.lockForFirstUser();
       const users = trx.users;

@@ -1,8 +1,10 @@
 import { pino } from "pino";
 import { migrateToLatest } from "../../db/migrate.js";
+import type { PreparedSecrets } from "../../db/secrets/prepare.js";
 import { loggerOptions } from "../../server/logging.js";
 import { createWorker } from "../../server/worker.js";
 import { configFrom, openConfiguredDatabase, parseCommand } from "../options.js";
+import { prepareConfiguredSecrets, secretsNotice } from "../secrets-key.js";
 
 /**
  * Delivers webhooks and runs jobs until SIGINT or SIGTERM, beside any number of servers and
@@ -14,13 +16,20 @@ export async function workerCommand(argv: string[]): Promise<void> {
   const config = configFrom(values);
   const log = pino(loggerOptions(config.logLevel));
   const database = await openConfiguredDatabase(config);
+  let prepared: PreparedSecrets;
   try {
     await migrateToLatest(database.db);
+    prepared = await prepareConfiguredSecrets(config, database.db);
   } catch (error) {
     await database.close();
     throw error;
   }
-  const worker = createWorker({ config, database, log });
+  const notice = secretsNotice(prepared, config);
+  log.info(
+    { key_id: prepared.keyring.sealingKeyId, encrypted_now: prepared.sealedNow },
+    [`secrets key: ${notice.key}`, ...notice.notes].join(" "),
+  );
+  const worker = createWorker({ config, database, secrets: prepared.keyring, log });
   const shutdown = async (signal: string) => {
     log.info({ signal }, "worker stopping");
     await worker.stop();

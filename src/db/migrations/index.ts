@@ -10,6 +10,7 @@ import * as webhooks from "./0008-webhooks.js";
 import * as webhookNotify from "./0009-webhook-notify.js";
 import * as demoAccount from "./0010-demo-account.js";
 import * as jobs from "./0012-jobs.js";
+import * as secrets from "./0013-secrets.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   "0009-webhook-notify": webhookNotify,
   "0010-demo-account": demoAccount,
   "0012-jobs": jobs,
+  "0013-secrets": secrets,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,9 @@ import type { Database } from "../database.js";
 import { DEFAULT_REASONS } from "../default-reasons.js";
 import { newId } from "../ids.js";
 import type { Account, WidgetTextOverrides } from "../schema.js";
+import { CUSTOMER_HASH_SECRET } from "../secrets/columns.js";
+import type { Keyring } from "../secrets/keyring.js";
+import { openFrom, sealIn } from "../secrets/store.js";
 import { inTransaction } from "../transaction.js";
 import { createApiKeysRepository } from "./api-keys.js";
 import { createMembershipsRepository } from "./memberships.js";
@@ -24,7 +27,14 @@ export interface CreatedAccount {
   secretKey: string;
 }
 
-export function createAccountsRepository(db: Database) {
+/** The customer-hash secret is sealed at rest: the repository seals and opens it. */
+export function createAccountsRepository(db: Database, { secrets }: { secrets: Keyring }) {
+  const opened = (row: Account): Account => ({
+    ...row,
+    customer_hash_secret: openFrom(secrets, CUSTOMER_HASH_SECRET, row, row.customer_hash_secret),
+  });
+  const openedOrNone = (row: Account | undefined) => (row ? opened(row) : undefined);
+
   return {
     /**
      * An account ready to embed: default reasons, one embed token and one API key; with
@@ -35,16 +45,19 @@ export function createAccountsRepository(db: Database) {
       options: { ownerId?: string; demo?: boolean } = {},
     ): Promise<CreatedAccount> {
       return inTransaction(db, async (trx) => {
+        const id = newId("acc");
+        const secret = randomBytes(32).toString("hex");
         const account = await trx
           .insertInto("accounts")
           .values({
-            id: newId("acc"),
+            id,
             name,
             is_demo: options.demo ?? false,
-            customer_hash_secret: randomBytes(32).toString("hex"),
+            customer_hash_secret: sealIn(secrets, CUSTOMER_HASH_SECRET, { id }, secret),
           })
           .returningAll()
-          .executeTakeFirstOrThrow();
+          .executeTakeFirstOrThrow()
+          .then(opened);
         await trx
           .insertInto("reasons")
           .values(
@@ -61,11 +74,11 @@ export function createAccountsRepository(db: Database) {
           .insertInto("embed_tokens")
           .values({ account_id: account.id, id: accessTokenId, name: "Default" })
           .execute();
-        const { secret } = await createApiKeysRepository(trx).create(account.id, "Default");
+        const apiKey = await createApiKeysRepository(trx).create(account.id, "Default");
         if (options.ownerId) {
           await createMembershipsRepository(trx).add(account.id, options.ownerId, "owner");
         }
-        return { account, accessTokenId, secretKey: secret };
+        return { account, accessTokenId, secretKey: apiKey.secret };
       });
     },
 
@@ -78,11 +91,17 @@ export function createAccountsRepository(db: Database) {
         .orderBy("created_at")
         .orderBy("id")
         .limit(1)
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .then(openedOrNone);
     },
 
     find(accountId: string): Promise<Account | undefined> {
-      return db.selectFrom("accounts").selectAll().where("id", "=", accountId).executeTakeFirst();
+      return db
+        .selectFrom("accounts")
+        .selectAll()
+        .where("id", "=", accountId)
+        .executeTakeFirst()
+        .then(openedOrNone);
     },
 
     updateWidgetSettings(
@@ -101,11 +120,18 @@ export function createAccountsRepository(db: Database) {
         })
         .where("id", "=", accountId)
         .returningAll()
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .then(openedOrNone);
     },
 
     list(): Promise<Account[]> {
-      return db.selectFrom("accounts").selectAll().orderBy("created_at").orderBy("id").execute();
+      return db
+        .selectFrom("accounts")
+        .selectAll()
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute()
+        .then((rows) => rows.map(opened));
     },
 
     async rename(accountId: string, name: string): Promise<Account | undefined> {
@@ -114,7 +140,8 @@ export function createAccountsRepository(db: Database) {
         .set({ name })
         .where("id", "=", accountId)
         .returningAll()
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .then(openedOrNone);
     },
   };
 }

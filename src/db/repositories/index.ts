@@ -1,4 +1,5 @@
 import type { Database } from "../database.js";
+import type { Keyring } from "../secrets/keyring.js";
 import { inTransaction } from "../transaction.js";
 import { createAccountsRepository } from "./accounts.js";
 import { createApiKeysRepository } from "./api-keys.js";
@@ -14,6 +15,12 @@ import { createUsersRepository } from "./users.js";
 import { createWebhookDeliveriesRepository } from "./webhook-deliveries.js";
 import { createWebhookEndpointsRepository } from "./webhook-endpoints.js";
 import { createWidgetLogosRepository } from "./widget-logos.js";
+
+/** What repositories need beside the database. */
+export interface RepositoryDeps {
+  /** Seals and opens the secrets some of them keep (src/db/secrets). */
+  readonly secrets: Keyring;
+}
 
 const FACTORIES = {
   accounts: createAccountsRepository,
@@ -43,13 +50,13 @@ export interface Repositories extends Built {
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
 }
 
-export function createRepositories(db: Database): Repositories {
+export function createRepositories(db: Database, deps: RepositoryDeps): Repositories {
   const built = Object.fromEntries(
-    Object.entries(FACTORIES).map(([name, create]) => [name, create(db)]),
+    Object.entries(FACTORIES).map(([name, create]) => [name, create(db, deps)]),
   ) as unknown as Built;
   return Object.freeze({
     ...built,
     transaction: <T>(work: (repos: Repositories) => Promise<T>) =>
-      inTransaction(db, (trx) => work(createRepositories(trx))),
+      inTransaction(db, (trx) => work(createRepositories(trx, deps))),
   });
 }

@@ -1,14 +1,24 @@
 import { sql } from "kysely";
 import type { Database } from "../database.js";
+import { DomainError } from "../domain-error.js";
 import { randomToken } from "../ids.js";
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "../schema.js";
+import type { Keyring } from "../secrets/keyring.js";
+import { openSigningSecrets } from "./webhook-endpoints.js";
 
 /** A delivery a worker holds, with what it needs of its endpoint to send it. */
 export type ClaimedDelivery = WebhookDelivery &
   Pick<
     WebhookEndpoint,
     "url" | "kind" | "secret" | "previous_secret" | "previous_secret_expires_at"
-  >;
+  > & {
+    /**
+     * Why the endpoint's signing secrets could not be opened (a key missing from this
+     * process's keyring, say); then they are empty and the attempt fails with this error
+     * instead of going out unsigned. Null when they opened.
+     */
+    secret_error: string | null;
+  };
 
 export interface AttemptOutcome {
   attemptedAt: Date;
@@ -32,7 +42,22 @@ function msFromNow(ms: number) {
   return sql`now() + ${ms}::integer * interval '1 millisecond'`;
 }
 
-export function createWebhookDeliveriesRepository(db: Database) {
+/** A claimed row with its endpoint's secrets opened, or the reason they would not open. */
+function withSecrets(
+  secrets: Keyring,
+  row: Omit<ClaimedDelivery, "secret_error">,
+): ClaimedDelivery {
+  // The delivery's own id is not the endpoint's, which its secrets are bound to.
+  const endpoint = { ...row, id: row.endpoint_id };
+  try {
+    return { ...row, ...openSigningSecrets(secrets, endpoint), secret_error: null };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { ...row, secret: "", previous_secret: null, secret_error: error.message };
+  }
+}
+
+export function createWebhookDeliveriesRepository(db: Database, { secrets }: { secrets: Keyring }) {
   return {
     /**
      * Takes up to `limit` due deliveries for one worker. SKIP LOCKED lets workers in any
@@ -44,7 +69,7 @@ export function createWebhookDeliveriesRepository(db: Database) {
     async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
       const token = randomToken();
       const lease = msFromNow(leaseMs);
-      const result = await sql<ClaimedDelivery>`
+      const result = await sql<Omit<ClaimedDelivery, "secret_error">>`
         with due as (
           select d.account_id, d.id, e.url, e.kind, e.secret, e.previous_secret,
                  e.previous_secret_expires_at
@@ -60,7 +85,7 @@ export function createWebhookDeliveriesRepository(db: Database) {
         where d.account_id = due.account_id and d.id = due.id
         returning d.*, due.url, due.kind, due.secret, due.previous_secret,
                   due.previous_secret_expires_at`.execute(db);
-      return result.rows;
+      return result.rows.map((row) => withSecrets(secrets, row));
     },
 
     /**

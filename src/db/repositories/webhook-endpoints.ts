@@ -3,6 +3,9 @@ import type { Database } from "../database.js";
 import { DomainError } from "../domain-error.js";
 import { newId } from "../ids.js";
 import type { WebhookEndpoint, WebhookEventType, WebhookKind } from "../schema.js";
+import { WEBHOOK_PREVIOUS_SECRET, WEBHOOK_SECRET } from "../secrets/columns.js";
+import type { Keyring } from "../secrets/keyring.js";
+import { openFrom, sealIn } from "../secrets/store.js";
 import { inTransaction } from "../transaction.js";
 
 /** Every endpoint costs ingest a little (the trigger's join): a few per account is plenty. */
@@ -22,7 +25,28 @@ export interface NewWebhookEndpoint {
 
 export type WebhookEndpointChanges = Partial<Omit<NewWebhookEndpoint, "kind">>;
 
-export function createWebhookEndpointsRepository(db: Database) {
+/** The signing secrets, current and previous, of an endpoint row, opened. */
+export function openSigningSecrets(
+  secrets: Keyring,
+  row: Pick<WebhookEndpoint, "account_id" | "id" | "secret" | "previous_secret">,
+): Pick<WebhookEndpoint, "secret" | "previous_secret"> {
+  return {
+    secret: openFrom(secrets, WEBHOOK_SECRET, row, row.secret),
+    previous_secret:
+      row.previous_secret === null
+        ? null
+        : openFrom(secrets, WEBHOOK_PREVIOUS_SECRET, row, row.previous_secret),
+  };
+}
+
+/** The signing secrets are sealed at rest: the repository seals and opens them. */
+export function createWebhookEndpointsRepository(db: Database, { secrets }: { secrets: Keyring }) {
+  const opened = (row: WebhookEndpoint): WebhookEndpoint => ({
+    ...row,
+    ...openSigningSecrets(secrets, row),
+  });
+  const openedOrNone = (row: WebhookEndpoint | undefined) => (row ? opened(row) : undefined);
+
   return {
     list(accountId: string): Promise<WebhookEndpoint[]> {
       return db
@@ -31,7 +55,8 @@ export function createWebhookEndpointsRepository(db: Database) {
         .where("account_id", "=", accountId)
         .orderBy("created_at")
         .orderBy("id")
-        .execute();
+        .execute()
+        .then((rows) => rows.map(opened));
     },
 
     find(accountId: string, id: string): Promise<WebhookEndpoint | undefined> {
@@ -40,7 +65,8 @@ export function createWebhookEndpointsRepository(db: Database) {
         .selectAll()
         .where("account_id", "=", accountId)
         .where("id", "=", id)
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .then(openedOrNone);
     },
 
     /** `secret` signs its deliveries; the caller makes it (the repository knows no signing). */
@@ -68,16 +94,13 @@ export function createWebhookEndpointsRepository(db: Database) {
             `An account may have at most ${MAX_ENDPOINTS_PER_ACCOUNT} webhook endpoints.`,
           );
         }
+        const row = { account_id: accountId, id: newId("whk") };
         return trx
           .insertInto("webhook_endpoints")
-          .values({
-            account_id: accountId,
-            id: newId("whk"),
-            ...endpoint,
-            secret,
-          })
+          .values({ ...row, ...endpoint, secret: sealIn(secrets, WEBHOOK_SECRET, row, secret) })
           .returningAll()
-          .executeTakeFirstOrThrow();
+          .executeTakeFirstOrThrow()
+          .then(opened);
       });
     },
 
@@ -92,7 +115,8 @@ export function createWebhookEndpointsRepository(db: Database) {
         .where("account_id", "=", accountId)
         .where("id", "=", id)
         .returningAll()
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .then(openedOrNone);
     },
 
     /** Its deliveries and their attempts go with it. */
@@ -102,27 +126,43 @@ export function createWebhookEndpointsRepository(db: Database) {
         .where("account_id", "=", accountId)
         .where("id", "=", id)
         .returningAll()
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .then(openedOrNone);
     },
 
-    /** `secret` signs from now on; the old one signs too for a day. */
+    /**
+     * `secret` signs from now on; the old one signs too for a day. The old one moves in code,
+     * not SQL: sealed for `secret`, it would not open as `previous_secret`.
+     */
     rotateSecret(
       accountId: string,
       id: string,
       secret: string,
     ): Promise<WebhookEndpoint | undefined> {
-      return db
-        .updateTable("webhook_endpoints")
-        .set((eb) => ({
-          previous_secret: eb.ref("secret"),
-          previous_secret_expires_at: sql<Date>`now() + ${PREVIOUS_SECRET_GRACE}::interval`,
-          secret,
-          updated_at: sql<Date>`now()`,
-        }))
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirst();
+      return inTransaction(db, async (trx) => {
+        const current = await trx
+          .selectFrom("webhook_endpoints")
+          .select(["account_id", "id", "secret"])
+          .where("account_id", "=", accountId)
+          .where("id", "=", id)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!current) return undefined;
+        const previous = openFrom(secrets, WEBHOOK_SECRET, current, current.secret);
+        return trx
+          .updateTable("webhook_endpoints")
+          .set({
+            previous_secret: sealIn(secrets, WEBHOOK_PREVIOUS_SECRET, current, previous),
+            previous_secret_expires_at: sql<Date>`now() + ${PREVIOUS_SECRET_GRACE}::interval`,
+            secret: sealIn(secrets, WEBHOOK_SECRET, current, secret),
+            updated_at: sql<Date>`now()`,
+          })
+          .where("account_id", "=", accountId)
+          .where("id", "=", id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+          .then(opened);
+      });
     },
   };
 }
