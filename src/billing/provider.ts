@@ -20,7 +20,9 @@ export type SubscriptionStatus =
   | "paused"
   | "incomplete"
   | "incomplete_expired"
-  | "canceled";
+  | "canceled"
+  /** A status this code does not know yet: it brings no revenue until taught. */
+  | "other";
 
 export interface BillingCustomer {
   id: string;

@@ -6,6 +6,7 @@ import {
   type FakeStripeOptions,
   startFakeStripe,
 } from "../../../src/billing/stripe/fake/server.js";
+import type { StripeSettings } from "../../../src/config.js";
 import { VirtualClock } from "../virtual-clock.js";
 
 export const TEST_KEY = "sk_test_fake123";
@@ -21,4 +22,14 @@ export async function fakeStripe(
   const sdk = (key = TEST_KEY) =>
     createStripeClient({ apiKey: key, apiBase: fake.url, timeoutMs: 5000 });
   return { fake, clock, sdk };
+}
+
+/** Settings pointing at the fake, without a rate limit unless given one. */
+export function settingsFor(fake: FakeStripe, requestsPerSecond = 0): StripeSettings {
+  return {
+    apiBase: fake.url,
+    liveRequestsPerSecond: requestsPerSecond,
+    testRequestsPerSecond: requestsPerSecond,
+    timeoutMs: 5000,
+  };
 }

@@ -1,6 +1,11 @@
 import type Stripe from "stripe";
 import { EventLog } from "./event-log.js";
-import { generatedCatalog, generatedCustomers, generatedSubscriptions } from "./generated.js";
+import {
+  generatedCatalog,
+  generatedCustomers,
+  generatedSubscriptions,
+  timeline,
+} from "./generated.js";
 import {
   type CouponInput,
   couponObject,
@@ -54,14 +59,15 @@ export class FakeStripeAccount {
     this.log = new EventLog(this.livemode, this.now);
     this.events = this.log.events;
     const count = options.generatedCustomers ?? 0;
-    const catalog = generatedCatalog(this.livemode);
+    const time = timeline(count, this.now());
+    const catalog = generatedCatalog(this.livemode, time);
     if (count > 0) {
       for (const price of catalog.prices) this.prices.put(price);
       for (const coupon of catalog.coupons) this.coupons.put(coupon);
     }
-    this.customers = new Table(count > 0 ? generatedCustomers(count, this.livemode) : null);
+    this.customers = new Table(count > 0 ? generatedCustomers(count, this.livemode, time) : null);
     this.subscriptions = new Table(
-      count > 0 ? generatedSubscriptions(count, this.livemode, catalog, this.now) : null,
+      count > 0 ? generatedSubscriptions(count, this.livemode, catalog, time) : null,
     );
   }
 

@@ -9,9 +9,22 @@ import type { GeneratedRows } from "./table.js";
  * more memory than one of ten. Prices and coupons are a small stored catalog.
  */
 
-/** 2023-01-01; one customer every ten minutes from then. */
-const FIRST_CREATED = 1_672_531_200;
-const SPACING = 600;
+/**
+ * When the generated account's customers came: spread over the three years before `asOf`,
+ * the newest a month before it. `asOf` is the day the account was made, so every object is
+ * a fixed function of its index for that day (a trial ends on the same date on every read).
+ */
+export interface Timeline {
+  asOf: number;
+  first: number;
+  spacing: number;
+}
+
+export function timeline(count: number, nowMs: number): Timeline {
+  const asOf = Math.floor(nowMs / 86_400_000) * 86_400;
+  const spacing = Math.max(60, Math.floor((3 * 365 * 86_400) / Math.max(count, 1)));
+  return { asOf, first: asOf - 30 * 86_400 - count * spacing, spacing };
+}
 
 const pad = (index: number) => String(index).padStart(7, "0");
 
@@ -25,8 +38,8 @@ export interface GeneratedCatalog {
   coupons: Stripe.Coupon[];
 }
 
-export function generatedCatalog(livemode: boolean): GeneratedCatalog {
-  const at = FIRST_CREATED - 86_400;
+export function generatedCatalog(livemode: boolean, time: Timeline): GeneratedCatalog {
+  const at = time.first - 86_400;
   const price = (id: string, fields: Omit<Parameters<typeof priceObject>[0], "id" | "created">) =>
     priceObject({ id, created: at, ...fields }, livemode);
   return {
@@ -115,6 +128,7 @@ const FEEDBACK: Stripe.Subscription.CancellationDetails.Feedback[] = [
 export function generatedCustomers(
   count: number,
   livemode: boolean,
+  time: Timeline,
 ): GeneratedRows<Stripe.Customer> {
   return {
     count,
@@ -122,7 +136,7 @@ export function generatedCustomers(
       customerObject(
         {
           id: `cus_G${pad(i)}`,
-          created: FIRST_CREATED + i * SPACING,
+          created: time.first + i * time.spacing,
           email: `customer${i}@example.com`,
           name: `Customer ${i}`,
         },
@@ -136,7 +150,7 @@ export function generatedSubscriptions(
   count: number,
   livemode: boolean,
   catalog: GeneratedCatalog,
-  now: () => number,
+  time: Timeline,
 ): GeneratedRows<Stripe.Subscription> {
   const [basic, pro, proYearly, team, business, basicEur, api] = catalog.prices;
   const plans = [basic, pro, proYearly, team, business, basicEur].filter((p) => p !== undefined);
@@ -146,8 +160,8 @@ export function generatedSubscriptions(
     at(i) {
       const id = `sub_G${pad(i)}`;
       const customer = `cus_G${pad(i)}`;
-      const created = FIRST_CREATED + i * SPACING + 60;
-      const nowSeconds = Math.floor(now() / 1000);
+      const created = time.first + i * time.spacing + 60;
+      const { asOf } = time;
       const price = plans[mix(i, 1) % plans.length] ?? plans[0];
       if (!price) throw new Error("the generated catalog has no prices");
       const seats = price === team ? 1 + (mix(i, 2) % 12) : 1;
@@ -166,16 +180,18 @@ export function generatedSubscriptions(
             }),
           ]
         : [];
+      // Out of 1000: under 60 ended (the first 12 for non-payment), 60-99 trialing,
+      // 100-129 past due or unpaid, 130-149 set to end with the period; the rest active.
       const fate = mix(i, 5);
-      const trialEnd = fate >= 60 && fate < 100 ? nowSeconds + 86_400 * (1 + (i % 13)) : null;
+      const trialEnd = fate >= 60 && fate < 100 ? asOf + 86_400 * (1 + (i % 13)) : null;
       const sub = subscriptionObject(
         { id, customer, created, items, discounts, trialEnd },
-        nowSeconds,
+        asOf,
         livemode,
       );
       if (fate < 60) {
-        // Six in a hundred have ended: a month or more after they began, none in the future.
-        const ended = Math.min(nowSeconds - 3600, created + 86_400 * (30 + (mix(i, 6) % 300)));
+        // A month or more after they began, and before the account's day.
+        const ended = Math.min(asOf - 3600, created + 86_400 * (30 + (mix(i, 6) % 300)));
         const failed = fate < 12;
         sub.status = "canceled";
         sub.canceled_at = ended;
@@ -191,7 +207,7 @@ export function generatedSubscriptions(
       } else if (fate >= 130 && fate < 150) {
         sub.cancel_at_period_end = true;
         sub.cancel_at = sub.items.data[0]?.current_period_end ?? null;
-        sub.canceled_at = nowSeconds - 86_400;
+        sub.canceled_at = asOf - 86_400;
         sub.cancellation_details = {
           reason: "cancellation_requested",
           feedback: null,
