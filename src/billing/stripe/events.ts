@@ -28,11 +28,7 @@ const EVENT_TYPES: Record<string, BillingEventType> = {
 export const STRIPE_EVENT_TYPES = Object.keys(EVENT_TYPES);
 
 /** An event as ours; its object is Stripe's copy at the time, discounts by id only. */
-export function mapEvent(
-  event: Stripe.Event,
-  coupons: CouponLookup,
-  livemode: boolean,
-): BillingEvent {
+export function mapEvent(event: Stripe.Event, coupons: CouponLookup): BillingEvent {
   const object = event.data.object as { object?: string; id?: string };
   const origin: SnapshotOrigin = {
     source: "event",
@@ -54,7 +50,7 @@ export function mapEvent(
               kind: "subscription",
               subscription: mapSubscription(object as Stripe.Subscription, origin, coupons),
             }
-          : { kind: "customer", customer: mapCustomer(object as Stripe.Customer, livemode) },
+          : { kind: "customer", customer: mapCustomer(object as Stripe.Customer, event.livemode) },
     previous: (event.data.previous_attributes as Record<string, unknown> | undefined) ?? null,
     request: event.request
       ? { id: event.request.id, idempotencyKey: event.request.idempotency_key }
@@ -91,8 +87,7 @@ export async function* eventPagesSince(
   cursor: EventCursor,
   signal?: AbortSignal,
 ): AsyncGenerator<EventPage> {
-  const livemode = connection.mode === "live";
-  const map = (event: Stripe.Event) => mapEvent(event, connection.coupons.lookup, livemode);
+  const map = (event: Stripe.Event) => mapEvent(event, connection.coupons.lookup);
   let after = cursor.eventId;
   let position = cursor;
   if (after === null) {

@@ -185,7 +185,7 @@ describe("mapping Stripe's objects", () => {
       type: "customer.subscription.deleted",
       data: { object: { ...sub, status: "canceled" } },
     } satisfies Stripe.Event;
-    const mapped = mapEvent(event, noCoupons, false);
+    const mapped = mapEvent(event, noCoupons);
     expect(mapped).toMatchObject({
       id: "evt_1",
       type: "subscription.deleted",
@@ -207,6 +207,6 @@ describe("mapping Stripe's objects", () => {
       type: "invoice.paid",
       data: { object: { id: "in_1" } },
     } as unknown as Stripe.Event;
-    expect(mapEvent(other, noCoupons, false).object).toEqual({ kind: "other", id: "in_1" });
+    expect(mapEvent(other, noCoupons).object).toEqual({ kind: "other", id: "in_1" });
   });
 });
