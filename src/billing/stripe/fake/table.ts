@@ -12,7 +12,7 @@ export interface GeneratedRows<T extends Listed> {
   indexOf(id: string): number | null;
 }
 
-/** Lists run newest first: by `created`, then by id within a second. */
+/** Oldest first: by `created`, then by id within a second (lists walk it backwards). */
 function compare(a: Listed, b: Listed): number {
   return a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
