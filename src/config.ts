@@ -40,6 +40,19 @@ export interface Config {
   readonly worker: boolean;
   readonly jobs: JobsConfig;
   readonly webhooks: WebhookConfig;
+  readonly stripe: StripeSettings;
+}
+
+/** How we reach Stripe: where, how fast, how long we wait. */
+export interface StripeSettings {
+  /** Stripe's API, or a proxy or a fake in front of it: an origin, no path. */
+  readonly apiBase: string;
+  /** Requests per second one live connection makes at most; 0: no limit. */
+  readonly liveRequestsPerSecond: number;
+  /** The same for a test-mode connection, which Stripe allows fewer. */
+  readonly testRequestsPerSecond: number;
+  /** How long one request may take before it counts as failed (and is retried). */
+  readonly timeoutMs: number;
 }
 
 /** The background worker: how it looks for work (webhook deliveries and jobs alike), and jobs. */
@@ -181,6 +194,34 @@ function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
   });
 }
 
+function stripeApiBase(raw: string | undefined): string {
+  const value = raw && raw !== "" ? raw : "https://api.stripe.com";
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {}
+  // The SDK takes a host, a port and a protocol: a path or a query would be dropped silently.
+  if (!url || !["http:", "https:"].includes(url.protocol) || url.pathname !== "/" || url.search) {
+    throw new AppError(
+      "invalid_config",
+      `STRIPE_API_BASE must be an http(s) origin without a path, got "${value}".`,
+      { field: "STRIPE_API_BASE" },
+    );
+  }
+  return url.origin;
+}
+
+function stripeSettings(env: NodeJS.ProcessEnv): StripeSettings {
+  return Object.freeze({
+    apiBase: stripeApiBase(env.STRIPE_API_BASE),
+    // Under Stripe's own limits (100 requests per second live, 25 in test mode, less on some
+    // endpoints), leaving room for the site's own calls with the same account.
+    liveRequestsPerSecond: integer("STRIPE_RATE_LIMIT", env.STRIPE_RATE_LIMIT, 25),
+    testRequestsPerSecond: integer("STRIPE_TEST_RATE_LIMIT", env.STRIPE_TEST_RATE_LIMIT, 10),
+    timeoutMs: integer("STRIPE_TIMEOUT_MS", env.STRIPE_TIMEOUT_MS, 30_000, 1),
+  });
+}
+
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ConfigOverrides = {},
@@ -219,5 +260,6 @@ export function loadConfig(
     worker: flag("WORKER", env.WORKER, true),
     jobs: jobsConfig(env),
     webhooks: webhookConfig(env),
+    stripe: stripeSettings(env),
   });
 }

@@ -52,6 +52,8 @@ const MAY_IMPORT: Record<string, readonly string[] | "anything"> = {
   presenters: ["presenters", "db", "contract"],
   webhooks: ["webhooks", "jobs", "db", "contract", "root", "presenters"],
   jobs: ["jobs", "db", "root"],
+  // Providers and what is computed from their objects; the sync that stores them sits above.
+  billing: ["billing", "jobs", "root"],
   server: "anything",
   cli: "anything",
   root: ["root", "db"],
