@@ -10,7 +10,8 @@ export type DomainErrorCode =
   | "database_unavailable"
   | "invalid_secrets_key"
   | "secrets_key_missing"
-  | "secret_unreadable";
+  | "secret_unreadable"
+  | "unknown_reason";
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -280,6 +280,64 @@ export interface SecretsKeysTable {
   created_at: CreatedAt;
 }
 
+/** Who ended a subscription at the provider (migration 0015). */
+export type CancellationPath =
+  | "portal"
+  | "provider_dashboard"
+  | "provider_api"
+  | "payment_failure"
+  | "unknown";
+/** Now, at the end of the paid period, or at a date chosen for it. */
+export type CancellationTiming = "immediate" | "period_end" | "scheduled";
+/** Set to end; ended; cleared before it ended (not churn). */
+export type CancellationState = "scheduled" | "ended" | "reactivated";
+
+/** One subscription that ends or is set to end, whatever the path (migration 0015). */
+export interface CancellationsTable {
+  id: string;
+  account_id: string;
+  /** The billing connection it came through; null when known only from the REST API. */
+  connection_id: string | null;
+  subscription_id: string;
+  customer_id: string;
+  test_mode: boolean;
+  path: CancellationPath;
+  timing: CancellationTiming;
+  /** False for payment failures: kept apart from voluntary churn. */
+  voluntary: boolean;
+  state: CancellationState;
+  requested_at: Timestamp;
+  ends_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  reactivated_at: Timestamp | null;
+  /** The subscription's own start, for tenure at the time of the request. */
+  subscription_created_at: Timestamp | null;
+  /** MRR from before the change, monthly, minor units. */
+  lost_mrr_amount: ColumnType<number | null, number | null | undefined, number | null>;
+  lost_mrr_currency: string | null;
+  plan: string | null;
+  /** The provider's own words: Stripe's cancellation_details.reason, feedback, comment. */
+  provider_reason: string | null;
+  provider_feedback: string | null;
+  /** Customer text: never logged. */
+  provider_comment: string | null;
+  /** The account's reason the feedback maps to; the owner may change it. */
+  reason_id: string | null;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+}
+
+export type CancellationLinkKind = "subscription_oid" | "window";
+
+/** An answer (or skip) and a cancellation it explains (migration 0015). */
+export interface CancellationAnswersTable {
+  cancellation_id: string;
+  event_id: string;
+  account_id: string;
+  linked_by: CancellationLinkKind;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   embed_tokens: EmbedTokensTable;
@@ -299,6 +357,8 @@ export interface DB {
   api_idempotency_keys: ApiIdempotencyKeysTable;
   jobs: JobsTable;
   secrets_keys: SecretsKeysTable;
+  cancellations: CancellationsTable;
+  cancellation_answers: CancellationAnswersTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -313,3 +373,5 @@ export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttempt = Selectable<WebhookAttemptsTable>;
 export type WidgetLogo = Selectable<WidgetLogosTable>;
 export type Job = Selectable<JobsTable>;
+export type Cancellation = Selectable<CancellationsTable>;
+export type CancellationAnswer = Selectable<CancellationAnswersTable>;

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Database } from "../database.js";
+import { decodeKeysetCursor, encodeKeysetCursor } from "../keyset-cursor.js";
 import type { EventKind, EventRow } from "../schema.js";
 
 export interface EventSearch {
@@ -31,13 +32,12 @@ export function prefixQuery(q: string): string | null {
 }
 
 export function encodeCursor(row: Pick<EventRow, "created_at" | "id">): string {
-  return Buffer.from(`${new Date(row.created_at).toISOString()}|${row.id}`).toString("base64url");
+  return encodeKeysetCursor(row.created_at, row.id);
 }
 
 export function decodeCursor(cursor: string): EventCursor | null {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const createdAt = new Date(at ?? "");
-  return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
+  const position = decodeKeysetCursor(cursor);
+  return position && { createdAt: position.at, id: position.id };
 }
 
 /** The test flag a search requires, or undefined for both kinds. */

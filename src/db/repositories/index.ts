@@ -3,6 +3,8 @@ import type { Keyring } from "../secrets/keyring.js";
 import { inTransaction } from "../transaction.js";
 import { createAccountsRepository } from "./accounts.js";
 import { createApiKeysRepository } from "./api-keys.js";
+import { createCancellationAnswersRepository } from "./cancellation-answers.js";
+import { createCancellationsRepository } from "./cancellations.js";
 import { createEmbedTokensRepository } from "./embed-tokens.js";
 import { createEventsRepository } from "./events.js";
 import { createIdempotencyKeysRepository } from "./idempotency-keys.js";
@@ -25,6 +27,8 @@ export interface RepositoryDeps {
 const FACTORIES = {
   accounts: createAccountsRepository,
   apiKeys: createApiKeysRepository,
+  cancellationAnswers: createCancellationAnswersRepository,
+  cancellations: createCancellationsRepository,
   embedTokens: createEmbedTokensRepository,
   events: createEventsRepository,
   idempotencyKeys: createIdempotencyKeysRepository,

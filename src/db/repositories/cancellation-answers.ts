@@ -1,0 +1,155 @@
+import { sql } from "kysely";
+import type { Database } from "../database.js";
+import type { Cancellation, CancellationAnswer, EventRow } from "../schema.js";
+
+/** How far from a cancellation's request an answer naming no subscription may be, by default. */
+export const DEFAULT_LINK_WINDOW_DAYS = 7;
+
+const DAY_MS = 86_400_000;
+
+/** A subscription an answer explains the cancellation of, as v1 events show it. */
+export interface CancelledSubscription {
+  id: string;
+  mrr: { amount: number; currency: string } | null;
+  plan: string | null;
+}
+
+type LinkableCancellation = Pick<
+  Cancellation,
+  "id" | "account_id" | "test_mode" | "subscription_id" | "customer_id" | "requested_at"
+>;
+type LinkableEvent = Pick<
+  EventRow,
+  | "id"
+  | "account_id"
+  | "kind"
+  | "test_mode"
+  | "install_check"
+  | "customer_oid"
+  | "subscription_oids"
+  | "created_at"
+>;
+
+function windowAround(at: Date | string, days: number): [Date, Date] {
+  const time = new Date(at).getTime();
+  return [new Date(time - days * DAY_MS), new Date(time + days * DAY_MS)];
+}
+
+/**
+ * Links between widget answers and the cancellations they explain. Answers and skips link
+ * (a skip is our record that the customer went on to cancel, and keeps its MRR from being
+ * counted beside the cancellation's); reasons come from linked answers only. Dismissals
+ * cancelled nothing and install checks stay out, as they do of every number. An answer
+ * naming subscriptions links to those; one naming none, to its customer's cancellations
+ * requested within the window. Linking again finds the links made and adds none.
+ */
+export function createCancellationAnswersRepository(db: Database) {
+  return {
+    /** Links a cancellation to the answers that explain it; returns the links made now. */
+    async linkAnswers(
+      cancellation: LinkableCancellation,
+      windowDays: number,
+    ): Promise<CancellationAnswer[]> {
+      const [from, to] = windowAround(cancellation.requested_at, windowDays);
+      const answers = db
+        .selectFrom("events")
+        .where("account_id", "=", cancellation.account_id)
+        .where("test_mode", "=", cancellation.test_mode)
+        // Spelled as the partial indexes are (migration 0015), so the planner can use them.
+        .where(sql<boolean>`kind in ('answer', 'skip')`)
+        .where("install_check", "=", false);
+      const named = answers
+        .select(["id", sql<string>`'subscription_oid'`.as("linked_by")])
+        .where(sql<boolean>`subscription_oids <> '{}'`)
+        .where(sql<boolean>`subscription_oids @> array[${cancellation.subscription_id}]::text[]`);
+      const near = answers
+        .select(["id", sql<string>`'window'`.as("linked_by")])
+        .where(sql<boolean>`subscription_oids = '{}'`)
+        .where("customer_oid", "=", cancellation.customer_id)
+        .where("created_at", ">=", from)
+        .where("created_at", "<=", to);
+      const result = await sql<CancellationAnswer>`
+        insert into cancellation_answers (cancellation_id, event_id, account_id, linked_by)
+        select ${cancellation.id}, found.id, ${cancellation.account_id}, found.linked_by
+        from (${named.unionAll(near)}) found
+        on conflict do nothing
+        returning *`.execute(db);
+      return result.rows;
+    },
+
+    /** The other way, for an answer that arrives after its cancellation was recorded. */
+    async linkCancellations(
+      event: LinkableEvent,
+      windowDays: number,
+    ): Promise<CancellationAnswer[]> {
+      if (event.kind === "dismissal" || event.install_check) return [];
+      let cancellations = db
+        .selectFrom("cancellations")
+        .select("id")
+        .where("account_id", "=", event.account_id)
+        .where("test_mode", "=", event.test_mode);
+      const byName = event.subscription_oids.length > 0;
+      if (byName) {
+        cancellations = cancellations.where("subscription_id", "in", event.subscription_oids);
+      } else {
+        const [from, to] = windowAround(event.created_at, windowDays);
+        cancellations = cancellations
+          .where("customer_id", "=", event.customer_oid)
+          .where("requested_at", ">=", from)
+          .where("requested_at", "<=", to);
+      }
+      return db
+        .insertInto("cancellation_answers")
+        .columns(["cancellation_id", "event_id", "account_id", "linked_by"])
+        .expression(
+          cancellations.select([
+            sql<string>`${event.id}`.as("event_id"),
+            sql<string>`${event.account_id}`.as("account_id"),
+            sql<string>`${byName ? "subscription_oid" : "window"}`.as("linked_by"),
+          ]),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .returningAll()
+        .execute();
+    },
+
+    /** The subscriptions each answer explains the cancellation of, oldest request first. */
+    async subscriptionsOf(
+      accountId: string,
+      eventIds: string[],
+    ): Promise<Map<string, CancelledSubscription[]>> {
+      const found = new Map<string, CancelledSubscription[]>();
+      if (eventIds.length === 0) return found;
+      const rows = await db
+        .selectFrom("cancellation_answers as l")
+        .innerJoin("cancellations as c", "c.id", "l.cancellation_id")
+        .select([
+          "l.event_id",
+          "c.subscription_id",
+          "c.lost_mrr_amount",
+          "c.lost_mrr_currency",
+          "c.plan",
+        ])
+        .where("l.account_id", "=", accountId)
+        .where("l.event_id", "in", eventIds)
+        .orderBy("c.requested_at")
+        .orderBy("c.id")
+        .execute();
+      for (const row of rows) {
+        const list = found.get(row.event_id) ?? [];
+        list.push({
+          id: row.subscription_id,
+          mrr:
+            row.lost_mrr_amount === null || row.lost_mrr_currency === null
+              ? null
+              : { amount: Number(row.lost_mrr_amount), currency: row.lost_mrr_currency },
+          plan: row.plan,
+        });
+        found.set(row.event_id, list);
+      }
+      return found;
+    },
+  };
+}
+
+export type CancellationAnswersRepository = ReturnType<typeof createCancellationAnswersRepository>;
