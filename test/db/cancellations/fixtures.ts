@@ -37,12 +37,22 @@ export function cancellation(
   };
 }
 
-/** Stores an answer (or another kind of event) as ingest would, and returns its row. */
+/**
+ * Stores an answer (or another kind of event) as ingest would, and returns its row. An
+ * answer without a reason given gets the account's first one.
+ */
 export async function storeAnswer(
   database: DatabaseHandle,
   accountId: string,
   extra: Partial<NewEvent> = {},
 ): Promise<EventRow> {
+  const isAnswer = (extra.kind ?? "answer") === "answer";
+  const first = await database.db
+    .selectFrom("reasons")
+    .select(["id", "text"])
+    .where("account_id", "=", accountId)
+    .orderBy("sort_key")
+    .executeTakeFirstOrThrow();
   return database.db
     .insertInto("events")
     .values({
@@ -50,8 +60,8 @@ export async function storeAnswer(
       id: newId("evt"),
       kind: "answer",
       source: "widget",
-      reason_id: null,
-      reason_text: "x",
+      reason_id: isAnswer ? first.id : null,
+      reason_text: isAnswer ? first.text : null,
       comment: null,
       customer_oid: "cus_1",
       subscription_oids: [],
