@@ -50,15 +50,17 @@ function row(
   at: string,
   extra: Partial<NewEvent> = {},
 ): NewEvent {
+  const id = newId("evt");
   return {
     account_id: accountId,
-    id: newId("evt"),
+    id,
     kind,
     source: "api",
     reason_id: null,
     reason_text: null,
     comment: null,
-    customer_oid: "cus_x",
+    // A customer of its own: lost MRR counts once per customer (test/db/cancellations).
+    customer_oid: `cus_${id}`,
     subscription_oids: [],
     test_mode: false,
     idempotency_key: null,

@@ -84,7 +84,8 @@ describe("GET /insights", () => {
       skips: 1,
       dismissals: 0,
       coverage: 0.75,
-      lost_mrr: [{ amount: 4900 + 19900 * 2 + 4900, currency: "usd" }],
+      // cus_b answered twice about one cancellation: its MRR counts once.
+      lost_mrr: [{ amount: 4900 + 19900 + 4900, currency: "usd" }],
     });
     expect(body.previous_totals.cancellations).toBe(0);
     expect(body.reasons[0]).toMatchObject({ reason_id: reasons[1]?.id, answers: 2 });

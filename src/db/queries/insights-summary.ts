@@ -2,11 +2,10 @@ import { sql } from "kysely";
 import type { Database } from "../database.js";
 import { createReasonsRepository } from "../repositories/reasons.js";
 import { filterRollups, type InsightsFilter, previousPeriod } from "./insights-filter.js";
+import { type LostMrrRow, lostMrrByReason } from "./lost-mrr-by-reason.js";
+import { addMoney, largestFirst, type Money } from "./money.js";
 
-export interface Money {
-  amount: number;
-  currency: string;
-}
+export type { Money };
 
 export interface PeriodTotals {
   /** Customers who went on to cancel: answers and skips. */
@@ -17,7 +16,10 @@ export interface PeriodTotals {
   dismissals: number;
   /** answers / cancellations, 0..1; null without cancellations. */
   coverage: number | null;
-  /** MRR of the cancellations, per currency, largest first. */
+  /**
+   * MRR lost, per currency, largest first: once per voluntary cancellation, and once per
+   * customer for answers no cancellation explains (src/db/queries/lost-mrr-by-reason.ts).
+   */
   lostMrr: Money[];
 }
 
@@ -43,25 +45,16 @@ interface Row {
   current: boolean;
   kind: string;
   reason_id: string;
-  currency: string;
   events: number;
-  mrr: number;
 }
 
-function addMoney(list: Money[], currency: string, amount: number): void {
-  if (!currency || amount === 0) return;
-  const entry = list.find((m) => m.currency === currency);
-  if (entry) entry.amount += amount;
-  else list.push({ currency, amount });
-}
-
-function totals(rows: Row[]): PeriodTotals {
+function totals(rows: Row[], losses: LostMrrRow[]): PeriodTotals {
   const count = (kind: string) =>
     rows.filter((r) => r.kind === kind).reduce((sum, r) => sum + r.events, 0);
   const answers = count("answer");
   const skips = count("skip");
   const lostMrr: Money[] = [];
-  for (const r of rows) if (r.kind !== "dismissal") addMoney(lostMrr, r.currency, r.mrr);
+  for (const loss of losses) addMoney(lostMrr, loss.currency, loss.amount);
   const cancellations = answers + skips;
   return {
     cancellations,
@@ -69,7 +62,7 @@ function totals(rows: Row[]): PeriodTotals {
     skips,
     dismissals: count("dismissal"),
     coverage: cancellations === 0 ? null : answers / cancellations,
-    lostMrr: lostMrr.sort((a, b) => b.amount - a.amount),
+    lostMrr: largestFirst(lostMrr),
   };
 }
 
@@ -79,7 +72,15 @@ export async function insightsSummary(
   filter: InsightsFilter,
 ): Promise<InsightsSummary> {
   const previous = previousPeriod(filter);
-  const [rows, reasons] = await Promise.all([
+  const lost = (range: { from: string; to: string }) =>
+    lostMrrByReason(db, {
+      ...range,
+      accountId: filter.accountId,
+      testMode: filter.includeTest ? null : false,
+      reasonIds: filter.reasonIds,
+      plans: filter.plans,
+    });
+  const [rows, reasons, currentLosses, previousLosses] = await Promise.all([
     filterRollups(
       db
         .selectFrom("event_rollups_daily")
@@ -87,22 +88,22 @@ export async function insightsSummary(
           sql<boolean>`day >= ${filter.from}::date`.as("current"),
           "kind",
           "reason_id",
-          "currency",
           sql<number>`sum(events)::integer`.as("events"),
-          sql<number>`sum(mrr_amount)::bigint`.as("mrr"),
         ])
         .where("day", ">=", previous.from)
         .where("day", "<=", filter.to),
       filter,
     )
       // By position: the same expression with its own parameter would not match the select.
-      .groupBy([sql`1`, "kind", "reason_id", "currency"])
+      .groupBy([sql`1`, "kind", "reason_id"])
       .execute(),
     createReasonsRepository(db).list(filter.accountId, { includeArchived: true }),
+    lost(filter),
+    lost(previous),
   ]);
-  const typed = rows.map((r) => ({ ...r, events: Number(r.events), mrr: Number(r.mrr) }));
+  const typed = rows.map((r) => ({ ...r, events: Number(r.events) }));
   const current = typed.filter((r) => r.current);
-  const currentTotals = totals(current);
+  const currentTotals = totals(current, currentLosses);
 
   const byReason = new Map<string, ReasonInsight>();
   for (const reason of reasons) {
@@ -117,13 +118,15 @@ export async function insightsSummary(
   }
   for (const row of current) {
     const insight = row.kind === "answer" ? byReason.get(row.reason_id) : undefined;
-    if (!insight) continue;
-    insight.answers += row.events;
-    addMoney(insight.lostMrr, row.currency, row.mrr);
+    if (insight) insight.answers += row.events;
+  }
+  for (const loss of currentLosses) {
+    const insight = loss.reasonId === null ? undefined : byReason.get(loss.reasonId);
+    if (insight) addMoney(insight.lostMrr, loss.currency, loss.amount);
   }
   const ranked = [...byReason.values()]
-    // Archived reasons appear only where they still have answers in the period.
-    .filter((r) => !r.archived || r.answers > 0)
+    // Archived reasons appear only where they still have answers or losses in the period.
+    .filter((r) => !r.archived || r.answers > 0 || r.lostMrr.length > 0)
     .map((r) => ({ ...r, share: currentTotals.answers ? r.answers / currentTotals.answers : 0 }))
     .sort(
       (a, b) => b.answers - a.answers || (b.lostMrr[0]?.amount ?? 0) - (a.lostMrr[0]?.amount ?? 0),
@@ -132,7 +135,10 @@ export async function insightsSummary(
   return {
     previousPeriod: previous,
     current: currentTotals,
-    previous: totals(typed.filter((r) => !r.current)),
+    previous: totals(
+      typed.filter((r) => !r.current),
+      previousLosses,
+    ),
     reasons: ranked,
   };
 }
