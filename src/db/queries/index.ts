@@ -1,7 +1,17 @@
 import type { Database } from "../database.js";
+import { answerCoverage } from "./answer-coverage.js";
+import {
+  type BreakdownFilter,
+  cancellationsByPath,
+  cancellationsByPlan,
+  cancellationsByTenure,
+} from "./cancellation-breakdowns.js";
+import type { CancellationRange } from "./cancellation-range.js";
 import type { InsightsFilter } from "./insights-filter.js";
 import { insightsSummary } from "./insights-summary.js";
 import { knownPlans } from "./known-plans.js";
+import { type LostMrrFilter, lostMrrByReason } from "./lost-mrr-by-reason.js";
+import { reactivations } from "./reactivations.js";
 import { reasonTrend, type TrendInterval } from "./reason-trend.js";
 import {
   countEvents,
@@ -24,6 +34,12 @@ export function createQueries(db: Database) {
       page: { limit: number; cursor?: EventCursor | null; offset?: number },
     ) => searchEvents(db, search, page),
     eachEvent: (search: EventSearch) => eachEvent(db, search),
+    lostMrrByReason: (filter: LostMrrFilter) => lostMrrByReason(db, filter),
+    answerCoverage: (range: CancellationRange) => answerCoverage(db, range),
+    cancellationsByPath: (filter: BreakdownFilter) => cancellationsByPath(db, filter),
+    cancellationsByPlan: (filter: BreakdownFilter) => cancellationsByPlan(db, filter),
+    cancellationsByTenure: (filter: BreakdownFilter) => cancellationsByTenure(db, filter),
+    reactivations: (range: CancellationRange) => reactivations(db, range),
   });
 }
 
