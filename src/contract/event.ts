@@ -19,6 +19,12 @@ export const ApiEvent = Type.Object({
 });
 export type ApiEvent = Static<typeof ApiEvent>;
 
+/** Monthly recurring revenue in integer minor units of its currency, or null when unknown. */
+const Mrr = Type.Union([
+  Type.Object({ amount: Type.Integer(), currency: Type.String() }),
+  Type.Null(),
+]);
+
 /**
  * The event as the REST API, webhooks and `export` show it: Baremetrics' fields (`reason` an
  * object, `created_at` Unix seconds, `customer`, `subscriptions`) and all of ours, with
@@ -43,11 +49,14 @@ export const EVENT_EXAMPLE = {
   customer: { oid: "cus_NffrFeUfNV2Hib" },
   subscription_oids: ["sub_1MowQVLkdIwHu7ix"],
   subscriptions: [{ oid: "sub_1MowQVLkdIwHu7ix" }],
+  cancelled_subscriptions: [
+    { id: "sub_1MowQVLkdIwHu7ix", mrr: { amount: 4900, currency: "usd" }, plan: "Pro" },
+  ],
   test_mode: false,
   install_check: false,
   locale: null,
-  plan: null,
-  mrr: null,
+  plan: "Pro",
+  mrr: { amount: 4900, currency: "usd" },
   created_at: 1767225600,
   created_at_iso: "2026-01-01T00:00:00.000Z",
 };
@@ -65,6 +74,28 @@ export const V1Event = Type.Object(
     subscriptions: Type.Array(Type.Object({ oid: Type.String() }), {
       description: "Baremetrics' form of `subscription_oids`.",
     }),
+    mrr: {
+      ...Mrr,
+      description:
+        "MRR at stake, monthly, minor units: the event's own, else the sum of its cancelled subscriptions' when they share a currency.",
+    },
+    plan: Type.Union([Type.String(), Type.Null()], {
+      description:
+        "The plan being cancelled: the event's own, else its cancelled subscriptions' when they share one.",
+    }),
+    cancelled_subscriptions: Type.Array(
+      Type.Object({
+        id: Type.String({ description: "The provider's subscription id." }),
+        mrr: { ...Mrr, description: "The MRR its cancellation loses, from before the change." },
+        plan: Type.Union([Type.String(), Type.Null()]),
+      }),
+      {
+        description:
+          "The cancellations this answer explains (linked by `subscription_oids`, else by " +
+          "the customer's cancellations near it in time), oldest first; empty when none. Beside " +
+          "`subscriptions`, whose items keep Baremetrics' shape.",
+      },
+    ),
     created_at: Type.Integer({ description: "Unix time in seconds (Baremetrics' form)." }),
     created_at_iso: Type.String({ format: "date-time", description: "The same, ISO 8601." }),
   },

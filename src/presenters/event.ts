@@ -1,4 +1,5 @@
 import type { ApiEvent, V1Event } from "../contract/event.js";
+import type { CancelledSubscription } from "../db/repositories/cancellation-answers.js";
 import type { EventRow } from "../db/schema.js";
 
 export function toApiEvent(row: EventRow): ApiEvent {
@@ -23,14 +24,37 @@ export function toApiEvent(row: EventRow): ApiEvent {
   };
 }
 
-export function toV1Event(row: EventRow): V1Event {
-  const { reason, created_at, ...shared } = toApiEvent(row);
+/** The one value all of `values` share, else null. */
+function shared<T>(values: T[]): T | null {
+  const [first] = values;
+  return first !== undefined && values.every((v) => v === first) ? first : null;
+}
+
+/** What the cancelled subscriptions lose together, when it is known in one currency. */
+function totalMrr(cancelled: CancelledSubscription[]): ApiEvent["mrr"] {
+  const currency = shared(cancelled.map((s) => s.mrr?.currency));
+  if (!currency) return null;
+  return { amount: cancelled.reduce((sum, s) => sum + (s.mrr?.amount ?? 0), 0), currency };
+}
+
+/**
+ * An event as the REST API, webhooks and exports show it, with the cancellations it explains
+ * (`cancelledSubscriptions`, from the links; none when the caller has not looked them up).
+ */
+export function toV1Event(
+  row: EventRow,
+  cancelledSubscriptions: CancelledSubscription[] = [],
+): V1Event {
+  const { reason, created_at, mrr, plan, ...fields } = toApiEvent(row);
   return {
-    ...shared,
+    ...fields,
     reason: row.reason_id !== null && reason !== null ? { id: row.reason_id, text: reason } : null,
     reason_text: reason,
     customer: { oid: row.customer_oid },
     subscriptions: row.subscription_oids.map((oid) => ({ oid })),
+    mrr: mrr ?? totalMrr(cancelledSubscriptions),
+    plan: plan ?? shared(cancelledSubscriptions.map((s) => s.plan)),
+    cancelled_subscriptions: cancelledSubscriptions,
     created_at: Math.floor(Date.parse(created_at) / 1000),
     created_at_iso: created_at,
   };

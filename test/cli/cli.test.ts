@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.js";
 import { newId } from "../../src/db/ids.js";
+import { createCancellationAnswersRepository } from "../../src/db/repositories/cancellation-answers.js";
+import { createCancellationsRepository } from "../../src/db/repositories/cancellations.js";
 import { cliDatabase, freePort, runCli, startCli } from "../helpers/cli.js";
 import { testEngine } from "../helpers/database.js";
 
@@ -153,6 +155,21 @@ describe("export", () => {
           },
         ])
         .execute();
+      // sub_a's cancellation, which the live answers explain.
+      const { cancellation } = await createCancellationsRepository(database.db).record({
+        account_id,
+        connection_id: null,
+        subscription_id: "sub_a",
+        customer_id: "cus_1",
+        test_mode: false,
+        path: "provider_api",
+        timing: "immediate",
+        state: "ended",
+        requested_at: new Date("2026-01-01T00:00:00Z"),
+        lost_mrr: { amount: 4900, currency: "usd" },
+        plan: "Pro",
+      });
+      await createCancellationAnswersRepository(database.db).linkAnswers(cancellation, 7);
     } finally {
       await database.close();
     }
@@ -171,6 +188,9 @@ describe("export", () => {
       comment: '=HYPERLINK("http://evil")',
       subscription_oids: ["sub_a", "sub_b"],
       mrr: { amount: 4900, currency: "usd" },
+      cancelled_subscriptions: [
+        { id: "sub_a", mrr: { amount: 4900, currency: "usd" }, plan: "Pro" },
+      ],
       created_at: Date.parse("2026-01-01T00:00:00.000Z") / 1000,
       created_at_iso: "2026-01-01T00:00:00.000Z",
     });

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { stringify } from "csv-stringify";
 import { createAccountsRepository } from "../../db/repositories/accounts.js";
+import { createCancellationAnswersRepository } from "../../db/repositories/cancellation-answers.js";
 import { createEventsRepository } from "../../db/repositories/events.js";
 import { toApiEvent, toV1Event } from "../../presenters/event.js";
 import { CSV_COLUMNS, csvRow } from "../../presenters/event-csv.js";
@@ -31,8 +32,9 @@ export async function exportCommand(argv: string[]): Promise<void> {
       includeTest: Boolean(values["include-test"]),
     });
     if (format === "json") {
-      for await (const row of rows)
-        await write(process.stdout, `${JSON.stringify(toV1Event(row))}\n`);
+      const paired = createCancellationAnswersRepository(db).withSubscriptions(accountId, rows);
+      for await (const [row, cancelled] of paired)
+        await write(process.stdout, `${JSON.stringify(toV1Event(row, cancelled))}\n`);
       return;
     }
     const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });

@@ -44,6 +44,43 @@ function windowAround(at: Date | string, days: number): [Date, Date] {
  * requested within the window. Linking again finds the links made and adds none.
  */
 export function createCancellationAnswersRepository(db: Database) {
+  /** The subscriptions each answer explains the cancellation of, oldest request first. */
+  async function subscriptionsOf(
+    accountId: string,
+    eventIds: string[],
+  ): Promise<Map<string, CancelledSubscription[]>> {
+    const found = new Map<string, CancelledSubscription[]>();
+    if (eventIds.length === 0) return found;
+    const rows = await db
+      .selectFrom("cancellation_answers as l")
+      .innerJoin("cancellations as c", "c.id", "l.cancellation_id")
+      .select([
+        "l.event_id",
+        "c.subscription_id",
+        "c.lost_mrr_amount",
+        "c.lost_mrr_currency",
+        "c.plan",
+      ])
+      .where("l.account_id", "=", accountId)
+      .where("l.event_id", "in", eventIds)
+      .orderBy("c.requested_at")
+      .orderBy("c.id")
+      .execute();
+    for (const row of rows) {
+      const list = found.get(row.event_id) ?? [];
+      list.push({
+        id: row.subscription_id,
+        mrr:
+          row.lost_mrr_amount === null || row.lost_mrr_currency === null
+            ? null
+            : { amount: Number(row.lost_mrr_amount), currency: row.lost_mrr_currency },
+        plan: row.plan,
+      });
+      found.set(row.event_id, list);
+    }
+    return found;
+  }
+
   return {
     /** Links a cancellation to the answers that explain it; returns the links made now. */
     async linkAnswers(
@@ -113,42 +150,36 @@ export function createCancellationAnswersRepository(db: Database) {
         .execute();
     },
 
-    /** The subscriptions each answer explains the cancellation of, oldest request first. */
-    async subscriptionsOf(
+    /**
+     * Each event of a stream with the subscriptions it explains the cancellation of, looked
+     * up a batch at a time (exports: a query per batch, not per event).
+     */
+    async *withSubscriptions(
       accountId: string,
-      eventIds: string[],
-    ): Promise<Map<string, CancelledSubscription[]>> {
-      const found = new Map<string, CancelledSubscription[]>();
-      if (eventIds.length === 0) return found;
-      const rows = await db
-        .selectFrom("cancellation_answers as l")
-        .innerJoin("cancellations as c", "c.id", "l.cancellation_id")
-        .select([
-          "l.event_id",
-          "c.subscription_id",
-          "c.lost_mrr_amount",
-          "c.lost_mrr_currency",
-          "c.plan",
-        ])
-        .where("l.account_id", "=", accountId)
-        .where("l.event_id", "in", eventIds)
-        .orderBy("c.requested_at")
-        .orderBy("c.id")
-        .execute();
-      for (const row of rows) {
-        const list = found.get(row.event_id) ?? [];
-        list.push({
-          id: row.subscription_id,
-          mrr:
-            row.lost_mrr_amount === null || row.lost_mrr_currency === null
-              ? null
-              : { amount: Number(row.lost_mrr_amount), currency: row.lost_mrr_currency },
-          plan: row.plan,
-        });
-        found.set(row.event_id, list);
+      events: AsyncIterable<EventRow>,
+      batchSize = 500,
+    ): AsyncGenerator<[EventRow, CancelledSubscription[]]> {
+      let batch: EventRow[] = [];
+      const flush = async () => {
+        const found = await subscriptionsOf(
+          accountId,
+          batch.map((e) => e.id),
+        );
+        const paired = batch.map((e): [EventRow, CancelledSubscription[]] => [
+          e,
+          found.get(e.id) ?? [],
+        ]);
+        batch = [];
+        return paired;
+      };
+      for await (const event of events) {
+        batch.push(event);
+        if (batch.length >= batchSize) yield* await flush();
       }
-      return found;
+      if (batch.length) yield* await flush();
     },
+
+    subscriptionsOf,
   };
 }
 

@@ -4,16 +4,18 @@ import { stringify } from "csv-stringify";
 import type { FastifyInstance } from "fastify";
 import { AccountParams } from "../../contract/accounts.js";
 import { ExportQuery } from "../../contract/dashboard.js";
+import type { CancelledSubscription } from "../../db/repositories/cancellation-answers.js";
+import type { EventRow } from "../../db/schema.js";
 import { toApiEvent, toV1Event } from "../../presenters/event.js";
 import { CSV_COLUMNS, csvRow } from "../../presenters/event-csv.js";
 import { membershipOf } from "../auth/require-account.js";
 import { eventSearchOf } from "./account-events.js";
 
-async function* jsonArray(events: AsyncIterable<Parameters<typeof toApiEvent>[0]>) {
+async function* jsonArray(events: AsyncIterable<[EventRow, CancelledSubscription[]]>) {
   yield "[";
   let first = true;
-  for await (const row of events) {
-    yield `${first ? "\n" : ",\n"}${JSON.stringify(toV1Event(row))}`;
+  for await (const [row, cancelled] of events) {
+    yield `${first ? "\n" : ",\n"}${JSON.stringify(toV1Event(row, cancelled))}`;
     first = false;
   }
   yield "\n]\n";
@@ -28,7 +30,8 @@ export async function exportRoutes(parent: FastifyInstance) {
     { schema: { params: AccountParams, querystring: ExportQuery } },
     async (request, reply) => {
       const { format, ...query } = request.query;
-      const events = app.queries.eachEvent(eventSearchOf(membershipOf(request).account_id, query));
+      const accountId = membershipOf(request).account_id;
+      const events = app.queries.eachEvent(eventSearchOf(accountId, query));
       const day = new Date().toISOString().slice(0, 10);
       reply
         .header("cache-control", "no-store")
@@ -37,7 +40,8 @@ export async function exportRoutes(parent: FastifyInstance) {
           `attachment; filename="cancellation-events-${day}.${format}"`,
         );
       if (format === "json") {
-        return reply.type("application/json; charset=utf-8").send(Readable.from(jsonArray(events)));
+        const paired = app.repos.cancellationAnswers.withSubscriptions(accountId, events);
+        return reply.type("application/json; charset=utf-8").send(Readable.from(jsonArray(paired)));
       }
       const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
       Readable.from(

@@ -45,7 +45,21 @@ function searchOf(accountId: string, query: EventsQuery): EventSearch {
  */
 export async function v1EventRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { events, reasons } = app.repos;
+  const { events, reasons, cancellationAnswers } = app.repos;
+
+  /** Events in the API's form, each with the cancellations it explains. */
+  async function presented(accountId: string, rows: EventRow[]) {
+    const linked = await cancellationAnswers.subscriptionsOf(
+      accountId,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) => toV1Event(row, linked.get(row.id)));
+  }
+
+  async function presentedOne(row: EventRow) {
+    const [event] = await presented(row.account_id, [row]);
+    return event as NonNullable<typeof event>;
+  }
 
   /** A reason an event may be given now: the account's, and not archived. */
   async function activeReason(
@@ -105,7 +119,7 @@ export async function v1EventRoutes(parent: FastifyInstance) {
         app.queries.countEvents(search),
       ]);
       return {
-        events: found.events.map(toV1Event),
+        events: await presented(search.accountId, found.events),
         meta: {
           pagination: {
             page,
@@ -166,7 +180,7 @@ export async function v1EventRoutes(parent: FastifyInstance) {
       },
     },
     async (request) => ({
-      event: toV1Event(await eventOf(apiAccountOf(request), request.params.id)),
+      event: await presentedOne(await eventOf(apiAccountOf(request), request.params.id)),
     }),
   );
 
@@ -202,10 +216,10 @@ export async function v1EventRoutes(parent: FastifyInstance) {
       const comment = commentOf(body.comment);
       if (body.comment !== undefined && comment !== event.comment) changes.comment = comment;
       // Nothing new, nothing written: an UPDATE would tell webhooks of a change that is none.
-      if (Object.keys(changes).length === 0) return { event: toV1Event(event) };
+      if (Object.keys(changes).length === 0) return { event: await presentedOne(event) };
       const updated = await events.update(accountId, event.id, changes);
       if (!updated) throw new AppError("not_found", "No such event.");
-      return { event: toV1Event(updated) };
+      return { event: await presentedOne(updated) };
     },
   );
 }
