@@ -109,18 +109,22 @@ describe("lost MRR by reason", () => {
     const other = await accountWithReasons(database, "Other");
     const mrr = (amount: number) => ({ mrr_amount: amount, mrr_currency: "eur" });
     const at = (day: string) => ({ created_at: new Date(`2026-03-${day}T10:00:00Z`) });
-    await answer(expensive, { customer_oid: "cus_a", ...at("02"), ...mrr(900) });
+    await answer(expensive, { customer_oid: "cus_a", ...at("02"), ...mrr(900), plan: "Pro" });
     await answer(features, { customer_oid: "cus_a", ...at("03"), ...mrr(1200) });
-    await answer(expensive, { customer_oid: "cus_b", ...at("04"), ...mrr(500) });
+    await answer(expensive, { customer_oid: "cus_b", ...at("04"), ...mrr(500), plan: "Pro" });
     await storeAnswer(database, other.accountId, { customer_oid: "cus_b", ...mrr(700) });
+    // The order of reasons is the database's collation's: compare without it.
     expect(await lost()).toEqual(
-      [
+      expect.arrayContaining([
         { reasonId: expensive.id, currency: "eur", amount: 500, losses: 1 },
         { reasonId: features.id, currency: "eur", amount: 1200, losses: 1 },
-      ].sort((a, b) => a.reasonId.localeCompare(b.reasonId)),
+      ]),
     );
-    // Filters apply to what counts: cus_a's newest answer is on no plan.
-    expect(await lost({ plans: ["Pro"] })).toEqual([]);
+    expect(await lost()).toHaveLength(2);
+    // Filters apply to what counts: cus_a's newest answer is on no plan, its older one on Pro.
+    expect(await lost({ plans: ["Pro"] })).toEqual([
+      { reasonId: expensive.id, currency: "eur", amount: 500, losses: 1 },
+    ]);
   });
 
   it("the insights summary counts a customer who answers twice once", async () => {
