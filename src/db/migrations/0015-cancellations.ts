@@ -100,14 +100,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // empty list names none: both stay out, so ingest pays only for answers that name some.
   await sql`create index events_subscription_oids on events using gin (subscription_oids)
     where kind in ('answer', 'skip') and subscription_oids <> '{}'`.execute(db);
-  // A customer's answers around a time, for linking by window.
-  await sql`create index events_customer on events
-    (account_id, customer_oid, test_mode, created_at)
-    where kind in ('answer', 'skip')`.execute(db);
+  // A customer's answers around a time, for linking by window, are found by
+  // events_account_customer (account_id, customer_oid, created_at; migration 0004).
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop index events_customer`.execute(db);
   await sql`drop index events_subscription_oids`.execute(db);
   await db.schema.dropTable("cancellation_answers").execute();
   await db.schema.dropTable("cancellations").execute();
