@@ -71,7 +71,15 @@ export function createBillingSyncRunsRepository(db: Database) {
         on conflict (connection_id) where state = 'running' do nothing
         returning *`.execute(db);
       if (started.rows[0]) return started.rows[0];
-      if (!(await running(accountId, connectionId).executeTakeFirst())) return undefined;
+      const connection = await db
+        .selectFrom("billing_connections")
+        .select("id")
+        .where("account_id", "=", accountId)
+        .where("id", "=", connectionId)
+        .where("status", "=", "active")
+        .executeTakeFirst();
+      // The connection is there: only a running run can have kept the insert out.
+      if (!connection) return undefined;
       throw new DomainError(
         "billing_sync_running",
         `A sync of billing connection ${connectionId} is running already.`,
