@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | "database_unavailable"
   | "invalid_secrets_key"
   | "secrets_key_missing"
-  | "secret_unreadable";
+  | "secret_unreadable"
+  | "billing_already_connected"
+  | "billing_sync_running";
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -26,7 +26,17 @@ export function randomToken(length = 22): string {
   return out;
 }
 
-export type IdPrefix = "acc" | "tok" | "key" | "rsn" | "evt" | "usr" | "inv" | "whk";
+export type IdPrefix =
+  | "acc"
+  | "tok"
+  | "key"
+  | "rsn"
+  | "evt"
+  | "usr"
+  | "inv"
+  | "whk"
+  | "bcn"
+  | "bsr";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken()}`;
