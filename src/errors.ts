@@ -39,6 +39,14 @@ export const errorTable = {
     status: 409,
     message: "This event is a dismissal: the customer cancelled nothing, so it takes no reason.",
   },
+  billing_already_connected: {
+    status: 409,
+    message: "This account is connected to this billing provider in this mode already.",
+  },
+  billing_sync_running: {
+    status: 409,
+    message: "A sync of this billing connection is running already.",
+  },
   invite_expired: { status: 410, message: "This invite link was used already or has expired." },
   body_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: {

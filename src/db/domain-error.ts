@@ -11,6 +11,8 @@ export type DomainErrorCode =
   | "invalid_secrets_key"
   | "secrets_key_missing"
   | "secret_unreadable"
+  | "billing_already_connected"
+  | "billing_sync_running"
   | "unknown_reason";
 
 export class DomainError extends Error {

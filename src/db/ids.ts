@@ -26,7 +26,18 @@ export function randomToken(length = 22): string {
   return out;
 }
 
-export type IdPrefix = "acc" | "tok" | "key" | "rsn" | "evt" | "usr" | "inv" | "whk" | "can";
+export type IdPrefix =
+  | "acc"
+  | "tok"
+  | "key"
+  | "rsn"
+  | "evt"
+  | "usr"
+  | "inv"
+  | "whk"
+  | "bcn"
+  | "bsr"
+  | "can";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken()}`;

@@ -280,6 +280,160 @@ export interface SecretsKeysTable {
   created_at: CreatedAt;
 }
 
+/** JSON stored as jsonb: written as its text, read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+type JsonOrNull<T> = ColumnType<T | null, string | null | undefined, string | null>;
+
+export type BillingProviderName = "stripe";
+export type BillingMode = "live" | "test";
+export type BillingConnectionStatus = "active" | "disconnected";
+
+/** What went wrong last with a connection, for the dashboard: a provider error's code. */
+export interface BillingConnectionError {
+  code: string;
+  message: string;
+  /** ISO time. */
+  at: string;
+}
+
+/** A place in the provider's event stream (src/billing's `EventCursor`): Unix seconds. */
+export interface StoredEventCursor {
+  eventId: string | null;
+  created: number;
+}
+
+/** A connected billing provider account in one mode (migration 0014). */
+export interface BillingConnectionsTable {
+  id: string;
+  account_id: string;
+  provider: BillingProviderName;
+  mode: BillingMode;
+  /** The provider's id of the connected account (Stripe `acct_…`), when known. */
+  provider_account_id: string | null;
+  /** Sealed at rest; null once disconnected. */
+  api_key: string | null;
+  /** `rk_live_…wxyz`: tells keys apart without showing one. */
+  api_key_hint: string | null;
+  /** Sealed at rest; checks the provider's webhooks. */
+  webhook_secret: string | null;
+  status: Generated<BillingConnectionStatus>;
+  last_error: JsonOrNull<BillingConnectionError>;
+  event_cursor: JsonOrNull<StoredEventCursor>;
+  /** When the event cursor last moved: an old one risks the provider's event retention. */
+  event_cursor_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+  disconnected_at: Timestamp | null;
+}
+
+/** Why a run failed: a provider error's code and our message (safe to log). */
+export interface BillingSyncError {
+  code: string;
+  message: string;
+}
+
+export type BillingSyncState = "running" | "succeeded" | "failed" | "canceled";
+export type BillingSyncPhase = "customers" | "subscriptions" | "events" | "done";
+
+/** One backfill of a connection; at most one running per connection. */
+export interface BillingSyncRunsTable {
+  id: string;
+  account_id: string;
+  connection_id: string;
+  state: Generated<BillingSyncState>;
+  phase: Generated<BillingSyncPhase>;
+  /** The provider's page cursor: the phase resumes right after it. */
+  cursor: string | null;
+  /** Taken before the backfill; the catch-up after it starts here. */
+  event_cursor: JsonOrNull<StoredEventCursor>;
+  customers_seen: Generated<number>;
+  subscriptions_seen: Generated<number>;
+  requests_made: Generated<number>;
+  /** The oldest creation time listed so far in the phase (lists walk newest first). */
+  oldest_created: Timestamp | null;
+  started_at: CreatedAt;
+  updated_at: TouchedAt;
+  finished_at: Timestamp | null;
+  error: JsonOrNull<BillingSyncError>;
+}
+
+export interface BillingCustomersTable {
+  connection_id: string;
+  id: string;
+  account_id: string;
+  test_mode: boolean;
+  email: string | null;
+  name: string | null;
+  created: Timestamp | null;
+  deleted: boolean;
+  /** The provider's own object, as it came. */
+  raw: Json<unknown>;
+  synced_at: TouchedAt;
+}
+
+/** One item of a subscription, as much as the dashboard shows of it. */
+export interface SubscriptionItemSummary {
+  priceId: string;
+  plan: string | null;
+  quantity: number;
+  interval: "day" | "week" | "month" | "year" | null;
+  intervalCount: number | null;
+}
+
+export interface StoredCancellationDetails {
+  reason: string | null;
+  feedback: string | null;
+  comment: string | null;
+}
+
+/** Where a subscription's stored state came from: a fetch, or an event's copy. */
+export type ObservedSource = "fetch" | "event";
+
+export interface BillingSubscriptionsTable {
+  connection_id: string;
+  id: string;
+  account_id: string;
+  customer_id: string;
+  test_mode: boolean;
+  status: string;
+  currency: string;
+  /** MRR now, by status, in minor units of `currency`. */
+  mrr_amount: number;
+  /** What it is worth a month whatever its status: the MRR lost when it ends. */
+  monthly_value: number;
+  plan: string | null;
+  items: Json<SubscriptionItemSummary[]>;
+  created: Timestamp | null;
+  trial_end: Timestamp | null;
+  current_period_end: Timestamp | null;
+  cancel_at: Timestamp | null;
+  canceled_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  cancel_at_period_end: boolean;
+  paused_collection: boolean;
+  cancellation_details: Json<StoredCancellationDetails>;
+  raw: Json<unknown>;
+  /** When the stored state was true (ms): the guard against older news. */
+  observed_at_ms: number;
+  observed_source: ObservedSource;
+  synced_at: TouchedAt;
+}
+
+export type ProviderEventSource = "webhook" | "catch_up";
+
+/** Provider events taken in, so that each is processed once (migration 0014). */
+export interface ProviderEventsTable {
+  connection_id: string;
+  id: string;
+  account_id: string;
+  type: string;
+  created: Timestamp;
+  received_at: CreatedAt;
+  source: ProviderEventSource;
+  claimed_at: TouchedAt;
+  processed_at: Timestamp | null;
+}
+
 /** Who ended a subscription at the provider (migration 0015). */
 export type CancellationPath =
   | "portal"
@@ -357,6 +511,11 @@ export interface DB {
   api_idempotency_keys: ApiIdempotencyKeysTable;
   jobs: JobsTable;
   secrets_keys: SecretsKeysTable;
+  billing_connections: BillingConnectionsTable;
+  billing_sync_runs: BillingSyncRunsTable;
+  billing_customers: BillingCustomersTable;
+  billing_subscriptions: BillingSubscriptionsTable;
+  provider_events: ProviderEventsTable;
   cancellations: CancellationsTable;
   cancellation_answers: CancellationAnswersTable;
 }
@@ -373,5 +532,10 @@ export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttempt = Selectable<WebhookAttemptsTable>;
 export type WidgetLogo = Selectable<WidgetLogosTable>;
 export type Job = Selectable<JobsTable>;
+export type BillingConnectionRow = Selectable<BillingConnectionsTable>;
+export type BillingSyncRun = Selectable<BillingSyncRunsTable>;
+export type BillingCustomerRow = Selectable<BillingCustomersTable>;
+export type BillingSubscriptionRow = Selectable<BillingSubscriptionsTable>;
+export type ProviderEventRow = Selectable<ProviderEventsTable>;
 export type Cancellation = Selectable<CancellationsTable>;
 export type CancellationAnswer = Selectable<CancellationAnswersTable>;

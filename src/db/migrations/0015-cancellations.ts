@@ -4,9 +4,9 @@ import { type Kysely, sql } from "kysely";
  * Cancellations as records of their own, one per subscription that ends or is set to end,
  * whatever the path (our widget, the provider's portal, dashboard or API, a failed payment),
  * and the links from widget answers to the cancellations they explain. Lost MRR counts once
- * per cancellation from here, never once per answer. Numbered 0015: 0014 is the billing
- * tables', built at the same time; nothing here refers to them (`connection_id` is plain
- * text), so either may run first.
+ * per cancellation from here, never once per answer. Nothing here refers to the billing
+ * tables of 0014 (`connection_id` is plain text): a cancellation may come from the REST API
+ * alone, and the connection's history may go while its cancellations stay counted.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema

@@ -11,6 +11,7 @@ import * as webhookNotify from "./0009-webhook-notify.js";
 import * as demoAccount from "./0010-demo-account.js";
 import * as jobs from "./0012-jobs.js";
 import * as secrets from "./0013-secrets.js";
+import * as billing from "./0014-billing.js";
 import * as cancellations from "./0015-cancellations.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   "0010-demo-account": demoAccount,
   "0012-jobs": jobs,
   "0013-secrets": secrets,
+  "0014-billing": billing,
   "0015-cancellations": cancellations,
 };
 

@@ -3,6 +3,10 @@ import type { Keyring } from "../secrets/keyring.js";
 import { inTransaction } from "../transaction.js";
 import { createAccountsRepository } from "./accounts.js";
 import { createApiKeysRepository } from "./api-keys.js";
+import { createBillingConnectionsRepository } from "./billing-connections.js";
+import { createBillingCustomersRepository } from "./billing-customers.js";
+import { createBillingSubscriptionsRepository } from "./billing-subscriptions.js";
+import { createBillingSyncRunsRepository } from "./billing-sync-runs.js";
 import { createCancellationAnswersRepository } from "./cancellation-answers.js";
 import { createCancellationsRepository } from "./cancellations.js";
 import { createEmbedTokensRepository } from "./embed-tokens.js";
@@ -11,6 +15,7 @@ import { createIdempotencyKeysRepository } from "./idempotency-keys.js";
 import { createInvitesRepository } from "./invites.js";
 import { createLoginThrottleRepository } from "./login-throttle.js";
 import { createMembershipsRepository } from "./memberships.js";
+import { createProviderEventsRepository } from "./provider-events.js";
 import { createReasonsRepository } from "./reasons.js";
 import { createSessionsRepository } from "./sessions.js";
 import { createUsersRepository } from "./users.js";
@@ -27,6 +32,10 @@ export interface RepositoryDeps {
 const FACTORIES = {
   accounts: createAccountsRepository,
   apiKeys: createApiKeysRepository,
+  billingConnections: createBillingConnectionsRepository,
+  billingCustomers: createBillingCustomersRepository,
+  billingSubscriptions: createBillingSubscriptionsRepository,
+  billingSyncRuns: createBillingSyncRunsRepository,
   cancellationAnswers: createCancellationAnswersRepository,
   cancellations: createCancellationsRepository,
   embedTokens: createEmbedTokensRepository,
@@ -35,6 +44,7 @@ const FACTORIES = {
   invites: createInvitesRepository,
   loginThrottle: createLoginThrottleRepository,
   memberships: createMembershipsRepository,
+  providerEvents: createProviderEventsRepository,
   reasons: createReasonsRepository,
   sessions: createSessionsRepository,
   users: createUsersRepository,

@@ -29,6 +29,11 @@ export const WEBHOOK_PREVIOUS_SECRET = sealed("webhook_endpoints", "previous_sec
   "account_id",
   "id",
 ]);
+export const BILLING_API_KEY = sealed("billing_connections", "api_key", ["account_id", "id"]);
+export const BILLING_WEBHOOK_SECRET = sealed("billing_connections", "webhook_secret", [
+  "account_id",
+  "id",
+]);
 
 /**
  * Every sealed column. Start seals what they hold in plaintext from before, `secrets status`
@@ -39,6 +44,8 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = Object.freeze([
   CUSTOMER_HASH_SECRET,
   WEBHOOK_SECRET,
   WEBHOOK_PREVIOUS_SECRET,
+  BILLING_API_KEY,
+  BILLING_WEBHOOK_SECRET,
 ]);
 
 /** `accounts.customer_hash_secret`, as messages and `secrets status` name a column. */

@@ -213,6 +213,8 @@ describe("rotation", () => {
         sealed: { [rotating.sealingKeyId]: 1 },
         plaintext: 0,
       },
+      { column: "billing_connections.api_key", sealed: {}, plaintext: 0 },
+      { column: "billing_connections.webhook_secret", sealed: {}, plaintext: 0 },
     ]);
     expect(await resealUnderSealingKey(db, rotating)).toBe(0);
 
