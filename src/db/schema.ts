@@ -434,9 +434,14 @@ export interface ProviderEventsTable {
   processed_at: Timestamp | null;
 }
 
-/** Who ended a subscription at the provider (migration 0015). */
+/**
+ * Who ended a subscription at the provider (migration 0015). `provider`: its dashboard or its
+ * API where the provider does not tell them apart (Stripe's events do not: src/billing's
+ * cancellation-change.ts).
+ */
 export type CancellationPath =
   | "portal"
+  | "provider"
   | "provider_dashboard"
   | "provider_api"
   | "payment_failure"

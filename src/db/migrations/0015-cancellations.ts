@@ -21,11 +21,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("customer_id", "text", (c) => c.notNull())
     .addColumn("test_mode", "boolean", (c) => c.notNull())
     .addColumn("path", "text", (c) =>
-      c
-        .notNull()
-        .check(
-          sql`path in ('portal', 'provider_dashboard', 'provider_api', 'payment_failure', 'unknown')`,
-        ),
+      c.notNull().check(
+        sql`path in ('portal', 'provider', 'provider_dashboard', 'provider_api',
+            'payment_failure', 'unknown')`,
+      ),
     )
     .addColumn("timing", "text", (c) =>
       c.notNull().check(sql`timing in ('immediate', 'period_end', 'scheduled')`),

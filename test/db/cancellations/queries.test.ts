@@ -206,7 +206,7 @@ describe("cancellations by path, plan and tenure, and reactivations", () => {
       ...started("2025-09-15"),
     });
     await cancel({ subscription_id: "s5", path: "provider_dashboard", ...started("2025-03-15") });
-    await cancel({ subscription_id: "s6", path: "unknown", requested_at: requested });
+    await cancel({ subscription_id: "s6", path: "provider", requested_at: requested });
     await cancel({ subscription_id: "s7", path: "portal", requested_at: requested });
     await repos.cancellations.reactivate(
       {
@@ -221,9 +221,9 @@ describe("cancellations by path, plan and tenure, and reactivations", () => {
     expect(await cancellationsByPath(database.db, filter)).toEqual([
       { key: "portal", cancellations: 2, lostMrr: [usd(5000), { amount: 900, currency: "eur" }] },
       { key: "payment_failure", cancellations: 1, lostMrr: [usd(5000)] },
+      { key: "provider", cancellations: 1, lostMrr: [usd(5000)] },
       { key: "provider_api", cancellations: 1, lostMrr: [usd(5000)] },
       { key: "provider_dashboard", cancellations: 1, lostMrr: [usd(5000)] },
-      { key: "unknown", cancellations: 1, lostMrr: [usd(5000)] },
     ]);
     const voluntaryPlans = await cancellationsByPlan(database.db, { ...filter, voluntary: true });
     expect(voluntaryPlans.map((r) => [r.key, r.cancellations])).toEqual([
