@@ -14,7 +14,7 @@ import { createDeliveryQueue } from "../webhooks/delivery-queue.js";
 export const JOB_KINDS: readonly JobKind[] = [];
 
 export interface WorkerOptions {
-  config: Pick<Config, "jobs" | "webhooks" | "publicUrl">;
+  config: Config;
   database: Pick<DatabaseHandle, "db" | "listen">;
   /** Opens the webhook signing secrets. */
   secrets: Keyring;
@@ -42,6 +42,7 @@ export function createWorker({ config, database, secrets, log }: WorkerOptions) 
         concurrency: config.jobs.concurrency,
         logDays: config.jobs.logDays,
         log,
+        services: { db: database.db, secrets, config, log },
       }),
     ],
   });
