@@ -3,6 +3,7 @@ import { createRepositories } from "../db/repositories/index.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors.js";
 import { backfillDedupeKey, billingBackfill } from "./backfill.js";
+import { scheduleCatchUp } from "./catch-up.js";
 import { reposOf, type SyncDeps } from "./deps.js";
 import { providerForKey } from "./provider-for-connection.js";
 
@@ -29,6 +30,9 @@ export async function connectStripe(
     });
     const job = { accountId, dedupeKey: backfillDedupeKey(connection.id), rerunFinished: true };
     await billingBackfill.enqueue(trx, { connectionId: connection.id }, job);
+    await scheduleCatchUp(trx, accountId, connection.id, {
+      delayMs: deps.config.stripe.catchUpMinutes * 60_000,
+    });
     return connection;
   });
 }
