@@ -24,8 +24,10 @@ export interface SyncEnvironment {
  * A fake Stripe on a virtual clock and a migrated database for the test file; the sync's
  * deps point at both (no rate limit, retries wait on the virtual clock).
  */
-export async function syncEnvironment(): Promise<SyncEnvironment> {
-  const { fake, clock } = await fakeStripe();
+export async function syncEnvironment(
+  options: Parameters<typeof fakeStripe>[0] = {},
+): Promise<SyncEnvironment> {
+  const { fake, clock } = await fakeStripe(options);
   let handle: DatabaseHandle;
   beforeAll(async () => {
     handle = await createTestDatabase();
