@@ -56,6 +56,8 @@ const MAY_IMPORT: Record<string, readonly string[] | "anything"> = {
   billing: ["billing", "jobs", "root"],
   // The demo account's fake billing history, brought in through the real sync.
   demo: ["demo", "sync", "billing", "db", "jobs", "root"],
+  // Providers' news into storage: backfill, webhooks, catch-up; the server and the CLI call it.
+  sync: ["sync", "billing", "db", "jobs", "presenters", "webhooks", "contract", "root"],
   server: "anything",
   cli: "anything",
   root: ["root", "db"],
