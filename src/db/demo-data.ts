@@ -156,35 +156,16 @@ export interface DemoAccount {
   created: boolean;
 }
 
-/** A new demo account, marked as such, with `events` believable past events. */
-export async function createDemoAccount(
-  db: Database,
-  secrets: Keyring,
-  events: number,
-  seed = 42,
-): Promise<Omit<DemoAccount, "created">> {
-  const created = await createAccountsRepository(db, { secrets }).create("Demo SaaS", {
-    demo: true,
-  });
-  await seedDemoEvents(db, created.account.id, events, seed);
-  return { accountId: created.account.id, accessTokenId: created.accessTokenId };
-}
-
 /**
- * The demo account and its first active token; with `create`, one is made (and filled with
- * history) when there is none, so a newcomer sees the whole product at once. Never any other
- * account: the public /demo page writes into it.
+ * The demo account and its first active token, if there is one (src/demo makes it). Never any
+ * other account: the public /demo page writes into it.
  */
-export async function ensureDemoAccount(
+export async function findDemoAccount(
   db: Database,
   secrets: Keyring,
-  options: { create: boolean; events?: number },
-): Promise<DemoAccount | null> {
+): Promise<Omit<DemoAccount, "created"> | null> {
   const demo = await createAccountsRepository(db, { secrets }).findDemo();
-  if (demo) {
-    const [token] = await createEmbedTokensRepository(db).listActive(demo.id);
-    return token ? { accountId: demo.id, accessTokenId: token, created: false } : null;
-  }
-  if (!options.create) return null;
-  return { ...(await createDemoAccount(db, secrets, options.events ?? 300)), created: true };
+  if (!demo) return null;
+  const [token] = await createEmbedTokensRepository(db).listActive(demo.id);
+  return token ? { accountId: demo.id, accessTokenId: token } : null;
 }

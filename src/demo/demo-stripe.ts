@@ -20,7 +20,7 @@ import { pickWeighted, prng } from "../db/demo-data.js";
  */
 
 /** A live-mode restricted key the fake accepts; it opens nothing anywhere else. */
-export const DEMO_STRIPE_KEY = "rk_live_demo_bundled_fake_stripe";
+export const DEMO_STRIPE_KEY = "rk_live_DemoBundledFakeStripe";
 
 const PLANS = [
   { nickname: "Starter", amount: 2900, interval: "month", weight: 46 },
