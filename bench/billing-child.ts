@@ -1,0 +1,78 @@
+/**
+ * One billing bench run in its own process, so that its peak RSS is the sync's and its
+ * database's alone (the fake Stripe runs in the parent): a backfill of the fake's account.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../src/config.js";
+import { openDatabase } from "../src/db/database.js";
+import { migrateToLatest } from "../src/db/migrate.js";
+import { createAccountsRepository } from "../src/db/repositories/accounts.js";
+import { createKeyring, newKey } from "../src/db/secrets/keyring.js";
+import { runBackfill } from "../src/sync/backfill.js";
+import { connectStripe } from "../src/sync/connect.js";
+import { createScratchPostgres } from "../test/helpers/scratch-postgres.js";
+import { childOptions, serveParent } from "./lib.js";
+
+export interface BackfillChildOptions {
+  apiBase: string;
+  apiKey: string;
+  /** Requests per second the limiter allows (test-mode keys). */
+  rate: number;
+  databaseUrl: string | null;
+}
+
+export interface BackfillChildResult {
+  ms: number;
+  customers: number;
+  subscriptions: number;
+  /** Peak resident set of this process, in MiB. */
+  peakRssMb: number;
+}
+
+const options = childOptions<BackfillChildOptions>();
+const quiet = { debug() {}, info() {}, error() {} };
+
+async function openEngine() {
+  if (!options.databaseUrl) {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "ci-bench-billing-"));
+    const database = await openDatabase({ dataDir });
+    return { database, drop: () => rm(dataDir, { recursive: true }) };
+  }
+  const scratch = await createScratchPostgres(options.databaseUrl, "ci_bench_billing");
+  return { database: await openDatabase({ databaseUrl: scratch.url }), drop: scratch.drop };
+}
+
+const { database, drop } = await openEngine();
+await migrateToLatest(database.db);
+const secrets = createKeyring([newKey()]);
+const config = loadConfig({
+  STRIPE_API_BASE: options.apiBase,
+  STRIPE_TEST_RATE_LIMIT: String(options.rate),
+});
+const deps = { db: database.db, secrets, config, log: quiet };
+
+serveParent(
+  {},
+  {
+    async backfill(): Promise<BackfillChildResult> {
+      const { account } = await createAccountsRepository(database.db, { secrets }).create("Bench");
+      const started = performance.now();
+      const connection = await connectStripe(deps, account.id, { apiKey: options.apiKey });
+      const done = await runBackfill(deps, account.id, connection.id);
+      if (done.state !== "succeeded")
+        throw new Error(`backfill ${done.state}: ${done.error?.message}`);
+      return {
+        ms: performance.now() - started,
+        customers: done.customers,
+        subscriptions: done.subscriptions,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+      };
+    },
+  },
+  async () => {
+    await database.close();
+    await drop();
+  },
+);
