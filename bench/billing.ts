@@ -9,11 +9,13 @@
  * Each run is a child process of its own with a fresh database; the fake runs here.
  */
 import { startFakeStripe } from "../src/billing/stripe/fake/server.js";
-import type { BackfillChildOptions, BackfillChildResult } from "./billing-child.js";
+import { changeQuantity } from "../src/billing/stripe/fake/subscription-changes.js";
+import type { BackfillChildOptions, BackfillChildResult, WebhookTarget } from "./billing-child.js";
 import { type BenchSettings, benchScript, fmt, heading, note, startChild, table } from "./lib.js";
 
 const KEY = "rk_test_BenchBillingBackfill";
 const UNLIMITED = 1_000_000;
+const WEBHOOK_SECRET = "whsec_bench_billing";
 
 async function backfillOnce(
   settings: BenchSettings,
@@ -27,11 +29,67 @@ async function backfillOnce(
       apiKey: KEY,
       rate,
       databaseUrl: settings.databaseUrl,
+      webhookSecret: WEBHOOK_SECRET,
     };
     const child = await startChild<object>(benchScript("billing-child.ts"), { ...options });
     try {
       const result = await child.call<BackfillChildResult>("backfill");
       return { ...result, requests: stripe.requests.length };
+    } finally {
+      await child.stop();
+    }
+  } finally {
+    await stripe.close();
+  }
+}
+
+const WEBHOOK_CUSTOMERS = 2000;
+const WEBHOOK_EVENTS = 1000;
+const WEBHOOK_CONCURRENCY = 8;
+
+/**
+ * Webhook events processed per second, end to end: signed posts to the server's route (each
+ * claimed and queued), the worker fetching each subscription again from the fake and applying
+ * it. Each event is a seat change of its own subscription.
+ */
+async function webhooksPerSecond(
+  settings: BenchSettings,
+): Promise<{ perSecond: number; ms: number }> {
+  const stripe = await startFakeStripe({ keys: [KEY], generatedCustomers: WEBHOOK_CUSTOMERS });
+  try {
+    const options: BackfillChildOptions = {
+      apiBase: stripe.url,
+      apiKey: KEY,
+      rate: UNLIMITED,
+      databaseUrl: settings.databaseUrl,
+      webhookSecret: WEBHOOK_SECRET,
+    };
+    const child = await startChild<object>(benchScript("billing-child.ts"), { ...options });
+    try {
+      const target = await child.call<WebhookTarget>("serve");
+      const events = Array.from({ length: WEBHOOK_EVENTS }, (_, i) => {
+        const id = `sub_G${String(i % WEBHOOK_CUSTOMERS).padStart(7, "0")}`;
+        stripe.test.change(id, changeQuantity(2 + (i % 5)));
+        return stripe.test.events.page(
+          { limit: 1, createdFrom: 0, createdTo: Number.MAX_SAFE_INTEGER, where: () => true },
+          "/v1/events",
+        ).data[0];
+      });
+      const started = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: WEBHOOK_CONCURRENCY }, async () => {
+          while (next < events.length) {
+            const event = events[next++];
+            if (!event) continue;
+            const status = await stripe.sendWebhook(target.url, WEBHOOK_SECRET, event);
+            if (status !== 200) throw new Error(`webhook answered ${status}`);
+          }
+        }),
+      );
+      await child.call("processed", { count: WEBHOOK_EVENTS });
+      const ms = performance.now() - started;
+      return { perSecond: WEBHOOK_EVENTS / (ms / 1000), ms };
     } finally {
       await child.stop();
     }
@@ -85,6 +143,10 @@ export async function billingSection(settings: BenchSettings): Promise<void> {
   );
   note(
     `rate-limit floor ${fmt.ms(floorMs)} (${limited.requests} requests ÷ ${rate}/s): wall ÷ floor = ${(limited.ms / floorMs).toFixed(2)}`,
+  );
+  const webhooks = await webhooksPerSecond(settings);
+  note(
+    `webhooks: ${WEBHOOK_EVENTS} events posted ${WEBHOOK_CONCURRENCY} at a time, each fetched again and applied by the worker: ${fmt.ms(webhooks.ms)}, ${Math.round(webhooks.perSecond)} events/s`,
   );
   note(
     `peak RSS ${Math.round(big.peakRssMb)} MiB at ${full} against ${Math.round(small.peakRssMb)} MiB at ${tenth}: ×${(big.peakRssMb / small.peakRssMb).toFixed(2)} for ×${(full / tenth).toFixed(0)} the objects`,
