@@ -60,6 +60,7 @@ const config = loadConfig({
   LOG_LEVEL: "warn",
 });
 const deps = { db: database.db, secrets, config, log: quiet };
+let app: Awaited<ReturnType<typeof buildApp>> | null = null;
 
 serveParent(
   {},
@@ -86,9 +87,10 @@ serveParent(
         webhookSecret: options.webhookSecret,
       });
       await runBackfill(deps, account.id, connection.id);
-      const app = await buildApp({ config, database, secrets, logger: { level: "warn" } });
-      await app.listen({ host: "127.0.0.1", port: 0 });
-      const { port } = app.server.address() as { port: number };
+      const server = await buildApp({ config, database, secrets, logger: { level: "warn" } });
+      app = server;
+      await server.listen({ host: "127.0.0.1", port: 0 });
+      const { port } = server.server.address() as { port: number };
       return { url: `http://127.0.0.1:${port}/webhooks/stripe/${connection.id}` };
     },
     /** Waits until `count` webhook events are processed; resolves with how many are. */
@@ -107,6 +109,8 @@ serveParent(
     },
   },
   async () => {
+    // The server's worker first: it uses the database until it stops.
+    await app?.close();
     await database.close();
     await drop();
   },
