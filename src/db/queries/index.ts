@@ -20,6 +20,7 @@ import {
   eachEvent,
   searchEvents,
 } from "./search-events.js";
+import { unmatchedAnswers } from "./unmatched-answers.js";
 
 /** The dashboard's questions, over one database: one function per question. */
 export function createQueries(db: Database) {
@@ -40,6 +41,8 @@ export function createQueries(db: Database) {
     cancellationsByPlan: (filter: BreakdownFilter) => cancellationsByPlan(db, filter),
     cancellationsByTenure: (filter: BreakdownFilter) => cancellationsByTenure(db, filter),
     reactivations: (range: CancellationRange) => reactivations(db, range),
+    unmatchedAnswers: (options: Parameters<typeof unmatchedAnswers>[1]) =>
+      unmatchedAnswers(db, options),
   });
 }
 
