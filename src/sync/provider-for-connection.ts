@@ -9,6 +9,37 @@ export function providerForKey(deps: SyncDeps, apiKey: string): BillingProvider 
   return createStripeProvider({ apiKey, settings: deps.config.stripe, clock: deps.clock });
 }
 
+interface Shared {
+  apiKey: string;
+  clock: SyncDeps["clock"];
+  provider: BillingProvider;
+}
+
+/**
+ * One provider per connection in a process, for all its work (the backfill, each webhook's
+ * fetch, the catch-up), so that its one rate limiter paces every request to that account: a
+ * provider per job would let a burst of webhooks make a burst of requests. Kept per settings
+ * object (a worker's config), renewed when the key changes, the oldest dropped past a bound.
+ */
+const shared = new WeakMap<SyncDeps["config"]["stripe"], Map<string, Shared>>();
+const MAX_SHARED = 256;
+
+function sharedProvider(deps: SyncDeps, connectionId: string, apiKey: string): BillingProvider {
+  let byConnection = shared.get(deps.config.stripe);
+  if (!byConnection) {
+    byConnection = new Map();
+    shared.set(deps.config.stripe, byConnection);
+  }
+  const found = byConnection.get(connectionId);
+  if (found && found.apiKey === apiKey && found.clock === deps.clock) return found.provider;
+  const provider = providerForKey(deps, apiKey);
+  byConnection.delete(connectionId);
+  byConnection.set(connectionId, { apiKey, clock: deps.clock, provider });
+  const oldest = byConnection.keys().next().value;
+  if (byConnection.size > MAX_SHARED && oldest !== undefined) byConnection.delete(oldest);
+  return provider;
+}
+
 /**
  * The connection and a provider over its opened key, under the rate limit of its mode.
  * `not_found` when the account has no such active connection (unknown or disconnected).
@@ -27,5 +58,5 @@ export async function providerForConnection(
   if (!connection || apiKey === undefined) {
     throw new AppError("not_found", `No active billing connection ${connectionId}.`);
   }
-  return { connection, provider: providerForKey(deps, apiKey) };
+  return { connection, provider: sharedProvider(deps, connectionId, apiKey) };
 }
