@@ -53,6 +53,8 @@ export interface StripeSettings {
   readonly testRequestsPerSecond: number;
   /** How long one request may take before it counts as failed (and is retried). */
   readonly timeoutMs: number;
+  /** Minutes between two catch-ups of a connection's events (missed webhooks). */
+  readonly catchUpMinutes: number;
 }
 
 /** The background worker: how it looks for work (webhook deliveries and jobs alike), and jobs. */
@@ -219,6 +221,7 @@ function stripeSettings(env: NodeJS.ProcessEnv): StripeSettings {
     liveRequestsPerSecond: integer("STRIPE_RATE_LIMIT", env.STRIPE_RATE_LIMIT, 25),
     testRequestsPerSecond: integer("STRIPE_TEST_RATE_LIMIT", env.STRIPE_TEST_RATE_LIMIT, 10),
     timeoutMs: integer("STRIPE_TIMEOUT_MS", env.STRIPE_TIMEOUT_MS, 30_000, 1),
+    catchUpMinutes: integer("STRIPE_CATCH_UP_MINUTES", env.STRIPE_CATCH_UP_MINUTES, 15, 1),
   });
 }
 

@@ -8,6 +8,11 @@ import type { DomainError } from "./db/domain-error.js";
 export const errorTable = {
   validation_error: { status: 400, message: "The request is not valid." },
   invalid_json: { status: 400, message: "The body is not valid JSON." },
+  invalid_signature: {
+    status: 400,
+    message: "The webhook's signature does not match its body and this endpoint's secret.",
+  },
+  timestamp_too_old: { status: 400, message: "The webhook was signed too long ago." },
   invalid_credentials: { status: 401, message: "Wrong email or password." },
   not_signed_in: { status: 401, message: "Sign in first." },
   invalid_api_key: {

@@ -1,3 +1,4 @@
+import { BillingError } from "../billing/billing-error.js";
 import { DomainError } from "../db/domain-error.js";
 import { AppError } from "../errors.js";
 import { CliError } from "./cli-error.js";
@@ -8,6 +9,8 @@ import { migrateCommand } from "./commands/migrate.js";
 import { secretsCommand } from "./commands/secrets.js";
 import { snippetCommand } from "./commands/snippet.js";
 import { startCommand } from "./commands/start.js";
+import { stripeCommand } from "./commands/stripe.js";
+import { syncCommand } from "./commands/sync.js";
 import { userCommand } from "./commands/user.js";
 import { workerCommand } from "./commands/worker.js";
 
@@ -29,6 +32,14 @@ Commands:
   export --account ID [--format json|csv] [--include-test]
                                            print every event of an account (JSON lines or CSV)
   worker                                   deliver webhooks, run jobs (also in start, unless WORKER=off)
+  stripe connect --account ID --key rk_... [--webhook-secret whsec_...]
+                                           connect a Stripe account (a restricted key with read
+                                           access); prints the webhook URL and events to set up
+  stripe disconnect --account ID --connection ID
+                                           forget the key; the synced data stays as history
+  stripe list --account ID                 the account's billing connections
+  sync --account ID [--connection ID]      run the billing backfill here, with its progress
+                                           (resumes one that stopped)
   secrets status [--json]                  which keys encrypt how many stored secrets
   secrets rotate                           re-encrypt every stored secret with the first key of SECRETS_KEY
                                            (without it: with a new key put in DATA_DIR/secrets.key)
@@ -46,6 +57,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   export: exportCommand,
   worker: workerCommand,
   secrets: secretsCommand,
+  stripe: stripeCommand,
+  sync: syncCommand,
 };
 
 async function main(argv: string[]): Promise<void> {
@@ -70,6 +83,12 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof BillingError) {
+    // Ours, and safe to show: the provider's own message may quote the key.
+    console.error(`cancel-insights: ${error.message} (${error.code})`);
+    process.exitCode = 1;
+    return;
+  }
   if (error instanceof CliError || error instanceof AppError || error instanceof DomainError) {
     console.error(`cancel-insights: ${error.message}`);
     process.exitCode = error instanceof CliError ? 2 : 1;

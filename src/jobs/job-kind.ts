@@ -1,7 +1,21 @@
+import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { createJobsRepository, type NewJob } from "../db/repositories/jobs.js";
 import type { Job, JobProgress } from "../db/schema.js";
+import type { Keyring } from "../db/secrets/keyring.js";
 import type { RetryPolicy } from "./backoff.js";
+import type { WorkerLogger } from "./work-queue.js";
+
+/**
+ * What the worker lends every job (src/server/worker.ts): kinds are constants registered in
+ * `JOB_KINDS`, so a handler that needs the database, a secret or a setting finds it here.
+ */
+export interface JobServices {
+  readonly db: Database;
+  readonly secrets: Keyring;
+  readonly config: Config;
+  readonly log: WorkerLogger;
+}
 
 /** What a handler gets besides its payload. */
 export interface JobContext {
@@ -25,6 +39,8 @@ export interface JobContext {
   heartbeat(): Promise<void>;
   /** Records how far the job got (shown while it runs) and keeps the lease, as `heartbeat`. */
   setProgress(progress: JobProgress): Promise<void>;
+  /** The worker's services; throws in a worker made without them (the jobs tests' own). */
+  readonly services: JobServices;
 }
 
 /** Where, when and how often: a dedupe key, a time or delay, the account it is for. */

@@ -2,7 +2,7 @@ import type { Database } from "../db/database.js";
 import { createJobsRepository, type JobOutcome } from "../db/repositories/jobs.js";
 import type { Job } from "../db/schema.js";
 import { afterFailure } from "./backoff.js";
-import type { JobContext, JobKind } from "./job-kind.js";
+import type { JobContext, JobKind, JobServices } from "./job-kind.js";
 import {
   type ClaimedWork,
   deleteInBatches,
@@ -24,6 +24,8 @@ export interface JobQueueOptions {
   /** Days finished jobs are kept (and their dedupe keys held); 0 keeps them all. */
   logDays: number;
   log: WorkerLogger;
+  /** Lent to every job as `context.services`. */
+  services?: JobServices;
 }
 
 /** The channel migration 0012's triggers notify. */
@@ -61,6 +63,10 @@ export function createJobQueue(options: JobQueueOptions): WorkQueue {
       async setProgress(progress) {
         if (!(await jobs.saveProgress(job, progress))) throw new LeaseLost();
         await lease.extend();
+      },
+      get services() {
+        if (!options.services) throw new Error("This worker lends its jobs no services.");
+        return options.services;
       },
     };
     const about = { job: job.id, kind: job.kind, attempt: job.attempts };

@@ -4,6 +4,7 @@ import type { DatabaseHandle } from "../db/database.js";
 import { createQueries, type Queries } from "../db/queries/index.js";
 import { createRepositories, type Repositories } from "../db/repositories/index.js";
 import type { Keyring } from "../db/secrets/keyring.js";
+import { linkAnswer } from "../sync/link-answer.js";
 import { createLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
 import { createSessions, type Sessions } from "./auth/sessions.js";
 import { createEventWriter, type EventWriter } from "./event-writer.js";
@@ -57,7 +58,15 @@ export function registerServices(
       secure: config.publicUrl.startsWith("https:"),
     }),
     throttle: createLoginThrottle(repos.loginThrottle),
-    writer: createEventWriter(repos.events),
+    writer: createEventWriter(repos.events, {
+      // The answer is stored and acknowledged whatever happens here: a link missed now is
+      // made when the provider next reports the cancellation (it links from its side too).
+      afterInsert: (event) =>
+        linkAnswer(repos, event).catch((error: unknown) => {
+          const code = (error as { code?: unknown }).code;
+          app.log.error({ event: event.id, code }, "linking an answer to cancellations failed");
+        }),
+    }),
     widgetAccounts: createWidgetAccounts(
       repos,
       config.tokenCacheMs,

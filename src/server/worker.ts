@@ -5,16 +5,19 @@ import type { JobKind } from "../jobs/job-kind.js";
 import { createJobQueue } from "../jobs/job-queue.js";
 import { createRunner } from "../jobs/runner.js";
 import type { WorkerLogger } from "../jobs/work-queue.js";
+import { billingBackfill } from "../sync/backfill.js";
+import { billingEvent } from "../sync/billing-event.js";
+import { billingCatchUp } from "../sync/catch-up.js";
 import { createDeliveryQueue } from "../webhooks/delivery-queue.js";
 
 /**
  * Every kind of job a worker runs. A feature that adds one (a billing sync, an email)
  * registers it here, so that `start`'s worker and `cancel-insights worker` both run it.
  */
-export const JOB_KINDS: readonly JobKind[] = [];
+export const JOB_KINDS: readonly JobKind[] = [billingBackfill, billingEvent, billingCatchUp];
 
 export interface WorkerOptions {
-  config: Pick<Config, "jobs" | "webhooks" | "publicUrl">;
+  config: Config;
   database: Pick<DatabaseHandle, "db" | "listen">;
   /** Opens the webhook signing secrets. */
   secrets: Keyring;
@@ -42,6 +45,7 @@ export function createWorker({ config, database, secrets, log }: WorkerOptions) 
         concurrency: config.jobs.concurrency,
         logDays: config.jobs.logDays,
         log,
+        services: { db: database.db, secrets, config, log },
       }),
     ],
   });

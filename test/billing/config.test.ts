@@ -9,6 +9,7 @@ describe("Stripe settings", () => {
       liveRequestsPerSecond: 25,
       testRequestsPerSecond: 10,
       timeoutMs: 30_000,
+      catchUpMinutes: 15,
     });
   });
 

@@ -108,6 +108,17 @@ export function createBillingSubscriptionsRepository(db: Database) {
         .executeTakeFirst();
     },
 
+    /** The stored state of some subscriptions of a connection (a backfill page's). */
+    getMany(connectionId: string, ids: readonly string[]): Promise<BillingSubscriptionRow[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom("billing_subscriptions")
+        .selectAll()
+        .where("connection_id", "=", connectionId)
+        .where("id", "in", [...ids])
+        .execute();
+    },
+
     /** The customer's subscriptions now, newest first. */
     listForCustomer(
       accountId: string,

@@ -180,6 +180,60 @@ export function createCancellationAnswersRepository(db: Database) {
     },
 
     subscriptionsOf,
+
+    /**
+     * Gives the answers linked to a cancellation its lost MRR and plan where they have none.
+     * Returns the answers that had no MRR and have it now (worth a `cancellation.updated`).
+     */
+    async fillAnswers(accountId: string, cancellationId: string): Promise<string[]> {
+      const filled = await sql<{ id: string; mrr_arrived: boolean }>`
+        with target as (
+          select e.id, e.mrr_amount is null and c.lost_mrr_amount is not null as mrr_arrived,
+            c.lost_mrr_amount, c.lost_mrr_currency, c.plan
+          from cancellation_answers l
+          join cancellations c on c.id = l.cancellation_id
+          join events e on e.account_id = l.account_id and e.id = l.event_id
+          where l.account_id = ${accountId} and l.cancellation_id = ${cancellationId}
+            and ((e.mrr_amount is null and c.lost_mrr_amount is not null)
+              or (e.plan is null and c.plan is not null))
+          for update of e
+        )
+        update events set
+          mrr_amount = case when target.mrr_arrived then target.lost_mrr_amount else events.mrr_amount end,
+          mrr_currency = case when target.mrr_arrived then target.lost_mrr_currency else events.mrr_currency end,
+          plan = coalesce(events.plan, target.plan)
+        from target
+        where events.account_id = ${accountId} and events.id = target.id
+        returning events.id, target.mrr_arrived`.execute(db);
+      return filled.rows.filter((row) => row.mrr_arrived).map((row) => row.id);
+    },
+
+    /**
+     * The other way, for an answer just linked: its MRR and plan from its cancellations where
+     * it has none, when they agree (one currency summed, one plan).
+     */
+    async fillFromCancellations(accountId: string, eventId: string): Promise<void> {
+      await sql`
+        with found as (
+          select sum(c.lost_mrr_amount) as amount, min(c.lost_mrr_currency) as currency,
+            count(distinct c.lost_mrr_currency) as currencies,
+            count(c.lost_mrr_amount) = count(*) as all_known,
+            min(c.plan) as plan, count(distinct c.plan) as plans
+          from cancellation_answers l
+          join cancellations c on c.id = l.cancellation_id
+          where l.account_id = ${accountId} and l.event_id = ${eventId}
+          having count(*) > 0
+        )
+        update events set
+          mrr_amount = case when events.mrr_amount is null and found.all_known
+            and found.currencies = 1 then found.amount else events.mrr_amount end,
+          mrr_currency = case when events.mrr_amount is null and found.all_known
+            and found.currencies = 1 then found.currency else events.mrr_currency end,
+          plan = case when events.plan is null and found.plans = 1 then found.plan
+            else events.plan end
+        from found
+        where events.account_id = ${accountId} and events.id = ${eventId}`.execute(db);
+    },
   };
 }
 

@@ -194,6 +194,19 @@ export function createJobsRepository(db: Database) {
       return Number(result.numAffectedRows ?? 0);
     },
 
+    /** Whether a worker holds the job of this kind and key now (running, its lease alive). */
+    async isHeld(kind: string, dedupeKey: string): Promise<boolean> {
+      const held = await db
+        .selectFrom("jobs")
+        .select("id")
+        .where("kind", "=", kind)
+        .where("dedupe_key", "=", dedupeKey)
+        .where("status", "=", "running")
+        .where("locked_until", ">", sql<Date>`now()`)
+        .executeTakeFirst();
+      return held !== undefined;
+    },
+
     find(id: string): Promise<Job | undefined> {
       return db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
     },

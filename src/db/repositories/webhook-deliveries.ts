@@ -144,6 +144,24 @@ export function createWebhookDeliveriesRepository(db: Database, { secrets }: { s
       return Number(result.numAffectedRows ?? 0);
     },
 
+    /**
+     * `cancellation.updated` for answers whose row changed outside the triggers' columns (the
+     * billing sync filling their MRR): the same deliveries, to the same endpoints, with the
+     * row as it is now, that migration 0008's trigger makes for a changed reason or comment.
+     */
+    async enqueueUpdated(accountId: string, eventIds: readonly string[]): Promise<number> {
+      if (eventIds.length === 0) return 0;
+      const result = await sql`
+        insert into webhook_deliveries (account_id, endpoint_id, event_type, event_id, event)
+        select n.account_id, e.id, 'cancellation.updated', n.id, to_jsonb(n)
+        from events n
+        join webhook_endpoints e on e.account_id = n.account_id
+        where n.account_id = ${accountId} and n.id = any(${[...eventIds]}::text[])
+          and e.enabled and 'cancellation.updated' = any(e.event_types)
+          and n.kind in ('answer', 'skip') and (e.include_test or not n.test_mode)`.execute(db);
+      return Number(result.numAffectedRows ?? 0);
+    },
+
     /** A test delivery to one endpoint, due now. */
     enqueuePing(accountId: string, endpointId: string): Promise<WebhookDelivery> {
       return db

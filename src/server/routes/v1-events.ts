@@ -16,6 +16,7 @@ import type { ReasonsRepository } from "../../db/repositories/reasons.js";
 import type { EventRow, Reason } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { toV1Event } from "../../presenters/event.js";
+import { linkAnswer } from "../../sync/link-answer.js";
 import { apiAccountOf } from "../auth/api-key-auth.js";
 import { sendIdempotent } from "../idempotency.js";
 
@@ -164,6 +165,7 @@ export async function v1EventRoutes(parent: FastifyInstance) {
           test_mode: body.test_mode ?? false,
         });
         await trx.events.insertNew([row]);
+        await linkAnswer(trx, { ...row, install_check: false });
         return { status: 200, body: { event: toV1Event(row) } };
       });
     },

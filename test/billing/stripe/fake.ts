@@ -31,5 +31,6 @@ export function settingsFor(fake: FakeStripe, requestsPerSecond = 0): StripeSett
     liveRequestsPerSecond: requestsPerSecond,
     testRequestsPerSecond: requestsPerSecond,
     timeoutMs: 5000,
+    catchUpMinutes: 15,
   };
 }

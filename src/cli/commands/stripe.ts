@@ -1,0 +1,95 @@
+import { STRIPE_EVENT_TYPES } from "../../billing/stripe/events.js";
+import type { Config } from "../../config.js";
+import type { Database } from "../../db/database.js";
+import type { Keyring } from "../../db/secrets/keyring.js";
+import { connectStripe, disconnectBilling } from "../../sync/connect.js";
+import type { SyncDeps } from "../../sync/deps.js";
+import { reposOf } from "../../sync/deps.js";
+import { CliError } from "../cli-error.js";
+import { configFrom, parseCommand, withSecrets } from "../options.js";
+
+/** The CLI says what went wrong itself, in one line: the sync's own log stays quiet. */
+const QUIET = { debug() {}, info() {}, error() {} };
+
+export function cliSyncDeps(db: Database, secrets: Keyring, config: Config): SyncDeps {
+  return { db, secrets, config, log: QUIET };
+}
+
+function required(values: Record<string, unknown>, name: string, example: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new CliError(`--${name} ${example} is required.`);
+  }
+  return value.trim();
+}
+
+async function connect(argv: string[]): Promise<void> {
+  const { values } = parseCommand(argv, {
+    account: { type: "string" },
+    key: { type: "string" },
+    "webhook-secret": { type: "string" },
+  });
+  const accountId = required(values, "account", "ID");
+  const apiKey = required(values, "key", "rk_live_...");
+  const webhookSecret =
+    typeof values["webhook-secret"] === "string" ? values["webhook-secret"] : null;
+  const config = configFrom(values);
+  await withSecrets(config, async ({ db }, secrets) => {
+    const connection = await connectStripe(cliSyncDeps(db, secrets, config), accountId, {
+      apiKey,
+      webhookSecret,
+    });
+    console.log(
+      `Connection:   ${connection.id} (${connection.mode} mode, key ${connection.api_key_hint})`,
+    );
+    console.log(`Webhook URL:  ${config.publicUrl}/webhooks/stripe/${connection.id}`);
+    console.log(`Events:       ${STRIPE_EVENT_TYPES.join(", ")}`);
+    if (!webhookSecret) {
+      console.log("Add the endpoint in Stripe, then connect again with --webhook-secret whsec_...");
+    }
+    console.log("A first sync is queued for the worker; `cancel-insights sync` runs it here.");
+  });
+}
+
+async function disconnect(argv: string[]): Promise<void> {
+  const { values } = parseCommand(argv, {
+    account: { type: "string" },
+    connection: { type: "string" },
+  });
+  const accountId = required(values, "account", "ID");
+  const connectionId = required(values, "connection", "ID");
+  const config = configFrom(values);
+  await withSecrets(config, async ({ db }, secrets) => {
+    await disconnectBilling(cliSyncDeps(db, secrets, config), accountId, connectionId);
+    console.log(`Disconnected ${connectionId}: its key is gone, its data stays as history.`);
+  });
+}
+
+async function list(argv: string[]): Promise<void> {
+  const { values } = parseCommand(argv, { account: { type: "string" } });
+  const accountId = required(values, "account", "ID");
+  const config = configFrom(values);
+  await withSecrets(config, async ({ db }, secrets) => {
+    const connections = await reposOf({ db, secrets }).billingConnections.listForAccount(accountId);
+    if (connections.length === 0) console.log("No billing connections.");
+    for (const c of connections) {
+      const error = c.last_error ? `  last error: ${c.last_error.code}` : "";
+      console.log(
+        `${c.id}  ${c.provider}  ${c.mode}  ${c.status}  ${c.api_key_hint ?? ""}${error}`,
+      );
+    }
+  });
+}
+
+const ACTIONS: Record<string, (argv: string[]) => Promise<void>> = { connect, disconnect, list };
+
+export async function stripeCommand(argv: string[]): Promise<void> {
+  const [action, ...rest] = argv;
+  const run = action ? ACTIONS[action] : undefined;
+  if (!run) {
+    throw new CliError(
+      `Unknown stripe action "${action ?? ""}". Try: stripe connect, stripe disconnect, stripe list.`,
+    );
+  }
+  await run(rest);
+}
