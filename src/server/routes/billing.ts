@@ -90,10 +90,20 @@ export async function billingRoutes(parent: FastifyInstance) {
     };
   }
 
-  /** The account's connection, or 404 (another account's is as unknown as none). */
-  async function found(accountId: string, connectionId: string): Promise<BillingConnection> {
+  /**
+   * The account's connection (active only, when asked), or 404: another account's is as
+   * unknown as none, and the reply does not repeat the id.
+   */
+  async function found(
+    accountId: string,
+    connectionId: string,
+    activeOnly = false,
+  ): Promise<BillingConnection> {
     const connection = await connections.get(accountId, connectionId);
     if (!connection) throw new AppError("not_found", "No such billing connection.");
+    if (activeOnly && connection.status !== "active") {
+      throw new AppError("not_found", "This billing connection is disconnected.");
+    }
     return connection;
   }
 
@@ -167,6 +177,7 @@ export async function billingRoutes(parent: FastifyInstance) {
     async (request) => {
       const accountId = accountOf(request);
       const { connection_id: id } = request.params;
+      await found(accountId, id);
       await disconnectBilling(deps, accountId, id);
       return { connection: await shown(await found(accountId, id)) };
     },
@@ -181,6 +192,7 @@ export async function billingRoutes(parent: FastifyInstance) {
     async (request, reply) => {
       const accountId = accountOf(request);
       const { connection_id: id } = request.params;
+      await found(accountId, id, true);
       const { queued } = await startBackfill(deps, accountId, id);
       return reply.status(202).send({ queued, backfill: await backfillOf(accountId, id) });
     },
