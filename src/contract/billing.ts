@@ -91,6 +91,8 @@ export const BillingReply = Type.Object({
   connections: Type.Array(ApiBillingConnection),
   /** The Stripe events the webhook endpoint should send. */
   webhook_events: Type.Array(Type.String()),
+  /** What the restricted key must be allowed (STRIPE_READ_PERMISSIONS). */
+  read_permissions: Type.Array(Type.String()),
 });
 
 export const BillingConnectionReply = Type.Object({ connection: ApiBillingConnection });

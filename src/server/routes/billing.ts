@@ -13,6 +13,7 @@ import {
   BillingConnectionReply,
   BillingReply,
   ConnectStripeBody,
+  STRIPE_READ_PERMISSIONS,
   WebhookSecretBody,
 } from "../../contract/billing.js";
 import type { BillingConnection } from "../../db/repositories/billing-connections.js";
@@ -121,6 +122,7 @@ export async function billingRoutes(parent: FastifyInstance) {
       return {
         connections: await Promise.all(ordered.map(shown)),
         webhook_events: STRIPE_EVENT_TYPES,
+        read_permissions: [...STRIPE_READ_PERMISSIONS],
       };
     },
   );
