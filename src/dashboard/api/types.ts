@@ -57,7 +57,6 @@ export type WebhookDelivery = Static<typeof webhooks.ApiDeliveryWithAttempts>;
 export type WebhookAttempt = WebhookDelivery["attempt_log"][number];
 
 export type CancellationInsights = Static<typeof cancellations.CancellationInsightsReply>;
-export type CancellationBreakdown = CancellationInsights["by_plan"];
 export type CustomerBilling = Static<typeof cancellations.CustomerBillingReply>;
 export type UnmatchedAnswers = Static<typeof cancellations.UnmatchedAnswersReply>;
 export type BillingConnection = Static<typeof billing.ApiBillingConnection>;
