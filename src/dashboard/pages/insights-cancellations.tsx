@@ -86,7 +86,11 @@ function Figures({ data }: { data: CancellationInsights }) {
         <Kpi
           label="Reactivations"
           value={formatCount(reactivations.reactivations)}
-          detail={`${lostText(reactivations.kept_mrr)} MRR kept`}
+          detail={
+            reactivations.kept_mrr.length
+              ? `${formatMoneyList(reactivations.kept_mrr)} MRR kept`
+              : "stayed after setting out to leave"
+          }
           change={null}
         />
       </dl>
