@@ -17,9 +17,13 @@ export interface BenchSettings {
   /** Record a CPU profile of the ingest server during one extra round. */
   profile: boolean;
   sections: Set<string>;
+  /** Customers of the fake Stripe account in the billing backfill. */
+  billingCustomers: number;
+  /** Requests per second the limiter allows in the billing bench's limited run. */
+  billingRate: number;
 }
 
-export const SECTIONS = ["size", "ingest", "click", "insights"] as const;
+export const SECTIONS = ["size", "ingest", "click", "insights", "billing"] as const;
 export type Engine = "pglite" | "postgres";
 const ENGINES: Engine[] = ["pglite", "postgres"];
 
@@ -62,6 +66,8 @@ export function readSettings(): BenchSettings {
     profile: process.env.BENCH_PROFILE === "1",
     ingestStripped: process.env.BENCH_INGEST_STRIPPED === "1",
     sections: new Set(only.length > 0 ? only : SECTIONS),
+    billingCustomers: positiveInt("BENCH_BILLING_CUSTOMERS", 100_000, 1000),
+    billingRate: positiveInt("BENCH_BILLING_RATE", 25),
   };
 }
 

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: prints numbers, asserts nothing. Knobs (environment):
- *   BENCH_ONLY=size,ingest,click,insights   sections to run (default all)
+ *   BENCH_ONLY=size,ingest,click,insights,billing   sections to run (default all)
+ *   BENCH_BILLING_CUSTOMERS=100000  customers (each with a subscription) in the Stripe backfill
+ *   BENCH_BILLING_RATE=25          requests per second of the backfill's rate-limited run
  *   BENCH_INSIGHTS_EVENTS=1000000  events of the account in the insights bench
  *   BENCH_DURATION=10              seconds per autocannon round
  *   BENCH_CONNECTIONS=50           autocannon connections
@@ -12,6 +14,7 @@
  *   CHROMIUM_PATH=/path/to/chrome  browser for the click-to-modal bench
  */
 import os from "node:os";
+import { billingSection } from "./billing.js";
 import { clickToModalSection } from "./click-to-modal.js";
 import { ingestSection } from "./ingest.js";
 import { insightsSection } from "./insights.js";
@@ -31,4 +34,5 @@ if (settings.sections.has("size")) await widgetSizeSection();
 if (settings.sections.has("ingest")) await ingestSection(settings);
 if (settings.sections.has("click")) await clickToModalSection();
 if (settings.sections.has("insights")) await insightsSection(settings);
+if (settings.sections.has("billing")) await billingSection(settings);
 console.log("");

@@ -47,7 +47,7 @@ const PLANS = [
 ];
 
 /** Small seeded PRNG (mulberry32): the same seed gives the same demo history. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -58,7 +58,11 @@ function prng(seed: number) {
   };
 }
 
-function pickWeighted<T>(random: () => number, items: T[], weights: number[]): T {
+export function pickWeighted<T>(
+  random: () => number,
+  items: readonly T[],
+  weights: readonly number[],
+): T {
   const total = weights.reduce((a, b) => a + b, 0);
   let roll = random() * total;
   for (let i = 0; i < items.length; i++) {
@@ -78,33 +82,50 @@ function churnDate(random: () => number, now: number): Date {
   }
 }
 
-/** Fills an account with `count` believable past events (answers, some dismissals). */
+/** Whom a demo answer is about, when billing knows them (the demo's fake Stripe). */
+export interface DemoSubject {
+  customerOid: string;
+  subscriptionOid: string;
+  at: Date;
+}
+
+/**
+ * Fills an account with `count` believable past events (answers, some dismissals). With
+ * `subjects`, one answer or skip about each instead, without MRR or plan: the billing sync
+ * fills those in from the provider, as it does for real answers.
+ */
 export async function seedDemoEvents(
   db: Database,
   accountId: string,
   count: number,
   seed = 42,
+  subjects?: readonly DemoSubject[],
 ): Promise<void> {
   const random = prng(seed);
   const reasons = await createReasonsRepository(db).list(accountId);
   const locales = Object.keys(COMMENTS);
   const now = Date.now();
   const batch: NewEvent[] = [];
-  for (let i = 0; i < count; i++) {
-    const plan = pickWeighted(
-      random,
-      PLANS,
-      PLANS.map((p) => p.weight),
-    );
+  const total = subjects?.length ?? count;
+  for (let i = 0; i < total; i++) {
+    const subject = subjects?.[i];
+    const plan = subject
+      ? null
+      : pickWeighted(
+          random,
+          PLANS,
+          PLANS.map((p) => p.weight),
+        );
     const roll = random();
-    // Most answer; some skip the question and cancel; a few close the dialog and stay.
-    const kind = roll < 0.06 ? "dismissal" : roll < 0.16 ? "skip" : "answer";
+    // Most answer; some skip the question and cancel; a few close the dialog and stay (not
+    // those whose subscription we know ended).
+    const kind = roll < 0.06 && !subject ? "dismissal" : roll < 0.16 ? "skip" : "answer";
     const reason = kind === "answer" ? pickWeighted(random, reasons, REASON_WEIGHTS) : null;
     const locale = pickWeighted(random, locales, [80, 8, 7, 5]);
     const comments = COMMENTS[locale] ?? [];
     const comment =
       reason && random() < 0.55 ? comments[Math.floor(random() * comments.length)] : null;
-    const customer = `cus_demo_${Math.floor(random() * count * 3)}`;
+    const customer = subject?.customerOid ?? `cus_demo_${Math.floor(random() * count * 3)}`;
     batch.push({
       account_id: accountId,
       id: newId("evt"),
@@ -114,16 +135,16 @@ export async function seedDemoEvents(
       reason_text: reason?.text ?? null,
       comment: comment ?? null,
       customer_oid: customer,
-      subscription_oids: [`sub_${customer.slice(4)}`],
+      subscription_oids: [subject?.subscriptionOid ?? `sub_${customer.slice(4)}`],
       test_mode: false,
       idempotency_key: null,
       locale,
-      mrr_amount: plan.amount,
-      mrr_currency: "usd",
-      plan: plan.name,
-      created_at: churnDate(random, now),
+      mrr_amount: plan?.amount ?? null,
+      mrr_currency: plan ? "usd" : null,
+      plan: plan?.name ?? null,
+      created_at: subject?.at ?? churnDate(random, now),
     });
-    if (batch.length === 1000 || i === count - 1) {
+    if (batch.length === 1000 || i === total - 1) {
       await db.insertInto("events").values(batch.splice(0)).execute();
     }
   }
@@ -135,35 +156,16 @@ export interface DemoAccount {
   created: boolean;
 }
 
-/** A new demo account, marked as such, with `events` believable past events. */
-export async function createDemoAccount(
-  db: Database,
-  secrets: Keyring,
-  events: number,
-  seed = 42,
-): Promise<Omit<DemoAccount, "created">> {
-  const created = await createAccountsRepository(db, { secrets }).create("Demo SaaS", {
-    demo: true,
-  });
-  await seedDemoEvents(db, created.account.id, events, seed);
-  return { accountId: created.account.id, accessTokenId: created.accessTokenId };
-}
-
 /**
- * The demo account and its first active token; with `create`, one is made (and filled with
- * history) when there is none, so a newcomer sees the whole product at once. Never any other
- * account: the public /demo page writes into it.
+ * The demo account and its first active token, if there is one (src/demo makes it). Never any
+ * other account: the public /demo page writes into it.
  */
-export async function ensureDemoAccount(
+export async function findDemoAccount(
   db: Database,
   secrets: Keyring,
-  options: { create: boolean; events?: number },
-): Promise<DemoAccount | null> {
+): Promise<Omit<DemoAccount, "created"> | null> {
   const demo = await createAccountsRepository(db, { secrets }).findDemo();
-  if (demo) {
-    const [token] = await createEmbedTokensRepository(db).listActive(demo.id);
-    return token ? { accountId: demo.id, accessTokenId: token, created: false } : null;
-  }
-  if (!options.create) return null;
-  return { ...(await createDemoAccount(db, secrets, options.events ?? 300)), created: true };
+  if (!demo) return null;
+  const [token] = await createEmbedTokensRepository(db).listActive(demo.id);
+  return token ? { accountId: demo.id, accessTokenId: token } : null;
 }

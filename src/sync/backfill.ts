@@ -242,8 +242,10 @@ export const billingBackfill: JobKind<{ connectionId: string }> = defineJobKind(
         afterPage: (p) => job.setProgress({ done: p.customers + p.subscriptions, phase: p.phase }),
       });
     } catch (error) {
-      // A refused key stays refused: the run and the connection say so, no retry.
+      // A refused key stays refused: the run and the connection say so, no retry. A
+      // connection removed meanwhile has nothing left to sync.
       if (isPermanent(error)) return undefined;
+      if (error instanceof AppError && error.code === "not_found") return undefined;
       throw error;
     }
     return undefined;

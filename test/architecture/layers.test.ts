@@ -54,6 +54,8 @@ const MAY_IMPORT: Record<string, readonly string[] | "anything"> = {
   jobs: ["jobs", "db", "root"],
   // Providers and what is computed from their objects; the sync that stores them sits above.
   billing: ["billing", "jobs", "root"],
+  // The demo account's fake billing history, brought in through the real sync.
+  demo: ["demo", "sync", "billing", "db", "jobs", "root"],
   // Providers' news into storage: backfill, webhooks, catch-up; the server and the CLI call it.
   sync: ["sync", "billing", "db", "jobs", "presenters", "webhooks", "contract", "root"],
   server: "anything",

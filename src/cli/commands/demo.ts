@@ -1,13 +1,18 @@
-import { createDemoAccount } from "../../db/demo-data.js";
+import { createDemo } from "../demo-account.js";
 import { configFrom, parseCommand, positiveInteger, withSecrets } from "../options.js";
 
 export async function demoCommand(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, { events: { type: "string" } });
-  const events = positiveInteger("events", values.events as string | undefined, 500);
-  await withSecrets(configFrom(values), async ({ db }, secrets) => {
-    const demo = await createDemoAccount(db, secrets, events, Date.now() % 2 ** 31);
+  const answers = positiveInteger("events", values.events as string | undefined, 500);
+  const config = configFrom(values);
+  await withSecrets(config, async ({ db }, secrets) => {
+    const demo = await createDemo(config, db, secrets, { answers, seed: Date.now() % 2 ** 31 });
     console.log(
-      JSON.stringify({ account_id: demo.accountId, access_token_id: demo.accessTokenId, events }),
+      JSON.stringify({
+        account_id: demo.accountId,
+        access_token_id: demo.accessTokenId,
+        events: answers,
+      }),
     );
   });
 }

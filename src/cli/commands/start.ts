@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { ensureDemoAccount } from "../../db/demo-data.js";
+import { findDemoAccount } from "../../db/demo-data.js";
 import { randomToken } from "../../db/ids.js";
 import { migrateToLatest } from "../../db/migrate.js";
 import { createRepositories, type Repositories } from "../../db/repositories/index.js";
@@ -9,6 +9,7 @@ import { DASHBOARD_DIR, PROJECT_ROOT as ROOT, WIDGET_DIR } from "../../paths.js"
 import { buildApp } from "../../server/app.js";
 import { createFirstUser } from "../../server/auth/first-user.js";
 import { REFERENCE_PATH } from "../../server/openapi.js";
+import { createDemo } from "../demo-account.js";
 import { configFrom, openConfiguredDatabase, parseCommand } from "../options.js";
 import { prepareConfiguredSecrets, secretsNotice, shownPath } from "../secrets-key.js";
 
@@ -70,7 +71,12 @@ export async function startCommand(argv: string[]): Promise<void> {
     const wantsDemo =
       values.demo === true ||
       (config.databaseUrl === null && (await repos.accounts.list()).length === 0);
-    const demo = await ensureDemoAccount(database.db, secrets, { create: wantsDemo });
+    const found = await findDemoAccount(database.db, secrets);
+    const demo = found
+      ? { ...found, created: false }
+      : wantsDemo
+        ? { ...(await createDemo(config, database.db, secrets)), created: true }
+        : null;
     const login = await loginLine(repos, demo?.created ?? false);
     const app = await buildApp({
       config,

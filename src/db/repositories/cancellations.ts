@@ -75,13 +75,14 @@ type LaterFields = Omit<
 
 /** The columns a later sighting changes, with the rules of which value wins. */
 function laterValues(open: Cancellation, input: RecordCancellation): Partial<LaterFields> {
-  // Ended is final: a late "scheduled" (an older event) does not reopen it.
+  // Ended is final: a late "scheduled" (an older event) does not reopen it, nor move its end.
+  const stale = open.state === "ended" && input.state === "scheduled";
   const state = open.state === "ended" ? "ended" : input.state;
   const fillMrr = open.lost_mrr_amount === null && input.lost_mrr;
   const next: Partial<LaterFields> = {
-    timing: input.timing,
+    timing: stale ? open.timing : input.timing,
     state,
-    ends_at: input.ends_at ?? open.ends_at,
+    ends_at: stale ? open.ends_at : (input.ends_at ?? open.ends_at),
     ended_at:
       state === "ended"
         ? (open.ended_at ?? input.ended_at ?? input.ends_at ?? new Date())

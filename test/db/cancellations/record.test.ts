@@ -68,7 +68,11 @@ describe("recording a cancellation", () => {
     });
     // A late, older sighting does not reopen an ended cancellation.
     const stale = await repos.cancellations.record(cancellation(accountId));
-    expect(stale.cancellation.state).toBe("ended");
+    expect(stale.cancellation).toMatchObject({
+      state: "ended",
+      timing: "immediate",
+      ends_at: new Date("2026-03-12T00:00:00Z"),
+    });
     expect(await rowsOf(accountId)).toHaveLength(1);
   });
 
