@@ -19,6 +19,14 @@ export const errorTable = {
     status: 401,
     message: "Send an active secret key as Authorization: Bearer <key>.",
   },
+  invalid_key: {
+    status: 400,
+    message: "The billing provider refused this key: it is malformed, unknown, expired or revoked.",
+  },
+  permission_denied: {
+    status: 400,
+    message: "The key lacks a read permission the sync needs.",
+  },
   invalid_access_token: { status: 403, message: "Unknown or revoked access_token_id." },
   invalid_customer_hash: {
     status: 403,
@@ -71,6 +79,10 @@ export const errorTable = {
   login_locked: {
     status: 429,
     message: "Too many failed sign-ins: sign-in is locked for a while, try again later.",
+  },
+  billing_unavailable: {
+    status: 502,
+    message: "The billing provider could not be reached or refused the request: try again.",
   },
   data_dir_locked: { status: 503, message: "The data directory is used by another process." },
   database_unavailable: { status: 503, message: "The database is not reachable." },

@@ -4,6 +4,7 @@ import type { DatabaseHandle } from "../db/database.js";
 import { createQueries, type Queries } from "../db/queries/index.js";
 import { createRepositories, type Repositories } from "../db/repositories/index.js";
 import type { Keyring } from "../db/secrets/keyring.js";
+import type { SyncDeps } from "../sync/deps.js";
 import { linkAnswer } from "../sync/link-answer.js";
 import { createLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
 import { createSessions, type Sessions } from "./auth/sessions.js";
@@ -28,6 +29,8 @@ export interface Services {
   readonly writer: EventWriter;
   /** What the public widget routes know of a token, cached. */
   readonly widgetAccounts: WidgetAccounts;
+  /** What the billing routes pass to src/sync (connect, backfill). */
+  readonly sync: SyncDeps;
 }
 
 declare module "fastify" {
@@ -72,6 +75,7 @@ export function registerServices(
       config.tokenCacheMs,
       createTokenGuessGuard(config.widgetRateLimitPerMinute > 0 ? UNKNOWN_TOKENS_PER_MINUTE : 0),
     ),
+    sync: { db: database.db, secrets, config, log: app.log },
   });
   app.decorate("repos", repos);
   app.decorate("queries", createQueries(database.db));

@@ -28,6 +28,7 @@ export interface Fixture {
   webhookUrl: string;
   webhookSecret: string;
   deliveryId: string;
+  billingConnectionId: string;
 }
 
 export interface AccountRoute {
@@ -226,6 +227,50 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     route: "/api/accounts/:accountId/webhooks/deliveries/:id/redeliver",
     url: (f) => at(f, `/webhooks/deliveries/${f.deliveryId}/redeliver`),
   },
+
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/insights/cancellations",
+    url: (f) => at(f, "/insights/cancellations?from=2020-01-01&to=2022-12-31&include_test=true"),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/customers/billing",
+    url: (f) => at(f, `/customers/billing?customer_oid=${f.customerOid}`),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/setup/unmatched-answers",
+    url: (f) => at(f, "/setup/unmatched-answers"),
+  },
+  { method: "GET", route: "/api/accounts/:accountId/billing", url: (f) => at(f, "/billing") },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/billing/stripe",
+    url: (f) => at(f, "/billing/stripe"),
+    body: { api_key: "rk_test_hijack" },
+  },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/billing/:connection_id",
+    url: (f) => at(f, `/billing/${f.billingConnectionId}`),
+    body: { webhook_secret: "whsec_hijack" },
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/billing/:connection_id",
+    url: (f) => at(f, `/billing/${f.billingConnectionId}`),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/billing/:connection_id/sync",
+    url: (f) => at(f, `/billing/${f.billingConnectionId}/sync`),
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/billing/:connection_id/sync",
+    url: (f) => at(f, `/billing/${f.billingConnectionId}/sync`),
+  },
 ];
 
 /** An account with an owner, a member, an extra token, key, a pending invite and a logo. */
@@ -282,6 +327,12 @@ export async function createFixture(server: TestServer, label: string): Promise<
     payload: logoPng(),
   });
   expect(logo.statusCode).toBe(200);
+  // Straight in the database: connecting through the route would need a Stripe to ask.
+  const billing = await server.app.repos.billingConnections.create(accountId, {
+    provider: "stripe",
+    mode: "test",
+    apiKey: `rk_test_${label}_secret_key`,
+  });
   return {
     accountId,
     accountName,
@@ -301,6 +352,7 @@ export async function createFixture(server: TestServer, label: string): Promise<
     webhookUrl,
     webhookSecret: webhook.secret,
     deliveryId: deliveries[0].id,
+    billingConnectionId: billing.id,
   };
 }
 
@@ -325,6 +377,7 @@ export function secretsOf(f: Fixture): string[] {
     f.webhookUrl,
     f.webhookSecret,
     f.deliveryId,
+    f.billingConnectionId,
     `${f.accountName.split(" ")[0]} secret reason`,
   ];
 }

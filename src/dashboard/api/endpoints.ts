@@ -2,6 +2,8 @@ import type { Static } from "typebox";
 // Each route's reply and body, from the schema the server validates it with (types only).
 import type * as accounts from "../../contract/accounts.js";
 import type * as authSchemas from "../../contract/auth.js";
+import type * as billing from "../../contract/billing.js";
+import type * as cancellations from "../../contract/cancellations.js";
 import type * as dashboard from "../../contract/dashboard.js";
 import type * as invites from "../../contract/invites.js";
 import type * as webhooks from "../../contract/webhooks.js";
@@ -89,6 +91,40 @@ export function accountApi(accountId: string) {
     rename: (name: string) => api.patch<Static<typeof accounts.AccountReply>>(base, { name }),
     insights: (filter: InsightsFilter) =>
       api.get<Insights>(`${base}/insights`, insightsQuery(filter)),
+    cancellationInsights: (filter: InsightsFilter) =>
+      api.get<Static<typeof cancellations.CancellationInsightsReply>>(
+        `${base}/insights/cancellations`,
+        { from: filter.from, to: filter.to, include_test: filter.includeTest },
+      ),
+    customerBilling: (customerOid: string) =>
+      api.get<Static<typeof cancellations.CustomerBillingReply>>(`${base}/customers/billing`, {
+        customer_oid: customerOid,
+      }),
+    unmatchedAnswers: () =>
+      api.get<Static<typeof cancellations.UnmatchedAnswersReply>>(
+        `${base}/setup/unmatched-answers`,
+      ),
+
+    billing: () => api.get<Static<typeof billing.BillingReply>>(`${base}/billing`),
+    connectStripe: (body: Static<typeof billing.ConnectStripeBody>) =>
+      api.post<Static<typeof billing.BillingConnectionReply>>(`${base}/billing/stripe`, body),
+    setBillingWebhookSecret: (id: string, webhookSecret: string | null) =>
+      api.patch<Static<typeof billing.BillingConnectionReply>>(
+        `${base}/billing/${encodeURIComponent(id)}`,
+        { webhook_secret: webhookSecret },
+      ),
+    disconnectBilling: (id: string) =>
+      api.delete<Static<typeof billing.BillingConnectionReply>>(
+        `${base}/billing/${encodeURIComponent(id)}`,
+      ),
+    startBackfill: (id: string) =>
+      api.post<Static<typeof billing.BackfillStartedReply>>(
+        `${base}/billing/${encodeURIComponent(id)}/sync`,
+      ),
+    backfill: (id: string) =>
+      api.get<Static<typeof billing.BackfillReply>>(
+        `${base}/billing/${encodeURIComponent(id)}/sync`,
+      ),
     trend: (filter: InsightsFilter, interval: Interval) =>
       api.get<Trend>(`${base}/insights/trend`, { ...insightsQuery(filter), interval }),
     events: (filter: EventFilter, cursor?: string | null, limit = 50) =>

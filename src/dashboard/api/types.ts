@@ -6,6 +6,8 @@
 import type { Static } from "typebox";
 import type * as accounts from "../../contract/accounts.js";
 import type * as auth from "../../contract/auth.js";
+import type * as billing from "../../contract/billing.js";
+import type * as cancellations from "../../contract/cancellations.js";
 import type * as dashboard from "../../contract/dashboard.js";
 import type * as v1 from "../../contract/v1.js";
 import type * as webhooks from "../../contract/webhooks.js";
@@ -53,3 +55,9 @@ export type WebhookEndpointChanges = Static<typeof webhooks.UpdateWebhookBody>;
 /** As the delivery log lists it; ping and redeliver reply without `attempt_log`. */
 export type WebhookDelivery = Static<typeof webhooks.ApiDeliveryWithAttempts>;
 export type WebhookAttempt = WebhookDelivery["attempt_log"][number];
+
+export type CancellationInsights = Static<typeof cancellations.CancellationInsightsReply>;
+export type CustomerBilling = Static<typeof cancellations.CustomerBillingReply>;
+export type UnmatchedAnswers = Static<typeof cancellations.UnmatchedAnswersReply>;
+export type BillingConnection = Static<typeof billing.ApiBillingConnection>;
+export type Backfill = Static<typeof billing.ApiBackfill>;

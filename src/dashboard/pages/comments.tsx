@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { errorMessage } from "../api/client.js";
 import { accountApi, type EventFilter } from "../api/endpoints.js";
 import type { ApiEvent, EventKind } from "../api/types.js";
+import { CustomerBilling } from "../components/customer-billing.js";
 import { EventList } from "../components/event-list.js";
 import { EmptyState, ErrorNotice, Loading } from "../components/states.js";
 import { formatMoney } from "../lib/format.js";
@@ -122,6 +123,8 @@ export default function CommentsPage({ customerOid }: { customerOid?: string | u
           />
         </>
       )}
+
+      {customer && <CustomerBilling client={client} customerOid={customer} />}
 
       {status === "loading" ? (
         <Loading label="Loading events…" />

@@ -20,6 +20,7 @@ import {
 import { useAsync } from "../lib/use-async.js";
 import { Link, setQuery, useLocation } from "../router.js";
 import { accountPath, useSession } from "../session.js";
+import { CancellationFigures } from "./insights-cancellations.js";
 import "./insights.css";
 
 type Metric = "answers" | "mrr";
@@ -116,6 +117,7 @@ export default function InsightsPage() {
           />
         )}
       </Loaded>
+      <CancellationFigures client={client} filter={filter} accountId={account.id} />
     </div>
   );
 }

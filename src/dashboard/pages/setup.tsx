@@ -10,6 +10,7 @@ import {
 } from "../components/embed-security.js";
 import { Loaded } from "../components/states.js";
 import { Tabs } from "../components/tabs.js";
+import { UnmatchedAnswers } from "../components/unmatched-answers.js";
 import { formatDateTime } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
 import { Link } from "../router.js";
@@ -110,6 +111,7 @@ function SetupBody({ info, accountId }: { info: SetupInfo; accountId: string }) 
   return (
     <>
       <InstallStatus info={info} accountId={accountId} />
+      <UnmatchedAnswers client={client} accountId={accountId} />
 
       <section className="card" aria-labelledby="snippet-heading">
         <div className="card-head">

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Database } from "../database.js";
-import type { CancellationPath } from "../schema.js";
+import type { CancellationPath, EventSource } from "../schema.js";
 import { type CancellationRange, requestedIn } from "./cancellation-range.js";
 import { addMoney, largestFirst, type Money } from "./money.js";
 
@@ -83,6 +83,29 @@ export function cancellationsByPath(
   filter: BreakdownFilter,
 ): Promise<BreakdownRow<CancellationPath>[]> {
   return breakdown(db, filter, sql<CancellationPath>`path`);
+}
+
+/**
+ * Where a cancellation started: through our widget or the REST API when an answer or skip of
+ * that source is linked to it (the site then cancels at the provider, which sees its own API),
+ * else the provider's path. Payment failures stay payment failures: no one chose them.
+ */
+export type CancellationEntry = CancellationPath | EventSource;
+
+const ENTRY = sql<CancellationEntry>`case when path = 'payment_failure' then path
+  else coalesce((select e.source
+    from cancellation_answers l
+    join events e on e.account_id = l.account_id and e.id = l.event_id
+    where l.cancellation_id = cancellations.id and e.kind in ('answer', 'skip')
+    order by e.created_at desc, e.id desc
+    limit 1), path) end`;
+
+/** "How did customers cancel?": our widget, the REST API, or at the provider (by its path). */
+export function cancellationsByEntry(
+  db: Database,
+  filter: BreakdownFilter,
+): Promise<BreakdownRow<CancellationEntry>[]> {
+  return breakdown(db, filter, ENTRY);
 }
 
 /** "Which plans lose customers?"; '' stands for an unknown plan. */

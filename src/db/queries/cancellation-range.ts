@@ -8,8 +8,11 @@ export interface CancellationRange {
   from: string;
   /** Last day, `YYYY-MM-DD`, inclusive (UTC). */
   to: string;
-  /** Test data is never mixed into live numbers: one or the other. */
-  testMode: boolean;
+  /**
+   * Live (false) or test (true) data; null sums both, only for the dashboard's "include test
+   * data". Test data is never mixed into live numbers otherwise.
+   */
+  testMode: boolean | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -26,9 +29,11 @@ export function requestedIn<O>(
   range: CancellationRange,
 ): SelectQueryBuilder<DB, "cancellations", O> {
   const [start, end] = instantsOf(range);
-  return query
+  const inRange = query
     .where("cancellations.account_id", "=", range.accountId)
-    .where("cancellations.test_mode", "=", range.testMode)
     .where("cancellations.requested_at", ">=", start)
     .where("cancellations.requested_at", "<", end);
+  return range.testMode === null
+    ? inRange
+    : inRange.where("cancellations.test_mode", "=", range.testMode);
 }

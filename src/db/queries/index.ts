@@ -2,11 +2,13 @@ import type { Database } from "../database.js";
 import { answerCoverage } from "./answer-coverage.js";
 import {
   type BreakdownFilter,
+  cancellationsByEntry,
   cancellationsByPath,
   cancellationsByPlan,
   cancellationsByTenure,
 } from "./cancellation-breakdowns.js";
 import type { CancellationRange } from "./cancellation-range.js";
+import { customerBilling } from "./customer-billing.js";
 import type { InsightsFilter } from "./insights-filter.js";
 import { insightsSummary } from "./insights-summary.js";
 import { knownPlans } from "./known-plans.js";
@@ -38,9 +40,12 @@ export function createQueries(db: Database) {
     lostMrrByReason: (filter: LostMrrFilter) => lostMrrByReason(db, filter),
     answerCoverage: (range: CancellationRange) => answerCoverage(db, range),
     cancellationsByPath: (filter: BreakdownFilter) => cancellationsByPath(db, filter),
+    cancellationsByEntry: (filter: BreakdownFilter) => cancellationsByEntry(db, filter),
     cancellationsByPlan: (filter: BreakdownFilter) => cancellationsByPlan(db, filter),
     cancellationsByTenure: (filter: BreakdownFilter) => cancellationsByTenure(db, filter),
     reactivations: (range: CancellationRange) => reactivations(db, range),
+    customerBilling: (accountId: string, customerId: string) =>
+      customerBilling(db, accountId, customerId),
     unmatchedAnswers: (options: Parameters<typeof unmatchedAnswers>[1]) =>
       unmatchedAnswers(db, options),
   });

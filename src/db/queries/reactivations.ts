@@ -16,15 +16,15 @@ export async function reactivations(
   range: CancellationRange,
 ): Promise<Reactivations> {
   const [start, end] = instantsOf(range);
-  const rows = await db
-    .selectFrom("cancellations")
+  let query = db.selectFrom("cancellations");
+  if (range.testMode !== null) query = query.where("test_mode", "=", range.testMode);
+  const rows = await query
     .select([
       "lost_mrr_currency",
       sql<number>`count(*)::integer`.as("count"),
       sql<string>`coalesce(sum(lost_mrr_amount), 0)::bigint`.as("amount"),
     ])
     .where("account_id", "=", range.accountId)
-    .where("test_mode", "=", range.testMode)
     .where("state", "=", "reactivated")
     .where("reactivated_at", ">=", start)
     .where("reactivated_at", "<", end)

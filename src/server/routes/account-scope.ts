@@ -3,6 +3,9 @@ import { requireSession } from "../auth/request-auth.js";
 import { requireMembership } from "../auth/require-account.js";
 import { accountEventsRoutes } from "./account-events.js";
 import { accountRoutes } from "./accounts.js";
+import { billingRoutes } from "./billing.js";
+import { cancellationInsightsRoutes } from "./cancellation-insights.js";
+import { customerBillingRoutes } from "./customer-billing.js";
 import { exportRoutes } from "./export.js";
 import { insightsRoutes } from "./insights.js";
 import { inviteRoutes } from "./invites.js";
@@ -37,4 +40,7 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(widgetSettingsRoutes);
   await app.register(webhookRoutes);
   await app.register(widgetLogoRoutes);
+  await app.register(cancellationInsightsRoutes);
+  await app.register(customerBillingRoutes);
+  await app.register(billingRoutes);
 }

@@ -9,7 +9,8 @@ import { membershipOf } from "../auth/require-account.js";
 
 const MAX_DAYS = 3 * 366;
 
-function filterOf(
+/** The insights page's filters, checked: real days, in order, at most MAX_DAYS apart. */
+export function filterOf(
   accountId: string,
   query: {
     from: string;

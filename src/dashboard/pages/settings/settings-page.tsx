@@ -4,6 +4,7 @@ import { WidgetAppearance } from "../../components/widget-appearance.js";
 import { useSession } from "../../session.js";
 import { AccountName } from "./account-name.js";
 import { ApiKeys } from "./api-keys.js";
+import { Billing } from "./billing.js";
 import { EmbedTokens } from "./embed-tokens.js";
 import { Invites } from "./invites.js";
 import { Members } from "./members.js";
@@ -11,7 +12,7 @@ import { Section } from "./section.js";
 import { YourSessions } from "./your-sessions.js";
 
 /**
- * Account name, the widget's looks, embed tokens, API keys, members and invites (owners
+ * Account name, the widget's looks, embed tokens, API keys, billing, members and invites (owners
  * change, members look), and signing out everywhere.
  */
 export default function SettingsPage() {
@@ -45,6 +46,7 @@ export default function SettingsPage() {
       </Section>
       <EmbedTokens client={client} owner={owner} />
       <ApiKeys client={client} owner={owner} />
+      <Billing client={client} owner={owner} />
       <Members client={client} owner={owner} />
       {owner && <Invites client={client} />}
       <YourSessions />

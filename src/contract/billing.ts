@@ -1,0 +1,106 @@
+import { Type } from "typebox";
+
+const Id = Type.String({ minLength: 1, maxLength: 100 });
+const Timestamp = Type.String({ format: "date-time" });
+const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+const Problem = Type.Object({ code: Type.String(), message: Type.String() });
+
+/**
+ * What the restricted key must be allowed to read (docs/billing.md, "The restricted key"):
+ * Stripe Dashboard → Developers → API keys → Create restricted key.
+ */
+export const STRIPE_READ_PERMISSIONS = [
+  "Customers: Read",
+  "Subscriptions: Read",
+  "Prices: Read",
+  "Products: Read",
+  "Coupons: Read",
+  "Events: Read",
+] as const;
+
+export const BillingConnectionParams = Type.Object({ accountId: Id, connection_id: Id });
+
+export const ConnectStripeBody = Type.Object({
+  /** `rk_live_…`, `rk_test_…` (or a secret key); never echoed. */
+  api_key: Type.String({ minLength: 1, maxLength: 500, pattern: "^\\S+$" }),
+  /** `whsec_…` of the webhook endpoint added in Stripe; may be given later. */
+  webhook_secret: Type.Optional(
+    Type.Union([Type.String({ minLength: 1, maxLength: 500, pattern: "^\\S+$" }), Type.Null()]),
+  ),
+});
+
+export const WebhookSecretBody = Type.Object({
+  /** The endpoint's signing secret; null removes it (webhooks are then refused). */
+  webhook_secret: Type.Union([
+    Type.String({ minLength: 1, maxLength: 500, pattern: "^\\S+$" }),
+    Type.Null(),
+  ]),
+});
+
+/** The latest backfill of a connection, live while it runs. */
+export const ApiBackfill = Type.Object({
+  run_id: Type.String(),
+  state: Type.Union([
+    Type.Literal("running"),
+    Type.Literal("succeeded"),
+    Type.Literal("failed"),
+    Type.Literal("canceled"),
+  ]),
+  phase: Type.Union([
+    Type.Literal("customers"),
+    Type.Literal("subscriptions"),
+    Type.Literal("done"),
+  ]),
+  customers: Type.Integer(),
+  subscriptions: Type.Integer(),
+  requests: Type.Integer(),
+  /** Objects stored per second so far. */
+  per_second: Type.Number(),
+  /**
+   * Lists walk newest first: how far back the current phase has come. Stripe gives no totals,
+   * so this is the progress there is to show; null before the first page.
+   */
+  reached_created: NullableTimestamp,
+  started_at: Timestamp,
+  updated_at: Timestamp,
+  finished_at: NullableTimestamp,
+  error: Type.Union([Problem, Type.Null()]),
+});
+
+export const ApiBillingConnection = Type.Object({
+  id: Type.String(),
+  provider: Type.Literal("stripe"),
+  /** Test connections' data is flagged test and kept out of live numbers. */
+  mode: Type.Union([Type.Literal("live"), Type.Literal("test")]),
+  status: Type.Union([Type.Literal("active"), Type.Literal("disconnected")]),
+  provider_account_id: Type.Union([Type.String(), Type.Null()]),
+  /** `rk_live_…wxyz`: tells keys apart; the key itself is never sent back. */
+  api_key_hint: Type.Union([Type.String(), Type.Null()]),
+  has_webhook_secret: Type.Boolean(),
+  /** Where Stripe sends this connection's events. */
+  webhook_url: Type.String(),
+  /** The last problem, e.g. `cursor_aging`, `invalid_key`; null when all is well. */
+  last_error: Type.Union([Type.Object({ ...Problem.properties, at: Timestamp }), Type.Null()]),
+  created_at: Timestamp,
+  disconnected_at: NullableTimestamp,
+  backfill: Type.Union([ApiBackfill, Type.Null()]),
+});
+
+export const BillingReply = Type.Object({
+  /** Active first, then disconnected ones (their data stays as history); newest first. */
+  connections: Type.Array(ApiBillingConnection),
+  /** The Stripe events the webhook endpoint should send. */
+  webhook_events: Type.Array(Type.String()),
+  /** What the restricted key must be allowed (STRIPE_READ_PERMISSIONS). */
+  read_permissions: Type.Array(Type.String()),
+});
+
+export const BillingConnectionReply = Type.Object({ connection: ApiBillingConnection });
+
+export const BackfillStartedReply = Type.Object({
+  /** False when a backfill was queued or running already: that one goes on. */
+  queued: Type.Boolean(),
+  backfill: Type.Union([ApiBackfill, Type.Null()]),
+});
+
+export const BackfillReply = Type.Object({ backfill: Type.Union([ApiBackfill, Type.Null()]) });

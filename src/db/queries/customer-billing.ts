@@ -1,0 +1,116 @@
+import type { Database } from "../database.js";
+import type { BillingSubscriptionRow, Cancellation } from "../schema.js";
+
+export type CustomerSubscription = Pick<
+  BillingSubscriptionRow,
+  | "id"
+  | "test_mode"
+  | "status"
+  | "currency"
+  | "mrr_amount"
+  | "monthly_value"
+  | "plan"
+  | "created"
+  | "current_period_end"
+  | "cancel_at"
+  | "cancel_at_period_end"
+  | "ended_at"
+>;
+
+export type CustomerCancellation = Pick<
+  Cancellation,
+  | "id"
+  | "subscription_id"
+  | "test_mode"
+  | "path"
+  | "timing"
+  | "voluntary"
+  | "state"
+  | "requested_at"
+  | "ends_at"
+  | "reactivated_at"
+  | "lost_mrr_amount"
+  | "lost_mrr_currency"
+  | "plan"
+  | "provider_feedback"
+>;
+
+export interface CustomerBilling {
+  /** Known through the account's active connections, newest first; live and test both. */
+  subscriptions: CustomerSubscription[];
+  /** Newest request first, reactivated ones too. */
+  cancellations: CustomerCancellation[];
+}
+
+/** More than a customer has in practice; a page of history, not a whole export. */
+const LIMIT = 50;
+
+/** "What does the billing provider tell us about this customer?" for the customer's page. */
+export async function customerBilling(
+  db: Database,
+  accountId: string,
+  customerId: string,
+): Promise<CustomerBilling> {
+  const [subscriptions, cancellations] = await Promise.all([
+    db
+      .selectFrom("billing_subscriptions as s")
+      .innerJoin("billing_connections as c", "c.id", "s.connection_id")
+      .where("c.status", "=", "active")
+      .where("s.account_id", "=", accountId)
+      .where("s.customer_id", "=", customerId)
+      .select([
+        "s.id",
+        "s.test_mode",
+        "s.status",
+        "s.currency",
+        "s.mrr_amount",
+        "s.monthly_value",
+        "s.plan",
+        "s.created",
+        "s.current_period_end",
+        "s.cancel_at",
+        "s.cancel_at_period_end",
+        "s.ended_at",
+      ])
+      .orderBy("s.created", (ob) => ob.desc().nullsLast())
+      .orderBy("s.id")
+      .limit(LIMIT)
+      .execute(),
+    db
+      .selectFrom("cancellations")
+      .where("account_id", "=", accountId)
+      .where("customer_id", "=", customerId)
+      .select([
+        "id",
+        "subscription_id",
+        "test_mode",
+        "path",
+        "timing",
+        "voluntary",
+        "state",
+        "requested_at",
+        "ends_at",
+        "reactivated_at",
+        "lost_mrr_amount",
+        "lost_mrr_currency",
+        "plan",
+        "provider_feedback",
+      ])
+      .orderBy("requested_at", "desc")
+      .orderBy("id", "desc")
+      .limit(LIMIT)
+      .execute(),
+  ]);
+  // Bigint columns come back as text from Postgres: money is numbers of minor units.
+  return {
+    subscriptions: subscriptions.map((s) => ({
+      ...s,
+      mrr_amount: Number(s.mrr_amount),
+      monthly_value: Number(s.monthly_value),
+    })),
+    cancellations: cancellations.map((c) => ({
+      ...c,
+      lost_mrr_amount: c.lost_mrr_amount === null ? null : Number(c.lost_mrr_amount),
+    })),
+  };
+}
