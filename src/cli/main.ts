@@ -35,6 +35,8 @@ Commands:
   stripe connect --account ID --key rk_... [--webhook-secret whsec_...]
                                            connect a Stripe account (a restricted key with read
                                            access); prints the webhook URL and events to set up
+  stripe webhook-secret --account ID --connection ID --secret whsec_...
+                                           store the signing secret of the endpoint added in Stripe
   stripe disconnect --account ID --connection ID
                                            forget the key; the synced data stays as history
   stripe list --account ID                 the account's billing connections

@@ -95,6 +95,43 @@ describe("cancel-insights stripe and sync", () => {
     expect(again.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  it("stores the webhook signing secret given after connecting, refusing what is not one", async () => {
+    const connected = await runCli(
+      ["stripe", "connect", "--account", accountId, "--key", TEST_KEY],
+      env,
+    );
+    expect(connected.code).toBe(0);
+    const id = /Connection:\s+(bcn_\w+)/.exec(connected.stdout)?.[1] ?? "";
+    expect(connected.stdout).toContain(
+      `stripe webhook-secret --account ${accountId} --connection ${id}`,
+    );
+    const listed = () => runCli(["stripe", "list", "--account", accountId], env);
+    expect((await listed()).stdout).toMatch(new RegExp(`^${id} .* no webhook secret`, "m"));
+
+    const wrong = await runCli(
+      ["stripe", "webhook-secret", "--account", accountId, "--connection", id, "--secret", "nope"],
+      env,
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr.trim().split("\n")).toHaveLength(1);
+    const stored = await runCli(
+      [
+        "stripe",
+        "webhook-secret",
+        "--account",
+        accountId,
+        "--connection",
+        id,
+        "--secret",
+        "whsec_later",
+      ],
+      env,
+    );
+    expect(stored.code).toBe(0);
+    expect(stored.stdout).not.toContain("whsec_later");
+    expect((await listed()).stdout).not.toMatch(new RegExp(`^${id} .* no webhook secret`, "m"));
+  });
+
   it("--help lists the commands", async () => {
     const help = await runCli(["--help"], env);
     expect(help.stdout).toContain("stripe connect --account ID --key rk_...");

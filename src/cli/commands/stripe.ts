@@ -45,7 +45,9 @@ async function connect(argv: string[]): Promise<void> {
     console.log(`Webhook URL:  ${config.publicUrl}/webhooks/stripe/${connection.id}`);
     console.log(`Events:       ${STRIPE_EVENT_TYPES.join(", ")}`);
     if (!webhookSecret) {
-      console.log("Add the endpoint in Stripe, then connect again with --webhook-secret whsec_...");
+      console.log(
+        `Add the endpoint in Stripe, then: cancel-insights stripe webhook-secret --account ${accountId} --connection ${connection.id} --secret whsec_...`,
+      );
     }
     console.log("A first sync is queued for the worker; `cancel-insights sync` runs it here.");
   });
@@ -65,6 +67,31 @@ async function disconnect(argv: string[]): Promise<void> {
   });
 }
 
+/** The signing secret of the endpoint added in Stripe, known only once the URL exists there. */
+async function webhookSecret(argv: string[]): Promise<void> {
+  const { values } = parseCommand(argv, {
+    account: { type: "string" },
+    connection: { type: "string" },
+    secret: { type: "string" },
+  });
+  const accountId = required(values, "account", "ID");
+  const connectionId = required(values, "connection", "ID");
+  const secret = required(values, "secret", "whsec_...");
+  if (!secret.startsWith("whsec_")) {
+    throw new CliError("--secret: a Stripe webhook signing secret starts with whsec_.");
+  }
+  const config = configFrom(values);
+  await withSecrets(config, async ({ db }, secrets) => {
+    const repos = reposOf({ db, secrets });
+    const connection = await repos.billingConnections.get(accountId, connectionId);
+    if (connection?.status !== "active") {
+      throw new CliError(`No active billing connection ${connectionId} in account ${accountId}.`);
+    }
+    await repos.billingConnections.setWebhookSecret(accountId, connectionId, secret);
+    console.log(`Webhook signing secret stored (encrypted) for ${connectionId}.`);
+  });
+}
+
 async function list(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, { account: { type: "string" } });
   const accountId = required(values, "account", "ID");
@@ -74,21 +101,27 @@ async function list(argv: string[]): Promise<void> {
     if (connections.length === 0) console.log("No billing connections.");
     for (const c of connections) {
       const error = c.last_error ? `  last error: ${c.last_error.code}` : "";
+      const secret = c.status === "active" && !c.has_webhook_secret ? "  no webhook secret" : "";
       console.log(
-        `${c.id}  ${c.provider}  ${c.mode}  ${c.status}  ${c.api_key_hint ?? ""}${error}`,
+        `${c.id}  ${c.provider}  ${c.mode}  ${c.status}  ${c.api_key_hint ?? ""}${secret}${error}`,
       );
     }
   });
 }
 
-const ACTIONS: Record<string, (argv: string[]) => Promise<void>> = { connect, disconnect, list };
+const ACTIONS: Record<string, (argv: string[]) => Promise<void>> = {
+  connect,
+  "webhook-secret": webhookSecret,
+  disconnect,
+  list,
+};
 
 export async function stripeCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
   const run = action ? ACTIONS[action] : undefined;
   if (!run) {
     throw new CliError(
-      `Unknown stripe action "${action ?? ""}". Try: stripe connect, stripe disconnect, stripe list.`,
+      `Unknown stripe action "${action ?? ""}". Try: stripe connect, stripe webhook-secret, stripe disconnect, stripe list.`,
     );
   }
   await run(rest);
