@@ -71,9 +71,22 @@ export const V1Event = Type.Object(
       description: "The reason's text at the time (`reason` in the widget's data and exports).",
     }),
     customer: Type.Object({ oid: Type.String() }, { description: "Baremetrics' form." }),
-    subscriptions: Type.Array(Type.Object({ oid: Type.String() }), {
-      description: "Baremetrics' form of `subscription_oids`.",
-    }),
+    subscriptions: Type.Array(
+      Type.Object({
+        oid: Type.String(),
+        mrr: Type.Optional(
+          Type.Integer({
+            description:
+              "Baremetrics' field: the MRR its cancellation loses, monthly, minor units of `currency`; present once the billing sync knows it.",
+          }),
+        ),
+        currency: Type.Optional(Type.String({ description: "Of `mrr`, lower case ISO 4217." })),
+      }),
+      {
+        description:
+          "Baremetrics' form of `subscription_oids`, then any other subscription the answer was linked to, each with its MRR when known.",
+      },
+    ),
     mrr: {
       ...Mrr,
       description:

@@ -38,6 +38,21 @@ function totalMrr(cancelled: CancelledSubscription[]): ApiEvent["mrr"] {
 }
 
 /**
+ * Baremetrics' `subscriptions`: the event's own ids, then those it was linked to by time,
+ * each with the MRR its cancellation loses where known (Baremetrics' integer `mrr`).
+ */
+function subscriptionsOf(
+  oids: string[],
+  cancelled: CancelledSubscription[],
+): V1Event["subscriptions"] {
+  const ids = [...new Set([...oids, ...cancelled.map((s) => s.id)])];
+  return ids.map((oid) => {
+    const mrr = cancelled.find((s) => s.id === oid)?.mrr;
+    return mrr ? { oid, mrr: mrr.amount, currency: mrr.currency } : { oid };
+  });
+}
+
+/**
  * An event as the REST API, webhooks and exports show it, with the cancellations it explains
  * (`cancelledSubscriptions`, from the links; none when the caller has not looked them up).
  */
@@ -51,7 +66,7 @@ export function toV1Event(
     reason: row.reason_id !== null && reason !== null ? { id: row.reason_id, text: reason } : null,
     reason_text: reason,
     customer: { oid: row.customer_oid },
-    subscriptions: row.subscription_oids.map((oid) => ({ oid })),
+    subscriptions: subscriptionsOf(row.subscription_oids, cancelledSubscriptions),
     mrr: mrr ?? totalMrr(cancelledSubscriptions),
     plan: plan ?? shared(cancelledSubscriptions.map((s) => s.plan)),
     cancelled_subscriptions: cancelledSubscriptions,

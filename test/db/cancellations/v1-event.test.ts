@@ -78,7 +78,11 @@ describe("v1 events carry MRR, plan and the subscriptions they explain", () => {
     expect(shown).toMatchObject({
       mrr: usd(5900),
       plan: "Pro",
-      subscriptions: ids.map((oid) => ({ oid })),
+      // Baremetrics' form, with each one's MRR as its integer `mrr`.
+      subscriptions: [
+        { oid: ids[0], mrr: 4900, currency: "usd" },
+        { oid: ids[1], mrr: 1000, currency: "usd" },
+      ],
       cancelled_subscriptions: [
         { id: ids[0], mrr: usd(4900), plan: "Pro" },
         { id: ids[1], mrr: usd(1000), plan: "Pro" },
@@ -108,6 +112,8 @@ describe("v1 events carry MRR, plan and the subscriptions they explain", () => {
       plan: null,
       cancelled_subscriptions: [{ id: unknown.ids[0], mrr: null, plan: null }],
     });
+    // An MRR not known is left out, not sent as 0.
+    expect(shownUnknown.subscriptions).toEqual([{ oid: unknown.ids[0] }]);
   });
 
   it("the JSON export carries them too", async () => {
