@@ -55,6 +55,24 @@ export interface StripeSettings {
   readonly timeoutMs: number;
   /** Minutes between two catch-ups of a connection's events (missed webhooks). */
   readonly catchUpMinutes: number;
+  /** Which coupon durations lower MRR: `forever` only by default, as Stripe's own analytics. */
+  readonly mrrDiscountDurations: readonly CouponDurationName[];
+}
+
+export type CouponDurationName = "once" | "repeating" | "forever";
+const COUPON_DURATIONS: readonly CouponDurationName[] = ["once", "repeating", "forever"];
+
+function couponDurations(raw: string | undefined): readonly CouponDurationName[] {
+  const names = (raw && raw.trim() !== "" ? raw : "forever").split(",").map((n) => n.trim());
+  const unknown = names.filter((n) => !(COUPON_DURATIONS as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new AppError(
+      "invalid_config",
+      `MRR_DISCOUNT_DURATIONS lists coupon durations (${COUPON_DURATIONS.join(", ")}), got "${unknown.join(", ")}".`,
+      { field: "MRR_DISCOUNT_DURATIONS" },
+    );
+  }
+  return Object.freeze([...new Set(names as CouponDurationName[])]);
 }
 
 /** The background worker: how it looks for work (webhook deliveries and jobs alike), and jobs. */
@@ -222,6 +240,7 @@ function stripeSettings(env: NodeJS.ProcessEnv): StripeSettings {
     testRequestsPerSecond: integer("STRIPE_TEST_RATE_LIMIT", env.STRIPE_TEST_RATE_LIMIT, 10),
     timeoutMs: integer("STRIPE_TIMEOUT_MS", env.STRIPE_TIMEOUT_MS, 30_000, 1),
     catchUpMinutes: integer("STRIPE_CATCH_UP_MINUTES", env.STRIPE_CATCH_UP_MINUTES, 15, 1),
+    mrrDiscountDurations: couponDurations(env.MRR_DISCOUNT_DURATIONS),
   });
 }
 

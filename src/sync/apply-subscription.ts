@@ -5,6 +5,7 @@ import {
   reasonForFeedback,
   type SubscriptionFacts,
 } from "../billing/cancellation-change.js";
+import type { MrrOptions } from "../billing/mrr.js";
 import type { BillingSubscription, SubscriptionStatus } from "../billing/provider.js";
 import type { BillingConnection } from "../db/repositories/billing-connections.js";
 import { DEFAULT_LINK_WINDOW_DAYS } from "../db/repositories/cancellation-answers.js";
@@ -55,9 +56,10 @@ export function applySubscription(
   subscription: BillingSubscription,
   cause: ChangeCause,
   at: number,
+  mrr: MrrOptions,
 ): Promise<AppliedSubscription> {
   return repos.transaction(async (tx) => {
-    const snapshot = subscriptionRow(connection, subscription);
+    const snapshot = subscriptionRow(connection, subscription, mrr);
     const { previous, applied } = await tx.billingSubscriptions.apply(snapshot);
     if (!applied) return { applied, change: "none", cancellationId: null };
     const change = cancellationChange(

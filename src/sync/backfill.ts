@@ -1,5 +1,6 @@
 import { cancellationChange } from "../billing/cancellation-change.js";
 import type { BillingProvider, BillingSubscription, Page } from "../billing/provider.js";
+import type { StripeSettings } from "../config.js";
 import { DomainError } from "../db/domain-error.js";
 import type { BillingConnection } from "../db/repositories/billing-connections.js";
 import { createBillingSyncRunsRepository } from "../db/repositories/billing-sync-runs.js";
@@ -11,7 +12,7 @@ import { defineJobKind, type JobKind } from "../jobs/job-kind.js";
 import { applySubscription, factsOfRow } from "./apply-subscription.js";
 import { reposOf, type SyncDeps } from "./deps.js";
 import { providerForConnection } from "./provider-for-connection.js";
-import { customerRow, subscriptionRow } from "./subscription-row.js";
+import { customerRow, mrrOptions, subscriptionRow } from "./subscription-row.js";
 import { isPermanent, syncErrorOf } from "./sync-error.js";
 
 export interface BackfillProgress {
@@ -62,6 +63,7 @@ interface Walk {
   run: BillingSyncRun;
   signal?: AbortSignal;
   nowSeconds: () => number;
+  settings: StripeSettings;
   afterPage: (progress: BackfillProgress) => Promise<void>;
 }
 
@@ -89,15 +91,16 @@ async function storeSubscriptions(
     ).map((row) => [row.id, row]),
   );
   const at = walk.nowSeconds();
+  const mrr = mrrOptions(walk.settings, at);
   const churn = (s: BillingSubscription) => {
     const before = stored.get(s.id);
     return cancellationChange(before ? factsOfRow(before) : null, s, undefined, at).kind !== "none";
   };
   await tx.billingSubscriptions.upsertMany(
-    page.filter((s) => !churn(s)).map((s) => subscriptionRow(walk.connection, s)),
+    page.filter((s) => !churn(s)).map((s) => subscriptionRow(walk.connection, s, mrr)),
   );
   for (const s of page.filter(churn)) {
-    await applySubscription(tx, walk.connection, s, undefined, at);
+    await applySubscription(tx, walk.connection, s, undefined, at, mrr);
   }
 }
 
@@ -207,6 +210,7 @@ async function backfill(
       run,
       signal,
       nowSeconds: () => Math.floor(clock.now() / 1000),
+      settings: deps.config.stripe,
       afterPage: options.afterPage ?? (async () => {}),
     };
     await walkPhases(walk);

@@ -31,7 +31,8 @@ export const billingEvent: JobKind<BillingEventPayload> = defineJobKind({
     }
     const repos = reposOf(deps);
     const event = { ...payload, id: payload.eventId };
-    await processEvent(repos, opened.connection, opened.provider, event, job.signal);
+    const { connection, provider } = opened;
+    await processEvent(repos, connection, provider, event, deps.config.stripe, job.signal);
     await repos.providerEvents.markProcessed(payload.connectionId, payload.eventId);
     return undefined;
   },

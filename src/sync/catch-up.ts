@@ -60,7 +60,8 @@ export async function catchUp(
           continue;
         }
         try {
-          await processEvent(repos, connection, provider, eventToProcess(event), signal);
+          const toProcess = eventToProcess(event);
+          await processEvent(repos, connection, provider, toProcess, deps.config.stripe, signal);
         } catch (error) {
           await repos.providerEvents.release(connectionId, event.id);
           throw error;

@@ -1,8 +1,9 @@
 import type { BillingEvent, BillingProvider } from "../billing/provider.js";
+import type { StripeSettings } from "../config.js";
 import type { BillingConnection } from "../db/repositories/billing-connections.js";
 import type { Repositories } from "../db/repositories/index.js";
 import { applySubscription } from "./apply-subscription.js";
-import { customerRow } from "./subscription-row.js";
+import { customerRow, mrrOptions } from "./subscription-row.js";
 
 /** What processing an event needs of it: a webhook job's payload, or an event the catch-up read. */
 export interface EventToProcess {
@@ -42,6 +43,7 @@ export async function processEvent(
   connection: BillingConnection,
   provider: BillingProvider,
   event: EventToProcess,
+  settings: StripeSettings,
   signal?: AbortSignal,
 ): Promise<void> {
   const { objectId } = event;
@@ -49,7 +51,8 @@ export async function processEvent(
   if (event.type.startsWith("subscription.")) {
     const subscription = await provider.subscription(objectId, signal);
     if (subscription) {
-      await applySubscription(repos, connection, subscription, event.request, event.created);
+      const mrr = mrrOptions(settings, Math.floor(subscription.origin.asOfMs / 1000));
+      await applySubscription(repos, connection, subscription, event.request, event.created, mrr);
     }
     return;
   }

@@ -1,6 +1,7 @@
 import { BillingError } from "../billing/billing-error.js";
-import { type MonthlyAmount, monthlyValue, mrr } from "../billing/mrr.js";
+import { type MonthlyAmount, type MrrOptions, monthlyValue, mrr } from "../billing/mrr.js";
 import type { BillingCustomer, BillingPrice, BillingSubscription } from "../billing/provider.js";
+import type { StripeSettings } from "../config.js";
 import type { BillingConnection } from "../db/repositories/billing-connections.js";
 import type { NewBillingCustomer } from "../db/repositories/billing-customers.js";
 import type { SubscriptionSnapshot } from "../db/repositories/billing-subscriptions.js";
@@ -40,9 +41,18 @@ function planName(subscription: BillingSubscription): string | null {
  * value whatever the status (the MRR lost when it ends), integer minor units rounded once by
  * src/billing/mrr.ts; the snapshot's origin feeds the ordering guard.
  */
+/** How MRR is counted now, by the settings: which discounts lower it, as of `at`. */
+export function mrrOptions(
+  settings: Pick<StripeSettings, "mrrDiscountDurations">,
+  at: number,
+): MrrOptions {
+  return { discountDurations: settings.mrrDiscountDurations, asOf: at };
+}
+
 export function subscriptionRow(
   connection: ConnectionKey,
   subscription: BillingSubscription,
+  options: MrrOptions,
 ): SubscriptionSnapshot {
   const s = subscription;
   return {
@@ -53,8 +63,8 @@ export function subscriptionRow(
     test_mode: connection.mode === "test",
     status: s.status,
     currency: s.currency,
-    mrr_amount: amountOr0(() => mrr(s)),
-    monthly_value: amountOr0(() => monthlyValue(s)),
+    mrr_amount: amountOr0(() => mrr(s, options)),
+    monthly_value: amountOr0(() => monthlyValue(s, options)),
     plan: planName(s),
     items: s.items.map((item) => ({
       priceId: item.price.id,

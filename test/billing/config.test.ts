@@ -10,7 +10,16 @@ describe("Stripe settings", () => {
       testRequestsPerSecond: 10,
       timeoutMs: 30_000,
       catchUpMinutes: 15,
+      mrrDiscountDurations: ["forever"],
     });
+  });
+
+  it("count the coupon durations MRR_DISCOUNT_DURATIONS lists, refusing others", () => {
+    const { stripe } = loadConfig({ MRR_DISCOUNT_DURATIONS: "forever, repeating,forever" });
+    expect(stripe.mrrDiscountDurations).toEqual(["forever", "repeating"]);
+    expect(() => loadConfig({ MRR_DISCOUNT_DURATIONS: "forever,always" })).toThrow(
+      /MRR_DISCOUNT_DURATIONS .*"always"/,
+    );
   });
 
   it("read STRIPE_API_BASE as an origin, with its port", () => {

@@ -32,5 +32,6 @@ export function settingsFor(fake: FakeStripe, requestsPerSecond = 0): StripeSett
     testRequestsPerSecond: requestsPerSecond,
     timeoutMs: 5000,
     catchUpMinutes: 15,
+    mrrDiscountDurations: ["forever"],
   };
 }
