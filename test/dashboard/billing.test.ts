@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  exhaustPaymentRetries,
-  scheduleCancellation,
-} from "../../src/billing/stripe/fake/subscription-changes.js";
-import { fakeStripe, TEST_KEY } from "../billing/stripe/fake.js";
+import { TEST_KEY } from "../billing/stripe/fake.js";
 import { createUser } from "../helpers/auth.js";
+import { stripeWithTwoCancellations } from "../helpers/billing-account.js";
 import {
   accountUrl,
   inspect,
@@ -14,25 +11,7 @@ import {
   signedInPage,
 } from "./helpers.js";
 
-// Real time: the cancellations are dated today, inside the Insights page's default 30 days.
-const { fake } = await fakeStripe({ now: Date.now });
-const stripe = fake.test;
-const pro = stripe.createPrice({
-  currency: "usd",
-  product: "prod_pro",
-  nickname: "Pro",
-  unitAmount: 2900,
-  recurring: { interval: "month" },
-});
-const ann = stripe.createCustomer({ email: "ann@example.com" });
-const bob = stripe.createCustomer({ email: "bob@example.com" });
-const annSub = stripe.createSubscription({ customer: ann.id, items: [{ price: pro.id }] });
-const bobSub = stripe.createSubscription({
-  customer: bob.id,
-  items: [{ price: pro.id, quantity: 3 }],
-});
-stripe.change(annSub.id, scheduleCancellation({ feedback: "too_expensive" }));
-stripe.change(bobSub.id, exhaustPaymentRetries());
+const { fake, ann, annSub } = await stripeWithTwoCancellations();
 
 const env = setupDashboardTests({
   STRIPE_API_BASE: fake.url,

@@ -1,39 +1,18 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  exhaustPaymentRetries,
-  scheduleCancellation,
-} from "../../src/billing/stripe/fake/subscription-changes.js";
 import { loadConfig } from "../../src/config.js";
 import { createWorker } from "../../src/server/worker.js";
-import { fakeStripe, LIVE_KEY, TEST_KEY } from "../billing/stripe/fake.js";
+import { LIVE_KEY, TEST_KEY } from "../billing/stripe/fake.js";
 import { postWidgetEvent } from "../helpers/api.js";
 import { type Client, createAccount, createUser, signIn } from "../helpers/auth.js";
+import { stripeWithTwoCancellations } from "../helpers/billing-account.js";
 import { testSecrets } from "../helpers/secrets.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const WEBHOOK_SECRET = "whsec_billing_api_secret";
 const silentLog = { debug() {}, info() {}, error() {} };
 
-// Real time: the cancellations are dated now, and the insights below ask about these days.
-const { fake } = await fakeStripe({ now: Date.now });
-const stripe = fake.test;
-const pro = stripe.createPrice({
-  currency: "usd",
-  product: "prod_pro",
-  nickname: "Pro",
-  unitAmount: 2900,
-  recurring: { interval: "month" },
-});
-const ann = stripe.createCustomer({ email: "ann@example.com" });
-const bob = stripe.createCustomer({ email: "bob@example.com" });
-const annSub = stripe.createSubscription({ customer: ann.id, items: [{ price: pro.id }] });
-const bobSub = stripe.createSubscription({
-  customer: bob.id,
-  items: [{ price: pro.id, quantity: 3 }],
-});
-stripe.change(annSub.id, scheduleCancellation({ feedback: "too_expensive" }));
-stripe.change(bobSub.id, exhaustPaymentRetries());
+const { fake, ann, bob, annSub } = await stripeWithTwoCancellations();
 
 const env = { STRIPE_API_BASE: fake.url, STRIPE_TEST_RATE_LIMIT: "0", STRIPE_RATE_LIMIT: "0" };
 const logs: string[] = [];
