@@ -128,7 +128,7 @@ async function lostMrrByReason(): Promise<Record<string, number>> {
   const rows: { text: string; lost_mrr: { amount: number; currency: string }[] }[] =
     response.json().reasons;
   return Object.fromEntries(
-    rows.filter((r) => r.lost_mrr.length > 0).map((r) => [r.text, r.lost_mrr[0]?.amount]),
+    rows.filter((r) => r.lost_mrr.length > 0).map((r) => [r.text, r.lost_mrr[0]?.amount ?? 0]),
   );
 }
 
