@@ -114,6 +114,24 @@ describe("a cancellation's reason on the customer's page", () => {
     expect(await lostMrrOf("Missing features I need")).toBe(0);
   });
 
+  it("says why a reason archived meanwhile is refused, and keeps the one saved", async () => {
+    const { page } = await signedInPage(env);
+    await page.goto(customerUrl());
+    const billing = page.getByRole("region", { name: "Billing" });
+    const select = billing.getByLabel(new RegExp(`^Reason for ${annPortal.id}, cancelled`));
+    await select.waitFor();
+    const archived = await owner.request("PATCH", `${base}/reasons/${reasons["Business closed"]}`, {
+      archived: true,
+    });
+    expect(archived.statusCode).toBe(200);
+    await select.selectOption({ label: "Business closed" });
+    await billing
+      .getByRole("alert")
+      .getByText("This reason is archived: pick an active one.")
+      .waitFor();
+    expect(await select.locator("option:checked").textContent()).toBe("No reason");
+  });
+
   it("leaves an answered cancellation to its answer", async () => {
     const { page } = await signedInPage(env);
     await page.goto(customerUrl());
