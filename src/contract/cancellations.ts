@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 
+const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "YYYY-MM-DD (UTC)" });
 const Timestamp = Type.String({ format: "date-time" });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
@@ -111,8 +112,31 @@ export const CustomerBillingReply = Type.Object({
       plan: Type.Union([Type.String(), Type.Null()]),
       /** The provider's feedback choice (Stripe's portal: too_expensive, ...). */
       provider_feedback: Type.Union([Type.String(), Type.Null()]),
+      /** What the customer wrote in the provider's cancel flow. */
+      provider_comment: Type.Union([Type.String(), Type.Null()]),
+      /**
+       * The account's reason it is put down to without an answer: the provider's feedback
+       * mapped, or the owner's choice (`PATCH /cancellations/:cancellation_id`).
+       */
+      reason_id: Type.Union([Type.String(), Type.Null()]),
+      /** A widget or REST API answer is linked: its reason counts in the insights instead. */
+      answered: Type.Boolean(),
     }),
   ),
+});
+
+export const CancellationParams = Type.Object({ accountId: Id, cancellation_id: Id });
+
+export const CancellationReasonBody = Type.Object({
+  /** An active reason of the account; null: no reason. */
+  reason_id: Type.Union([Id, Type.Null()]),
+});
+
+export const CancellationReasonReply = Type.Object({
+  cancellation: Type.Object({
+    id: Type.String(),
+    reason_id: Type.Union([Type.String(), Type.Null()]),
+  }),
 });
 
 const UnmatchedMode = Type.Object({

@@ -48,6 +48,9 @@ export function toApiCustomerBilling(
           : { amount: c.lost_mrr_amount, currency: c.lost_mrr_currency },
       plan: c.plan,
       provider_feedback: c.provider_feedback,
+      provider_comment: c.provider_comment,
+      reason_id: c.reason_id,
+      answered: c.answered,
     })),
   };
 }

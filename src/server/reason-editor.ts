@@ -18,6 +18,25 @@ export function toApiReason(reason: Reason | ReasonWithTotal): Static<typeof Api
   };
 }
 
+/**
+ * A reason something may be put down to now: the account's, and not archived; 422
+ * `unknown_reason` on `reason_id` otherwise.
+ */
+export async function activeReason(
+  reasons: ReasonsRepository,
+  accountId: string,
+  reasonId: string,
+): Promise<Reason> {
+  const reason = await reasons.find(accountId, reasonId);
+  if (!reason) throw new AppError("unknown_reason", undefined, { field: "reason_id" });
+  if (reason.archived_at !== null) {
+    throw new AppError("unknown_reason", "This reason is archived: pick an active one.", {
+      field: "reason_id",
+    });
+  }
+  return reason;
+}
+
 /** 409 `reason_exists` when another active reason reads the same (case and spaces aside). */
 export async function refuseDuplicateReason(
   reasons: ReasonsRepository,

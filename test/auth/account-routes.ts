@@ -29,6 +29,8 @@ export interface Fixture {
   webhookSecret: string;
   deliveryId: string;
   billingConnectionId: string;
+  /** A portal cancellation of the customer, put down to `reasonId`. */
+  cancellationId: string;
 }
 
 export interface AccountRoute {
@@ -239,6 +241,13 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     url: (f) => at(f, `/customers/billing?customer_oid=${f.customerOid}`),
   },
   {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/cancellations/:cancellation_id",
+    url: (f) => at(f, `/cancellations/${f.cancellationId}`),
+    // No reason: one of the attacker's own would pass the reason check and reach the lookup too.
+    body: { reason_id: null },
+  },
+  {
     method: "GET",
     route: "/api/accounts/:accountId/setup/unmatched-answers",
     url: (f) => at(f, "/setup/unmatched-answers"),
@@ -273,7 +282,10 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
   },
 ];
 
-/** An account with an owner, a member, an extra token, key, a pending invite and a logo. */
+/**
+ * An account with an owner, a member, an extra token, key, a pending invite, a logo, a billing
+ * connection and a cancellation.
+ */
 export async function createFixture(server: TestServer, label: string): Promise<Fixture> {
   const ownerEmail = `${label}-owner@example.com`;
   const memberEmail = `${label}-member@example.com`;
@@ -333,6 +345,19 @@ export async function createFixture(server: TestServer, label: string): Promise<
     mode: "test",
     apiKey: `rk_test_${label}_secret_key`,
   });
+  const { cancellation } = await server.app.repos.cancellations.record({
+    account_id: accountId,
+    connection_id: billing.id,
+    subscription_id: `sub_${label}_secret`,
+    customer_id: customerOid,
+    test_mode: true,
+    path: "portal",
+    timing: "period_end",
+    state: "scheduled",
+    requested_at: new Date(),
+    provider_feedback: "other",
+    reason_id: reason.reason.id,
+  });
   return {
     accountId,
     accountName,
@@ -353,6 +378,7 @@ export async function createFixture(server: TestServer, label: string): Promise<
     webhookSecret: webhook.secret,
     deliveryId: deliveries[0].id,
     billingConnectionId: billing.id,
+    cancellationId: cancellation.id,
   };
 }
 
@@ -378,6 +404,7 @@ export function secretsOf(f: Fixture): string[] {
     f.webhookSecret,
     f.deliveryId,
     f.billingConnectionId,
+    f.cancellationId,
     `${f.accountName.split(" ")[0]} secret reason`,
   ];
 }

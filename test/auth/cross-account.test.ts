@@ -117,6 +117,12 @@ describe("a user of one account, on another account's routes", () => {
     const settings = (await owner.request("GET", `${base}/widget-settings`)).json().settings;
     expect(settings).toMatchObject({ brand_color: "#4f46e5", allowed_origins: [] });
     expect(settings.logo).toMatchObject({ size: logoPng().length });
+    const billing = (
+      await owner.request("GET", `${base}/customers/billing?customer_oid=${bravo.customerOid}`)
+    ).json();
+    expect(billing.cancellations).toMatchObject([
+      { id: bravo.cancellationId, reason_id: bravo.reasonId },
+    ]);
     // And the attacker's own account list never shows it.
     const mine = (await alpha.owner.request("GET", "/api/accounts")).json().accounts;
     expect(mine.map((a: { id: string }) => a.id)).toEqual([alpha.accountId]);

@@ -100,6 +100,11 @@ export function accountApi(accountId: string) {
       api.get<Static<typeof cancellations.CustomerBillingReply>>(`${base}/customers/billing`, {
         customer_oid: customerOid,
       }),
+    setCancellationReason: (id: string, reasonId: string | null) =>
+      api.patch<Static<typeof cancellations.CancellationReasonReply>>(
+        `${base}/cancellations/${encodeURIComponent(id)}`,
+        { reason_id: reasonId },
+      ),
     unmatchedAnswers: () =>
       api.get<Static<typeof cancellations.UnmatchedAnswersReply>>(
         `${base}/setup/unmatched-answers`,

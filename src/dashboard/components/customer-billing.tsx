@@ -1,8 +1,11 @@
+import { type ReactNode, useState } from "react";
+import { errorMessage } from "../api/client.js";
 import type { AccountApi } from "../api/endpoints.js";
-import type { CustomerBilling as Billing } from "../api/types.js";
+import type { CustomerBilling as Billing, Reason } from "../api/types.js";
 import { cancellationStateLabel, entryLabel } from "../lib/billing-words.js";
 import { formatDateTime, formatMoney } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
+import { CancellationReason } from "./cancellation-reason.js";
 
 const when = (iso: string | null) => (iso ? formatDateTime(iso) : "–");
 
@@ -13,18 +16,70 @@ const when = (iso: string | null) => (iso ? formatDateTime(iso) : "–");
 export function CustomerBilling({
   client,
   customerOid,
+  owner,
+  reasons,
 }: {
   client: AccountApi;
   customerOid: string;
+  /** Owners correct a cancellation's reason; members see it. */
+  owner: boolean;
+  /** The account's reasons, archived ones too; undefined while loading. */
+  reasons: Reason[] | undefined;
 }) {
   const state = useAsync(() => client.customerBilling(customerOid), [client, customerOid]);
+  const [saving, setSaving] = useState<string | null>(null);
+  const [status, setStatus] = useState<{ text: string; failed: boolean } | null>(null);
   const data = state.data;
   if (!data || (data.subscriptions.length === 0 && data.cancellations.length === 0)) return null;
+
+  const setReason = async (id: string, reasonId: string | null) => {
+    setSaving(id);
+    setStatus(null);
+    try {
+      const { cancellation } = await client.setCancellationReason(id, reasonId);
+      state.setData(
+        (current) =>
+          current && {
+            ...current,
+            cancellations: current.cancellations.map((c) =>
+              c.id === cancellation.id ? { ...c, reason_id: cancellation.reason_id } : c,
+            ),
+          },
+      );
+      setStatus({ text: "Reason saved.", failed: false });
+    } catch (error) {
+      setStatus({ text: errorMessage(error), failed: true });
+    } finally {
+      setSaving(null);
+    }
+  };
+
   return (
     <section className="card" aria-labelledby="customer-billing-heading">
       <h2 id="customer-billing-heading">Billing</h2>
       {data.subscriptions.length > 0 && <Subscriptions rows={data.subscriptions} />}
-      {data.cancellations.length > 0 && <Cancellations rows={data.cancellations} />}
+      {data.cancellations.length > 0 && (
+        <Cancellations
+          rows={data.cancellations}
+          reason={(c) => (
+            <CancellationReason
+              cancellation={c}
+              reasons={reasons}
+              owner={owner}
+              saving={saving === c.id}
+              onChange={(reasonId) => void setReason(c.id, reasonId)}
+            />
+          )}
+        />
+      )}
+      <p className="copy-status" role="status">
+        {status && !status.failed ? status.text : ""}
+      </p>
+      {status?.failed && (
+        <p className="notice notice-error" role="alert">
+          {status.text}
+        </p>
+      )}
     </section>
   );
 }
@@ -67,7 +122,13 @@ function Subscriptions({ rows }: { rows: Billing["subscriptions"] }) {
   );
 }
 
-function Cancellations({ rows }: { rows: Billing["cancellations"] }) {
+function Cancellations({
+  rows,
+  reason,
+}: {
+  rows: Billing["cancellations"];
+  reason(c: Billing["cancellations"][number]): ReactNode;
+}) {
   return (
     <div className="table-wrap">
       <table className="table">
@@ -78,6 +139,7 @@ function Cancellations({ rows }: { rows: Billing["cancellations"] }) {
             <th scope="col">Subscription</th>
             <th scope="col">Path</th>
             <th scope="col">State</th>
+            <th scope="col">Reason</th>
             <th scope="col" className="num">
               Lost MRR
             </th>
@@ -99,11 +161,15 @@ function Cancellations({ rows }: { rows: Billing["cancellations"] }) {
                 {c.provider_feedback && (
                   <span className="hint"> · said “{c.provider_feedback.replace(/_/g, " ")}”</span>
                 )}
+                {c.provider_comment && (
+                  <span className="hint"> · wrote “{c.provider_comment}”</span>
+                )}
               </td>
               <td>
                 {cancellationStateLabel(c.state)}
                 {c.state === "scheduled" && c.ends_at && `, ends ${formatDateTime(c.ends_at)}`}
               </td>
+              <td>{reason(c)}</td>
               <td className="num">{c.lost_mrr ? formatMoney(c.lost_mrr) : "–"}</td>
             </tr>
           ))}

@@ -124,7 +124,14 @@ export default function CommentsPage({ customerOid }: { customerOid?: string | u
         </>
       )}
 
-      {customer && <CustomerBilling client={client} customerOid={customer} />}
+      {customer && (
+        <CustomerBilling
+          client={client}
+          customerOid={customer}
+          owner={account.role === "owner"}
+          reasons={reasons.data?.reasons}
+        />
+      )}
 
       {status === "loading" ? (
         <Loading label="Loading events…" />

@@ -33,7 +33,12 @@ export type CustomerCancellation = Pick<
   | "lost_mrr_currency"
   | "plan"
   | "provider_feedback"
->;
+  | "provider_comment"
+  | "reason_id"
+> & {
+  /** An answer (not a skip) is linked: its reason counts instead of `reason_id`. */
+  answered: boolean;
+};
 
 export interface CustomerBilling {
   /** Known through the account's active connections, newest first; live and test both. */
@@ -77,27 +82,40 @@ export async function customerBilling(
       .limit(LIMIT)
       .execute(),
     db
-      .selectFrom("cancellations")
-      .where("account_id", "=", accountId)
-      .where("customer_id", "=", customerId)
-      .select([
-        "id",
-        "subscription_id",
-        "test_mode",
-        "path",
-        "timing",
-        "voluntary",
-        "state",
-        "requested_at",
-        "ends_at",
-        "reactivated_at",
-        "lost_mrr_amount",
-        "lost_mrr_currency",
-        "plan",
-        "provider_feedback",
+      .selectFrom("cancellations as c")
+      .where("c.account_id", "=", accountId)
+      .where("c.customer_id", "=", customerId)
+      .select((eb) => [
+        "c.id",
+        "c.subscription_id",
+        "c.test_mode",
+        "c.path",
+        "c.timing",
+        "c.voluntary",
+        "c.state",
+        "c.requested_at",
+        "c.ends_at",
+        "c.reactivated_at",
+        "c.lost_mrr_amount",
+        "c.lost_mrr_currency",
+        "c.plan",
+        "c.provider_feedback",
+        "c.provider_comment",
+        "c.reason_id",
+        eb
+          .exists(
+            eb
+              .selectFrom("cancellation_answers as l")
+              .innerJoin("events as e", (join) =>
+                join.onRef("e.account_id", "=", "l.account_id").onRef("e.id", "=", "l.event_id"),
+              )
+              .whereRef("l.cancellation_id", "=", "c.id")
+              .where("e.kind", "=", "answer"),
+          )
+          .as("answered"),
       ])
-      .orderBy("requested_at", "desc")
-      .orderBy("id", "desc")
+      .orderBy("c.requested_at", "desc")
+      .orderBy("c.id", "desc")
       .limit(LIMIT)
       .execute(),
   ]);
@@ -111,6 +129,7 @@ export async function customerBilling(
     cancellations: cancellations.map((c) => ({
       ...c,
       lost_mrr_amount: c.lost_mrr_amount === null ? null : Number(c.lost_mrr_amount),
+      answered: Boolean(c.answered),
     })),
   };
 }

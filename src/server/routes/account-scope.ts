@@ -5,6 +5,7 @@ import { accountEventsRoutes } from "./account-events.js";
 import { accountRoutes } from "./accounts.js";
 import { billingRoutes } from "./billing.js";
 import { cancellationInsightsRoutes } from "./cancellation-insights.js";
+import { cancellationReasonRoutes } from "./cancellation-reason.js";
 import { customerBillingRoutes } from "./customer-billing.js";
 import { exportRoutes } from "./export.js";
 import { insightsRoutes } from "./insights.js";
@@ -42,5 +43,6 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(widgetLogoRoutes);
   await app.register(cancellationInsightsRoutes);
   await app.register(customerBillingRoutes);
+  await app.register(cancellationReasonRoutes);
   await app.register(billingRoutes);
 }

@@ -12,13 +12,13 @@ import {
 } from "../../contract/v1.js";
 import { decodeCursor, type EventSearch } from "../../db/queries/search-events.js";
 import { newEventRow } from "../../db/repositories/events.js";
-import type { ReasonsRepository } from "../../db/repositories/reasons.js";
-import type { EventRow, Reason } from "../../db/schema.js";
+import type { EventRow } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { toV1Event } from "../../presenters/event.js";
 import { linkAnswer } from "../../sync/link-answer.js";
 import { apiAccountOf } from "../auth/api-key-auth.js";
 import { sendIdempotent } from "../idempotency.js";
+import { activeReason } from "../reason-editor.js";
 
 const tags = ["Events"];
 
@@ -60,22 +60,6 @@ export async function v1EventRoutes(parent: FastifyInstance) {
   async function presentedOne(row: EventRow) {
     const [event] = await presented(row.account_id, [row]);
     return event as NonNullable<typeof event>;
-  }
-
-  /** A reason an event may be given now: the account's, and not archived. */
-  async function activeReason(
-    accountId: string,
-    reasonId: string,
-    from: ReasonsRepository = reasons,
-  ): Promise<Reason> {
-    const reason = await from.find(accountId, reasonId);
-    if (!reason) throw new AppError("unknown_reason", undefined, { field: "reason_id" });
-    if (reason.archived_at !== null) {
-      throw new AppError("unknown_reason", "This reason is archived: pick an active one.", {
-        field: "reason_id",
-      });
-    }
-    return reason;
   }
 
   async function eventOf(accountId: string, id: string): Promise<EventRow> {
@@ -152,7 +136,7 @@ export async function v1EventRoutes(parent: FastifyInstance) {
       const accountId = apiAccountOf(request);
       const { body } = request;
       return sendIdempotent(app.repos, accountId, request, reply, async (trx) => {
-        const reason = await activeReason(accountId, body.reason_id, trx.reasons);
+        const reason = await activeReason(trx.reasons, accountId, body.reason_id);
         const row = newEventRow({
           account_id: accountId,
           kind: "answer",
@@ -207,7 +191,7 @@ export async function v1EventRoutes(parent: FastifyInstance) {
       if (event.kind === "dismissal") throw new AppError("event_not_cancellation");
       const changes: Parameters<typeof events.update>[2] = {};
       if (body.reason_id !== undefined && body.reason_id !== event.reason_id) {
-        const reason = await activeReason(accountId, body.reason_id);
+        const reason = await activeReason(reasons, accountId, body.reason_id);
         Object.assign(changes, { kind: "answer", reason_id: reason.id, reason_text: reason.text });
       }
       if (event.reason_id === null && changes.reason_id === undefined) {
