@@ -215,6 +215,24 @@ export const NewEventBody = Type.Object(
     test_mode: Type.Optional(
       Type.Boolean({ description: "Store as test data, kept out of the numbers." }),
     ),
+    mrr: Type.Optional(
+      Type.Object(
+        {
+          amount: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }),
+          currency: Type.String({ pattern: "^[a-z]{3}$", description: "Lower case ISO 4217." }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "The MRR the cancellation loses, monthly, in minor units: for a site whose billing " +
+            "provider is not synced. Counted once per customer in the insights; a synced " +
+            "provider's cancellation, when one is linked, counts instead.",
+        },
+      ),
+    ),
+    plan: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: "The plan being cancelled." }),
+    ),
   },
   {
     examples: [

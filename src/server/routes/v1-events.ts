@@ -147,6 +147,9 @@ export async function v1EventRoutes(parent: FastifyInstance) {
           customer_oid: body.customer_oid,
           subscription_oids: body.subscription_oids ?? [],
           test_mode: body.test_mode ?? false,
+          mrr_amount: body.mrr?.amount ?? null,
+          mrr_currency: body.mrr?.currency ?? null,
+          plan: body.plan ?? null,
         });
         await trx.events.insertNew([row]);
         await linkAnswer(trx, { ...row, install_check: false });

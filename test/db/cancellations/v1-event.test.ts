@@ -1,6 +1,7 @@
 import { Value } from "typebox/value";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { V1Event } from "../../../src/contract/event.js";
+import { lostMrrByReason } from "../../../src/db/queries/lost-mrr-by-reason.js";
 import { DEFAULT_LINK_WINDOW_DAYS as WINDOW } from "../../../src/db/repositories/cancellation-answers.js";
 import { createRepositories } from "../../../src/db/repositories/index.js";
 import { toV1Event } from "../../../src/presenters/event.js";
@@ -128,5 +129,54 @@ describe("v1 events carry MRR, plan and the subscriptions they explain", () => {
     expect(JSON.parse(response.body).map((e: V1Event) => e.cancelled_subscriptions)).toEqual([
       [{ id: ids[0], mrr: usd(300), plan: "Basic" }],
     ]);
+  });
+
+  it("a site whose provider is not synced sends MRR and plan with the answer: stored, shown, counted once per customer", async () => {
+    const call = v1Client(server);
+    const reasonId = (await call("GET", "/reasons")).json().reasons[0].id;
+    const answer = (comment: string) =>
+      call("POST", "/events", {
+        payload: {
+          reason_id: reasonId,
+          customer_oid: "cus_unsynced",
+          comment,
+          mrr: { amount: 4900, currency: "usd" },
+          plan: "Pro",
+        },
+      });
+    const today = new Date().toISOString().slice(0, 10);
+    // The other tests' answers are in this account too: what these two add is compared.
+    const usdLost = async () =>
+      (
+        await lostMrrByReason(server.database.db, {
+          accountId: server.accountId,
+          from: today,
+          to: today,
+          testMode: false,
+          reasonIds: [reasonId],
+        })
+      ).find((r) => r.currency === "usd") ?? { amount: 0, losses: 0 };
+    const before = await usdLost();
+    const first = await answer("Too pricey.");
+    expect(first.statusCode).toBe(200);
+    expect(first.json().event).toMatchObject({ mrr: usd(4900), plan: "Pro" });
+    expect((await answer("Really too pricey.")).statusCode).toBe(200);
+    const after = await usdLost();
+    expect(after.amount - before.amount).toBe(4900);
+    expect(after.losses - before.losses).toBe(1);
+  });
+
+  it.each([
+    [{ amount: -1, currency: "usd" }, "mrr"],
+    [{ amount: 10.5, currency: "usd" }, "mrr"],
+    [{ amount: 100, currency: "USD" }, "mrr"],
+    [{ amount: 100 }, "mrr"],
+  ])("refuses MRR %j, naming the field", async (mrr, field) => {
+    const reasonId = (await v1Client(server)("GET", "/reasons")).json().reasons[0].id;
+    const response = await v1Client(server)("POST", "/events", {
+      payload: { reason_id: reasonId, customer_oid: "cus_bad_mrr", mrr },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.field).toContain(field);
   });
 });
