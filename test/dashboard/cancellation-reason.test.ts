@@ -3,22 +3,15 @@ import {
   cancelNow,
   scheduleCancellation,
 } from "../../src/billing/stripe/fake/subscription-changes.js";
-import { fakeStripe, TEST_KEY } from "../billing/stripe/fake.js";
+import { TEST_KEY } from "../billing/stripe/fake.js";
 import { postWidgetEvent } from "../helpers/api.js";
 import { type Client, createUser, PASSWORD, signIn } from "../helpers/auth.js";
+import { stripeWithPro } from "../helpers/billing-account.js";
 import { waitFor } from "../helpers/browser.js";
 import { accountUrl, inspect, newPage, setupDashboardTests, signedInPage } from "./helpers.js";
 
 // Real time: the cancellations are dated today, inside the insights' range below.
-const { fake } = await fakeStripe({ now: Date.now });
-const stripe = fake.test;
-const pro = stripe.createPrice({
-  currency: "usd",
-  product: "prod_pro",
-  nickname: "Pro",
-  unitAmount: 2900,
-  recurring: { interval: "month" },
-});
+const { fake, stripe, pro } = await stripeWithPro();
 const ann = stripe.createCustomer({ email: "ann@example.com" });
 const annPortal = stripe.createSubscription({ customer: ann.id, items: [{ price: pro.id }] });
 const annAnswered = stripe.createSubscription({ customer: ann.id, items: [{ price: pro.id }] });

@@ -6,8 +6,7 @@ import { createRepositories } from "../../src/db/repositories/index.js";
 import { createDemoAccount } from "../../src/demo/demo-account.js";
 import { createTestDatabase } from "../helpers/database.js";
 import { testSecrets } from "../helpers/secrets.js";
-
-const quiet = { debug() {}, info() {}, error() {} };
+import { silent } from "../jobs/setup.js";
 
 describe("the demo account", () => {
   let handle: DatabaseHandle;
@@ -15,7 +14,7 @@ describe("the demo account", () => {
 
   beforeAll(async () => {
     handle = await createTestDatabase();
-    const deps = { db: handle.db, secrets: testSecrets, config: loadConfig({}), log: quiet };
+    const deps = { db: handle.db, secrets: testSecrets, config: loadConfig({}), log: silent };
     ({ accountId } = await createDemoAccount(deps, { answers: 120, seed: 7 }));
   }, 120_000);
   afterAll(() => handle?.close());

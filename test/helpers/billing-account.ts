@@ -5,12 +5,10 @@ import {
 import { fakeStripe } from "../billing/stripe/fake.js";
 
 /**
- * A fake Stripe for this test file, on real time (the cancellations are dated today, inside
- * the dashboard's default ranges), whose test mode has two customers on Pro: Ann set to end
- * at the period's end through the portal (too expensive), Bob (3 seats) ended by failed
- * payments.
+ * A fake Stripe for this test file, on real time (what changes is dated today, inside the
+ * dashboard's default ranges), with a monthly USD "Pro" price in its test mode.
  */
-export async function stripeWithTwoCancellations() {
+export async function stripeWithPro() {
   const { fake } = await fakeStripe({ now: Date.now });
   const stripe = fake.test;
   const pro = stripe.createPrice({
@@ -20,6 +18,15 @@ export async function stripeWithTwoCancellations() {
     unitAmount: 2900,
     recurring: { interval: "month" },
   });
+  return { fake, stripe, pro };
+}
+
+/**
+ * `stripeWithPro` with two customers on Pro: Ann set to end at the period's end through the
+ * portal (too expensive), Bob (3 seats) ended by failed payments.
+ */
+export async function stripeWithTwoCancellations() {
+  const { fake, stripe, pro } = await stripeWithPro();
   const ann = stripe.createCustomer({ email: "ann@example.com" });
   const bob = stripe.createCustomer({ email: "bob@example.com" });
   const annSub = stripe.createSubscription({ customer: ann.id, items: [{ price: pro.id }] });

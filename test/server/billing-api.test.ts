@@ -8,9 +8,9 @@ import { type Client, createAccount, createUser, signIn } from "../helpers/auth.
 import { stripeWithTwoCancellations } from "../helpers/billing-account.js";
 import { testSecrets } from "../helpers/secrets.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
+import { silent as silentLog } from "../jobs/setup.js";
 
 const WEBHOOK_SECRET = "whsec_billing_api_secret";
-const silentLog = { debug() {}, info() {}, error() {} };
 
 const { fake, ann, bob, annSub } = await stripeWithTwoCancellations();
 

@@ -5,22 +5,16 @@ import {
 } from "../../src/billing/stripe/fake/subscription-changes.js";
 import { loadConfig } from "../../src/config.js";
 import { createWorker } from "../../src/server/worker.js";
-import { fakeStripe, TEST_KEY } from "../billing/stripe/fake.js";
+import { TEST_KEY } from "../billing/stripe/fake.js";
 import { postWidgetEvent } from "../helpers/api.js";
 import { type Client, createAccount, createUser, signIn } from "../helpers/auth.js";
+import { stripeWithPro } from "../helpers/billing-account.js";
 import { testSecrets } from "../helpers/secrets.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
+import { silent } from "../jobs/setup.js";
 
 // Real time: the cancellations are dated now, and the insights below ask about these days.
-const { fake } = await fakeStripe({ now: Date.now });
-const stripe = fake.test;
-const pro = stripe.createPrice({
-  currency: "usd",
-  product: "prod_pro",
-  nickname: "Pro",
-  unitAmount: 2900,
-  recurring: { interval: "month" },
-});
+const { fake, stripe, pro } = await stripeWithPro();
 const customer = (email: string, quantity = 1) => {
   const c = stripe.createCustomer({ email });
   const sub = stripe.createSubscription({ customer: c.id, items: [{ price: pro.id, quantity }] });
@@ -69,7 +63,7 @@ beforeAll(async () => {
     config: loadConfig({ ...env, WORKER: "off" }),
     database: server.database,
     secrets: testSecrets,
-    log: { debug() {}, info() {}, error() {} },
+    log: silent,
   });
   while ((await worker.runOnce()) > 0) {}
   const answered = await postWidgetEvent(server, {

@@ -159,6 +159,22 @@ describe("a widget answer and its cancellation link whichever comes first", () =
       .executeTakeFirstOrThrow();
   }
 
+  /** The cancellations an answer is linked to, and how. */
+  function linksOf(eventId: string) {
+    return live
+      .server()
+      .database.db.selectFrom("cancellation_answers")
+      .selectAll()
+      .where("event_id", "=", eventId)
+      .execute();
+  }
+
+  /** What an answer says it cost: its MRR, currency and plan. */
+  async function costOf(eventId: string) {
+    const row = await eventRow(eventId);
+    return { mrr: Number(row.mrr_amount), currency: row.mrr_currency, plan: row.plan };
+  }
+
   async function updatedDeliveries(eventId: string) {
     return live
       .server()
@@ -188,17 +204,10 @@ describe("a widget answer and its cancellation link whichever comes first", () =
     expect(await eventRow(eventId)).toMatchObject({ mrr_amount: null, plan: null });
     await change(sub.id, cancelNow());
     const [cancellation] = await cancellationsOf(sub.id);
-    const links = await live
-      .server()
-      .database.db.selectFrom("cancellation_answers")
-      .selectAll()
-      .where("event_id", "=", eventId)
-      .execute();
-    expect(links).toEqual([
+    expect(await linksOf(eventId)).toEqual([
       expect.objectContaining({ cancellation_id: cancellation?.id, linked_by: "window" }),
     ]);
-    const row = await eventRow(eventId);
-    expect({ mrr: Number(row.mrr_amount), currency: row.mrr_currency, plan: row.plan }).toEqual({
+    expect(await costOf(eventId)).toEqual({
       mrr: 5800,
       currency: "usd",
       plan: "Pro",
@@ -213,17 +222,10 @@ describe("a widget answer and its cancellation link whichever comes first", () =
     await change(sub.id, scheduleCancellation());
     const eventId = await answer(customer.id, [sub.id]);
     const [cancellation] = await cancellationsOf(sub.id);
-    const links = await live
-      .server()
-      .database.db.selectFrom("cancellation_answers")
-      .selectAll()
-      .where("event_id", "=", eventId)
-      .execute();
-    expect(links).toEqual([
+    expect(await linksOf(eventId)).toEqual([
       expect.objectContaining({ cancellation_id: cancellation?.id, linked_by: "subscription_oid" }),
     ]);
-    const row = await eventRow(eventId);
-    expect({ mrr: Number(row.mrr_amount), currency: row.mrr_currency, plan: row.plan }).toEqual({
+    expect(await costOf(eventId)).toEqual({
       mrr: 2900,
       currency: "usd",
       plan: "Pro",

@@ -7,10 +7,12 @@ import { fakeStripe, settingsFor } from "../billing/stripe/fake.js";
 import type { VirtualClock } from "../billing/virtual-clock.js";
 import { createTestDatabase } from "../helpers/database.js";
 import { testSecrets } from "../helpers/secrets.js";
+import { silent } from "../jobs/setup.js";
 
 export { LIVE_KEY, TEST_KEY } from "../billing/stripe/fake.js";
 
-export const silentLog = { debug() {}, info() {}, error() {} };
+/** The jobs tests' silent logger: the sync logs through the same interface. */
+export const silentLog = silent;
 
 export interface SyncEnvironment {
   fake: FakeStripe;
