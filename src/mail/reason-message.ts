@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 /** A reason email ready to go, or why it no longer should. */
 export type PreparedEmail =
   | { message: OutgoingEmail; linkExpiresAt: Date }
-  | { skip: "answered" | "no_customer_email" | "gone" };
+  | { skip: "answered" | "reactivated" | "no_customer_email" | "gone" };
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -63,9 +63,8 @@ export async function prepareReasonEmail(
       ? undefined
       : await repos.cancellations.get(email.account_id, email.cancellation_id);
   if (!cancellation) return { skip: "gone" };
-  if (!(await repos.emails.cancellationStillUnanswered(email.account_id, cancellation.id))) {
-    return { skip: "answered" };
-  }
+  const wanted = await repos.emails.reasonStillWanted(email.account_id, cancellation.id);
+  if (wanted !== "open") return { skip: wanted };
   const customer =
     cancellation.connection_id === null
       ? undefined

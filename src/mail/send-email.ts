@@ -11,6 +11,18 @@ const MAX_ATTEMPTS = 6;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
+ * What is thrown (and so logged) when SMTP fails: nodemailer's code and the server's reply
+ * code only, since its message may quote the customer's address.
+ */
+function smtpFailure(error: unknown): Error {
+  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
+  const parts = [typeof code === "string" ? code : "error", responseCode].filter(
+    (part) => part !== undefined,
+  );
+  return new Error(`SMTP send failed (${parts.join(" ")})`, { cause: error });
+}
+
+/**
  * Sends one email of the `emails` table (its dedupe key is the email's id: one job per email).
  * The job may run twice (a worker that stalls past its lease), the email never: a worker
  * takes it (`scheduled` to `sending`) before it talks to the SMTP server, and one that finds
@@ -55,14 +67,14 @@ export const emailSend: JobKind<EmailSendPayload> = defineJobKind({
     try {
       await transport.send(message);
     } catch (error) {
-      // The transport's words (a refused address, a timeout), never the message itself.
+      // The server's words (a refused address, a timeout) stay in the account's own log.
       const reason = messageOf(error);
       if (job.attempt >= MAX_ATTEMPTS) {
         await repos.emails.finish(email.id, { status: "failed", error: reason });
         return undefined;
       }
       await repos.emails.backToScheduled(email.id, reason);
-      throw error;
+      throw smtpFailure(error);
     }
     await repos.emails.finish(email.id, { ...base, status: "sent" });
     return undefined;

@@ -1,9 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { exhaustPaymentRetries } from "../../src/billing/stripe/fake/subscription-changes.js";
+import {
+  exhaustPaymentRetries,
+  keepSubscription,
+} from "../../src/billing/stripe/fake/subscription-changes.js";
 import { newId } from "../../src/db/ids.js";
 import type { JobContext } from "../../src/jobs/job-kind.js";
 import { queueReasonEmail } from "../../src/mail/reason-email.js";
 import { emailSend } from "../../src/mail/send-email.js";
+import { createWorker } from "../../src/server/worker.js";
 import { postWidgetEvent } from "../helpers/api.js";
 import { testSecrets } from "../helpers/secrets.js";
 import { liveSync } from "../sync/live.js";
@@ -80,6 +84,47 @@ describe("the reason email, after a voluntary cancellation at the provider with 
     });
   });
 
+  it("is not sent when the customer resubscribed meanwhile", async () => {
+    const { sub, cancellation } = await flow.cancelled("ron@example.com");
+    await flow.change(sub.id, keepSubscription());
+    const email = await flow.emailOf(cancellation.id);
+    await flow.delayPasses(email?.id ?? "");
+    expect(receivedBy("ron@example.com")).toEqual([]);
+    expect(await flow.emailOf(cancellation.id)).toMatchObject({
+      status: "skipped",
+      error: "reactivated",
+    });
+  });
+
+  it("refused by the SMTP server: retried later, the address kept out of the job's error", async () => {
+    const { cancellation } = await flow.cancelled("sam@example.com");
+    const email = await flow.emailOf(cancellation.id);
+    smtp.state.refuse = true;
+    try {
+      await flow.delayPasses(email?.id ?? "");
+    } finally {
+      smtp.state.refuse = false;
+    }
+    expect(receivedBy("sam@example.com")).toEqual([]);
+    const refused = await flow.emailOf(cancellation.id);
+    expect(refused?.status).toBe("scheduled");
+    // The account's own log says why; the job's error (which workers log) names no one.
+    expect(refused?.error).toContain("sam@example.com");
+    const job = await flow
+      .db()
+      .selectFrom("jobs")
+      .selectAll()
+      .where("dedupe_key", "=", email?.id ?? "")
+      .executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: "pending", attempts: 1 });
+    expect(job.last_error).toMatch(/^SMTP send failed \(/);
+    expect(job.last_error).not.toContain("sam@example.com");
+    // The retry goes through.
+    await flow.delayPasses(email?.id ?? "");
+    expect(receivedBy("sam@example.com")).toHaveLength(1);
+    expect(await flow.emailOf(cancellation.id)).toMatchObject({ status: "sent", error: null });
+  });
+
   it("is skipped when the provider knows no address for the customer", async () => {
     const { cancellation } = await flow.cancelled(null);
     const email = await flow.emailOf(cancellation.id);
@@ -150,6 +195,28 @@ describe("two workers", () => {
     await emailSend.run(payload, context(2));
     expect(receivedBy("eve@example.com")).toHaveLength(1);
     expect(await flow.emailOf(cancellation.id)).toMatchObject({ status: "sent" });
+  });
+
+  it("draining the queue side by side send each email once", async () => {
+    const { cancellation } = await flow.cancelled("tom@example.com");
+    const email = await flow.emailOf(cancellation.id);
+    const workers = [1, 2].map(() =>
+      createWorker({
+        config: live.config,
+        database: live.server().database,
+        secrets: testSecrets,
+        log: silentLog,
+      }),
+    );
+    await flow
+      .db()
+      .updateTable("jobs")
+      .set({ run_at: new Date() })
+      .where("dedupe_key", "=", email?.id ?? "")
+      .execute();
+    await Promise.all(workers.map((w) => w.runOnce()));
+    await Promise.all(workers.map((w) => w.runOnce()));
+    expect(receivedBy("tom@example.com")).toHaveLength(1);
   });
 
   it("enqueueing the email's job twice finds the first job", async () => {

@@ -24,6 +24,7 @@ const STATUS_WORDS: Record<ApiEmail["status"], string> = {
 
 const REASON_WORDS: Record<string, string> = {
   answered: "the customer answered meanwhile",
+  reactivated: "the customer resubscribed meanwhile",
   no_customer_email: "the billing provider knows no email address for the customer",
   gone: "the cancellation was deleted",
 };

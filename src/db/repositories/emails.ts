@@ -125,11 +125,18 @@ export function createEmailsRepository(db: Database) {
         .execute();
     },
 
-    /** Whether any answer (or skip) is linked to the cancellation, and whether it is still churn. */
-    async cancellationStillUnanswered(accountId: string, cancellationId: string): Promise<boolean> {
+    /**
+     * Whether the cancellation still wants its reason email: `open` (no answer or skip linked,
+     * not reactivated), `answered`, `reactivated`, or `gone` (deleted).
+     */
+    async reasonStillWanted(
+      accountId: string,
+      cancellationId: string,
+    ): Promise<"open" | "answered" | "reactivated" | "gone"> {
       const row = await db
         .selectFrom("cancellations as c")
-        .select((eb) =>
+        .select((eb) => [
+          "c.state",
           eb
             .exists(
               eb
@@ -138,12 +145,13 @@ export function createEmailsRepository(db: Database) {
                 .whereRef("l.cancellation_id", "=", "c.id"),
             )
             .as("answered"),
-        )
+        ])
         .where("c.account_id", "=", accountId)
         .where("c.id", "=", cancellationId)
-        .where("c.state", "<>", "reactivated")
         .executeTakeFirst();
-      return row !== undefined && !row.answered;
+      if (!row) return "gone";
+      if (row.answered) return "answered";
+      return row.state === "reactivated" ? "reactivated" : "open";
     },
 
     /**
