@@ -51,25 +51,3 @@ describe("the emails page", () => {
     expect(settings).toEqual({ reason_delay_minutes: 15, reason_link_days: 14 });
   });
 });
-
-describe("the emails page", () => {
-  it("shows the outbox's message and saves the reason email's delay", async () => {
-    const { page } = await signedInPage(env);
-    await page.goto(accountUrl(env, "emails"));
-    await page.getByRole("heading", { name: "Emails", level: 1 }).waitFor();
-    await page.getByText(/No SMTP server is configured/).waitFor();
-    const item = page.getByRole("listitem").filter({ hasText: "ann@example.com" });
-    await item.getByText("In the outbox (not sent)", { exact: false }).waitFor();
-    await item.getByText("Read the message").click();
-    await item.getByText("Would you tell us why?").waitFor();
-    await inspect(page, "emails");
-
-    await page.getByLabel("Send after (minutes)").fill("15");
-    await page.getByRole("button", { name: "Save" }).click();
-    await page.getByRole("status").getByText("Saved.").waitFor();
-    const settings = await createRepositories(env.server.database.db, {
-      secrets: testSecrets,
-    }).emails.settings(env.server.accountId);
-    expect(settings).toEqual({ reason_delay_minutes: 15, reason_link_days: 14 });
-  });
-});

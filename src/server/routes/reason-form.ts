@@ -7,10 +7,10 @@ import {
 } from "../../contract/reason-form.js";
 import { COMMENT_MAX_LENGTH } from "../../contract/widget.js";
 import { widgetTexts } from "../../contract/widget-texts.js";
-import { newId } from "../../db/ids.js";
 import type { EmailRow, Reason } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { checkReasonLink } from "../../mail/reason-link.js";
+import { answerThroughLink } from "../email-answer.js";
 import { toAppError } from "../error-handler.js";
 import { messagePage, PAGE_HEADERS, reasonFormPage } from "../reason-form-page.js";
 
@@ -148,55 +148,18 @@ export async function reasonFormRoutes(parent: FastifyInstance) {
           );
       }
 
-      const claim = await repos.emails.claimLink(email.id);
-      if (!claim.ok) {
-        const code =
-          claim.why === "used"
-            ? "link_used"
-            : claim.why === "expired"
-              ? "link_expired"
-              : "not_found";
-        return refuse(request, reply, new AppError(code));
-      }
-      const cancellation = await repos.cancellations.get(email.account_id, email.cancellation_id);
-      if (!cancellation) {
-        return refuse(
-          request,
-          reply,
-          new AppError("not_found", "This link names nothing we sent."),
-        );
-      }
-      let eventId: string;
+      let answered: ReasonFormReply;
       try {
-        const comment = body.comment?.trim();
-        const { event } = await writer.record({
-          account_id: email.account_id,
-          id: newId("evt"),
-          kind: "answer",
-          source: "email",
-          reason_id: reason.id,
-          reason_text: reason.text,
-          comment: comment ? comment : null,
-          customer_oid: cancellation.customer_id,
-          // Named, so the answer links to this cancellation and no other.
-          subscription_oids: [cancellation.subscription_id],
-          test_mode: cancellation.test_mode,
-          idempotency_key: `email:${email.id}`,
+        const { eventId, cancellationId } = await answerThroughLink(repos, writer, email, {
+          reason,
+          comment: body.comment,
           locale: form.view.lang,
-          mrr_amount: null,
-          mrr_currency: null,
-          plan: null,
         });
-        eventId = event.id;
+        answered = { event_id: eventId, cancellation_id: cancellationId };
       } catch (error) {
-        await repos.emails.releaseLink(email.id);
-        throw error;
+        return refuse(request, reply, toAppError(error as Error));
       }
-      await repos.emails.setAnswer(email.id, eventId);
-      if (!wantsHtml(request)) {
-        const answered: ReasonFormReply = { event_id: eventId, cancellation_id: cancellation.id };
-        return reply.status(201).send(answered);
-      }
+      if (!wantsHtml(request)) return reply.status(201).send(answered);
       return reply
         .status(200)
         .headers(PAGE_HEADERS)
