@@ -41,6 +41,15 @@ export interface Config {
   readonly jobs: JobsConfig;
   readonly webhooks: WebhookConfig;
   readonly stripe: StripeSettings;
+  readonly mail: MailSettings;
+}
+
+/** Where email goes: an SMTP server, or the dashboard's outbox when there is none. */
+export interface MailSettings {
+  /** `smtp://` or `smtps://` with any credentials in it; null keeps emails in the outbox. */
+  readonly smtpUrl: string | null;
+  /** The From header of every email. */
+  readonly from: string;
 }
 
 /** How we reach Stripe: where, how fast, how long we wait. */
@@ -244,6 +253,32 @@ function stripeSettings(env: NodeJS.ProcessEnv): StripeSettings {
   });
 }
 
+function mailSettings(env: NodeJS.ProcessEnv, publicUrlValue: string): MailSettings {
+  const raw = env.SMTP_URL;
+  let smtpUrl: string | null = null;
+  if (raw !== undefined && raw !== "") {
+    let url: URL | null = null;
+    try {
+      url = new URL(raw);
+    } catch {}
+    if (!url || !["smtp:", "smtps:"].includes(url.protocol)) {
+      // Never echoes the value: it may hold a password.
+      throw new AppError("invalid_config", "SMTP_URL must be an smtp:// or smtps:// URL.", {
+        field: "SMTP_URL",
+      });
+    }
+    smtpUrl = raw;
+  }
+  const from =
+    env.MAIL_FROM?.trim() || `Cancel Insights <no-reply@${new URL(publicUrlValue).hostname}>`;
+  if (/[\r\n]/.test(from) || !/@/.test(from)) {
+    throw new AppError("invalid_config", "MAIL_FROM must be one address, e.g. Name <a@b.c>.", {
+      field: "MAIL_FROM",
+    });
+  }
+  return Object.freeze({ smtpUrl, from });
+}
+
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ConfigOverrides = {},
@@ -256,10 +291,11 @@ export function loadConfig(
       field: "LOG_LEVEL",
     });
   }
+  const publicUrlValue = publicUrl(env.PUBLIC_URL, host, port);
   return Object.freeze({
     host,
     port,
-    publicUrl: publicUrl(env.PUBLIC_URL, host, port),
+    publicUrl: publicUrlValue,
     databaseUrl: databaseUrl(overrides.databaseUrl ?? env.DATABASE_URL),
     databaseConnectTimeoutMs: integer(
       "DATABASE_CONNECT_TIMEOUT_MS",
@@ -283,5 +319,6 @@ export function loadConfig(
     jobs: jobsConfig(env),
     webhooks: webhookConfig(env),
     stripe: stripeSettings(env),
+    mail: mailSettings(env, publicUrlValue),
   });
 }

@@ -60,6 +60,13 @@ export const errorTable = {
     status: 409,
     message: "A sync of this billing connection is running already.",
   },
+  link_invalid: {
+    status: 400,
+    message:
+      "This link is not one we sent: it was altered or cut short. Use the link in the email as it is.",
+  },
+  link_used: { status: 410, message: "This link was used already: your answer is recorded." },
+  link_expired: { status: 410, message: "This link has expired." },
   invite_expired: { status: 410, message: "This invite link was used already or has expired." },
   body_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: {

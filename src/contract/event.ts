@@ -4,7 +4,7 @@ import { type Static, Type } from "typebox";
 export const ApiEvent = Type.Object({
   id: Type.String(),
   kind: Type.Union([Type.Literal("answer"), Type.Literal("skip"), Type.Literal("dismissal")]),
-  source: Type.Union([Type.Literal("widget"), Type.Literal("api")]),
+  source: Type.Union([Type.Literal("widget"), Type.Literal("api"), Type.Literal("email")]),
   reason_id: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
   comment: Type.Union([Type.String(), Type.Null()]),

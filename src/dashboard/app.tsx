@@ -18,6 +18,7 @@ const SetupPage = lazy(() => import("./pages/setup.js"));
 const ExportPage = lazy(() => import("./pages/export.js"));
 const SettingsPage = lazy(() => import("./pages/settings/settings-page.js"));
 const WebhooksPage = lazy(() => import("./pages/webhooks.js"));
+const EmailsPage = lazy(() => import("./pages/emails.js"));
 
 type State =
   | { status: "loading" }
@@ -184,6 +185,7 @@ function SignedIn({
   else if (page === "setup" && rest.length === 0) content = <SetupPage />;
   else if (page === "export" && rest.length === 0) content = <ExportPage />;
   else if (page === "webhooks" && rest.length === 0) content = <WebhooksPage />;
+  else if (page === "emails" && rest.length === 0) content = <EmailsPage />;
   else if (page === "settings" && rest.length === 0) content = <SettingsPage />;
   else if (page === "" && rest.length === 0) return <Redirect to={accountPath(value.account.id)} />;
 

@@ -37,7 +37,8 @@ export type IdPrefix =
   | "whk"
   | "bcn"
   | "bsr"
-  | "can";
+  | "can"
+  | "eml";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken()}`;

@@ -61,7 +61,7 @@ export interface ReasonsTable {
 
 /** An answer; a skip (cancelled without answering); a dismissal (closed, cancelled nothing). */
 export type EventKind = "answer" | "skip" | "dismissal";
-export type EventSource = "widget" | "api";
+export type EventSource = "widget" | "api" | "email";
 
 export interface EventsTable {
   account_id: string;
@@ -497,6 +497,41 @@ export interface CancellationAnswersTable {
   created_at: CreatedAt;
 }
 
+/** An account's email settings (migration 0020); an account without a row has the defaults. */
+export interface EmailSettingsTable {
+  account_id: string;
+  reason_delay_minutes: Generated<number>;
+  reason_link_days: Generated<number>;
+  updated_at: TouchedAt;
+}
+
+export type EmailKind = "reason";
+/**
+ * scheduled (its job waits), sending (a worker took it: never sent twice), sent (by SMTP),
+ * outbox (no SMTP: kept to read in the dashboard), skipped (no longer wanted), failed.
+ */
+export type EmailStatus = "scheduled" | "sending" | "sent" | "outbox" | "skipped" | "failed";
+
+/** One email, its status and, for a reason email, its link's state (migration 0020). */
+export interface EmailsTable {
+  id: string;
+  account_id: string;
+  kind: EmailKind;
+  cancellation_id: string | null;
+  to_address: string | null;
+  subject: string | null;
+  status: Generated<EmailStatus>;
+  error: string | null;
+  body_text: string | null;
+  body_html: string | null;
+  link_expires_at: Timestamp | null;
+  link_used_at: Timestamp | null;
+  event_id: string | null;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+  sent_at: Timestamp | null;
+}
+
 export interface DB {
   accounts: AccountsTable;
   embed_tokens: EmbedTokensTable;
@@ -523,6 +558,8 @@ export interface DB {
   provider_events: ProviderEventsTable;
   cancellations: CancellationsTable;
   cancellation_answers: CancellationAnswersTable;
+  email_settings: EmailSettingsTable;
+  emails: EmailsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -544,3 +581,5 @@ export type BillingSubscriptionRow = Selectable<BillingSubscriptionsTable>;
 export type ProviderEventRow = Selectable<ProviderEventsTable>;
 export type Cancellation = Selectable<CancellationsTable>;
 export type CancellationAnswer = Selectable<CancellationAnswersTable>;
+export type EmailSettings = Selectable<EmailSettingsTable>;
+export type EmailRow = Selectable<EmailsTable>;

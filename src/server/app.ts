@@ -15,6 +15,7 @@ import { dashboardRoutes } from "./routes/dashboard.js";
 import { demoRoutes } from "./routes/demo.js";
 import { healthRoutes } from "./routes/health.js";
 import { inviteAcceptRoutes } from "./routes/invites.js";
+import { reasonFormRoutes } from "./routes/reason-form.js";
 import { stripeWebhookRoutes } from "./routes/stripe-webhooks.js";
 import { v1Routes } from "./routes/v1.js";
 import { widgetApiRoutes } from "./routes/widget-api.js";
@@ -74,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(accountsRoutes);
   await app.register(inviteAcceptRoutes);
+  await app.register(reasonFormRoutes);
   await app.register(accountScopedRoutes, { prefix: "/api/accounts/:accountId" });
   await app.register(v1Routes, { prefix: "/v1" });
   await app.register(demoRoutes, { accessTokenId: options.demoAccessTokenId ?? null });

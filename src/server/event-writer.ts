@@ -78,7 +78,10 @@ export function createEventWriter(events: EventsRepository, options: EventWriter
     }
 
     for (const row of inserted) {
-      if (row.test_mode || verifiedAccounts.has(row.account_id)) continue;
+      // An answer from the reason email's form proves nothing of the embed.
+      if (row.test_mode || row.source === "email" || verifiedAccounts.has(row.account_id)) {
+        continue;
+      }
       if (await events.claimInstallCheck(row.account_id, row.id)) row.install_check = true;
       verifiedAccounts.add(row.account_id);
     }

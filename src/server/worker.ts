@@ -5,6 +5,7 @@ import type { JobKind } from "../jobs/job-kind.js";
 import { createJobQueue } from "../jobs/job-queue.js";
 import { createRunner } from "../jobs/runner.js";
 import type { WorkerLogger } from "../jobs/work-queue.js";
+import { emailSend } from "../mail/send-email.js";
 import { billingBackfill } from "../sync/backfill.js";
 import { billingEvent } from "../sync/billing-event.js";
 import { billingCatchUp } from "../sync/catch-up.js";
@@ -14,7 +15,12 @@ import { createDeliveryQueue } from "../webhooks/delivery-queue.js";
  * Every kind of job a worker runs. A feature that adds one (a billing sync, an email)
  * registers it here, so that `start`'s worker and `cancel-insights worker` both run it.
  */
-export const JOB_KINDS: readonly JobKind[] = [billingBackfill, billingEvent, billingCatchUp];
+export const JOB_KINDS: readonly JobKind[] = [
+  billingBackfill,
+  billingEvent,
+  billingCatchUp,
+  emailSend,
+];
 
 export interface WorkerOptions {
   config: Config;

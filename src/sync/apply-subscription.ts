@@ -11,6 +11,7 @@ import type { BillingConnection } from "../db/repositories/billing-connections.j
 import { DEFAULT_LINK_WINDOW_DAYS } from "../db/repositories/cancellation-answers.js";
 import type { Repositories } from "../db/repositories/index.js";
 import type { BillingSubscriptionRow } from "../db/schema.js";
+import { queueReasonEmail } from "../mail/reason-email.js";
 import { subscriptionRow } from "./subscription-row.js";
 
 type ConnectionKey = Pick<BillingConnection, "id" | "account_id" | "mode">;
@@ -47,7 +48,8 @@ export function factsOfRow(row: BillingSubscriptionRow): SubscriptionFacts {
  * state and it is read as churn: a cancellation recorded (lost MRR: its monthly value before
  * the change; the portal's feedback as the account's reason) and linked to the answers that
  * explain it, which get its MRR and plan where they have none (an answer that gets its MRR
- * now is sent again as `cancellation.updated`), or a scheduled one reactivated.
+ * now is sent again as `cancellation.updated`), or a scheduled one reactivated. A new
+ * voluntary cancellation that no answer explains gets a reason email, queued here too.
  * `at` (Unix seconds) dates what the provider did not: a reactivation, an undated request.
  */
 export function applySubscription(
@@ -81,7 +83,7 @@ export function applySubscription(
     const before = previous ?? snapshot;
     const feedback = change.details.feedback;
     const reasons = feedback ? await tx.reasons.listWithTotals(connection.account_id) : [];
-    const { cancellation } = await tx.cancellations.record({
+    const { cancellation, created } = await tx.cancellations.record({
       ...key,
       customer_id: subscription.customerId,
       test_mode: connection.mode === "test",
@@ -99,7 +101,8 @@ export function applySubscription(
       provider_comment: change.details.comment,
       reason_id: reasonForFeedback(feedback, reasons),
     });
-    await tx.cancellationAnswers.linkAnswers(cancellation, DEFAULT_LINK_WINDOW_DAYS);
+    const links = await tx.cancellationAnswers.linkAnswers(cancellation, DEFAULT_LINK_WINDOW_DAYS);
+    if (created) await queueReasonEmail(tx, cancellation, links.length);
     const mrrArrived = await tx.cancellationAnswers.fillAnswers(
       connection.account_id,
       cancellation.id,

@@ -57,7 +57,9 @@ const MAY_IMPORT: Record<string, readonly string[] | "anything"> = {
   // The demo account's fake billing history, brought in through the real sync.
   demo: ["demo", "sync", "billing", "db", "jobs", "root"],
   // Providers' news into storage: backfill, webhooks, catch-up; the server and the CLI call it.
-  sync: ["sync", "billing", "db", "jobs", "presenters", "webhooks", "contract", "root"],
+  sync: ["sync", "billing", "db", "jobs", "presenters", "webhooks", "contract", "root", "mail"],
+  // Email: its transport, the reason email and its signed link, the job that sends.
+  mail: ["mail", "jobs", "db", "root"],
   server: "anything",
   cli: "anything",
   root: ["root", "db"],

@@ -280,6 +280,18 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     route: "/api/accounts/:accountId/billing/:connection_id/sync",
     url: (f) => at(f, `/billing/${f.billingConnectionId}/sync`),
   },
+  { method: "GET", route: "/api/accounts/:accountId/emails", url: (f) => at(f, "/emails") },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/email-settings",
+    url: (f) => at(f, "/email-settings"),
+  },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/email-settings",
+    url: (f) => at(f, "/email-settings"),
+    body: { reason_delay_minutes: 0 },
+  },
 ];
 
 /**

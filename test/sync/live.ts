@@ -16,11 +16,17 @@ export const WEBHOOK_SECRET = "whsec_sync_test";
 
 /**
  * The real server on a fake Stripe (real time: webhook signatures are dated), with a worker
- * run by hand, and the server's account connected in test mode.
+ * run by hand, and the server's account connected in test mode. `extraEnv` configures both
+ * (an SMTP_URL, say).
  */
-export async function liveSync() {
+export async function liveSync(extraEnv: Record<string, string> = {}) {
   const { fake } = await fakeStripe({ now: Date.now });
-  const env = { STRIPE_API_BASE: fake.url, STRIPE_TEST_RATE_LIMIT: "0", STRIPE_RATE_LIMIT: "0" };
+  const env = {
+    STRIPE_API_BASE: fake.url,
+    STRIPE_TEST_RATE_LIMIT: "0",
+    STRIPE_RATE_LIMIT: "0",
+    ...extraEnv,
+  };
   const config = loadConfig({ ...env, WORKER: "off" });
   let server: TestServer;
   let worker: ReturnType<typeof createWorker>;
@@ -121,6 +127,7 @@ export async function liveSync() {
 
   return {
     fake,
+    config,
     stripe: fake.test,
     server: () => server,
     connection: () => connection,

@@ -5,6 +5,7 @@ import type * as authSchemas from "../../contract/auth.js";
 import type * as billing from "../../contract/billing.js";
 import type * as cancellations from "../../contract/cancellations.js";
 import type * as dashboard from "../../contract/dashboard.js";
+import type * as emailSchemas from "../../contract/emails.js";
 import type * as invites from "../../contract/invites.js";
 import type * as webhooks from "../../contract/webhooks.js";
 import { api, type Query, queryString } from "./client.js";
@@ -194,6 +195,12 @@ export function accountApi(accountId: string) {
       ),
     revokeApiKey: (id: string) =>
       api.delete<Static<typeof accounts.ApiKeyReply>>(`${base}/api-keys/${encodeURIComponent(id)}`),
+
+    emails: () => api.get<Static<typeof emailSchemas.EmailsReply>>(`${base}/emails`),
+    emailSettings: () =>
+      api.get<Static<typeof emailSchemas.EmailSettingsReply>>(`${base}/email-settings`),
+    setEmailSettings: (body: Static<typeof emailSchemas.EmailSettingsBody>) =>
+      api.patch<Static<typeof emailSchemas.EmailSettingsReply>>(`${base}/email-settings`, body),
 
     webhooks: () => api.get<Static<typeof webhooks.WebhooksReply>>(`${base}/webhooks`),
     addWebhook: (body: NewWebhookEndpoint) =>

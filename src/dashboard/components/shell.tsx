@@ -10,6 +10,7 @@ const SECTIONS = [
   { page: "setup", label: "Setup" },
   { page: "export", label: "Export" },
   { page: "webhooks", label: "Webhooks" },
+  { page: "emails", label: "Emails" },
   { page: "settings", label: "Settings" },
 ] as const;
 

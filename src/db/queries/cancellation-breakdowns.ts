@@ -90,13 +90,15 @@ export function cancellationsByPath(
  * that source is linked to it (the site then cancels at the provider, which sees its own API),
  * else the provider's path. Payment failures stay payment failures: no one chose them.
  */
-export type CancellationEntry = CancellationPath | EventSource;
+export type CancellationEntry = CancellationPath | Exclude<EventSource, "email">;
 
 const ENTRY = sql<CancellationEntry>`case when path = 'payment_failure' then path
   else coalesce((select e.source
     from cancellation_answers l
     join events e on e.account_id = l.account_id and e.id = l.event_id
     where l.cancellation_id = cancellations.id and e.kind in ('answer', 'skip')
+      -- An answer from the reason email came after a cancellation made elsewhere.
+      and e.source <> 'email'
     order by e.created_at desc, e.id desc
     limit 1), path) end`;
 

@@ -9,6 +9,7 @@ import { createBillingSubscriptionsRepository } from "./billing-subscriptions.js
 import { createBillingSyncRunsRepository } from "./billing-sync-runs.js";
 import { createCancellationAnswersRepository } from "./cancellation-answers.js";
 import { createCancellationsRepository } from "./cancellations.js";
+import { createEmailsRepository } from "./emails.js";
 import { createEmbedTokensRepository } from "./embed-tokens.js";
 import { createEventsRepository } from "./events.js";
 import { createIdempotencyKeysRepository } from "./idempotency-keys.js";
@@ -38,6 +39,7 @@ const FACTORIES = {
   billingSyncRuns: createBillingSyncRunsRepository,
   cancellationAnswers: createCancellationAnswersRepository,
   cancellations: createCancellationsRepository,
+  emails: createEmailsRepository,
   embedTokens: createEmbedTokensRepository,
   events: createEventsRepository,
   idempotencyKeys: createIdempotencyKeysRepository,
@@ -57,6 +59,8 @@ type Built = { readonly [K in keyof typeof FACTORIES]: ReturnType<(typeof FACTOR
 
 /** Every repository over one database handle (or one transaction). */
 export interface Repositories extends Built {
+  /** The handle (or transaction) they are over: jobs are enqueued in it (src/jobs). */
+  readonly db: Database;
   /**
    * Runs `work` with every repository inside one transaction (the caller's, when these
    * repositories are over one already), so its writes commit or fail together.
@@ -70,6 +74,7 @@ export function createRepositories(db: Database, deps: RepositoryDeps): Reposito
   ) as unknown as Built;
   return Object.freeze({
     ...built,
+    db,
     transaction: <T>(work: (repos: Repositories) => Promise<T>) =>
       inTransaction(db, (trx) => work(createRepositories(trx, deps))),
   });

@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 import { DomainError } from "../domain-error.js";
 import { formatSealed, parseSealed, SEALED_PREFIX } from "./sealed-value.js";
 
@@ -22,6 +30,14 @@ export interface Keyring {
   seal(plaintext: string, context: string): string;
   /** The plaintext of a sealed value, or an error when it cannot be (key, place, bytes). */
   open(sealed: string, context: string): string;
+  /**
+   * An HMAC-SHA256 of `message` under a key derived (HKDF) from the sealing key for
+   * `purpose`, so a signature made for one use never passes for another and the sealing key
+   * itself never signs. Returned as `<key id>.<base64url mac>`: it verifies after a rotation.
+   */
+  sign(message: string, purpose: string): string;
+  /** Whether `signature` is `sign(message, purpose)` under any key of the keyring. */
+  verify(message: string, signature: string, purpose: string): boolean;
 }
 
 /** 32 random bytes: a new key. */
@@ -56,10 +72,36 @@ export function createKeyring(keys: readonly Buffer[]): Keyring {
   const keyIds = Object.freeze([...byId.keys()]);
   const sealingKeyId = keyIds[0] as string;
   const sealingKey = byId.get(sealingKeyId) as Buffer;
+  const derived = new Map<string, Buffer>();
+  const macKey = (keyId: string, key: Buffer, purpose: string): Buffer => {
+    const name = `${keyId}|${purpose}`;
+    let found = derived.get(name);
+    if (!found) {
+      found = Buffer.from(hkdfSync("sha256", key, "", `cancel-insights mac|${purpose}`, KEY_BYTES));
+      derived.set(name, found);
+    }
+    return found;
+  };
+  const mac = (keyId: string, key: Buffer, message: string, purpose: string): Buffer =>
+    createHmac("sha256", macKey(keyId, key, purpose))
+      .update(message, "utf8")
+      .digest();
 
   return Object.freeze({
     keyIds,
     sealingKeyId,
+    sign(message: string, purpose: string): string {
+      const digest = mac(sealingKeyId, sealingKey, message, purpose);
+      return `${sealingKeyId}.${digest.toString("base64url")}`;
+    },
+    verify(message: string, signature: string, purpose: string): boolean {
+      const [keyId, encoded, extra] = signature.split(".");
+      const key = keyId === undefined ? undefined : byId.get(keyId);
+      if (!key || encoded === undefined || extra !== undefined) return false;
+      const given = Buffer.from(encoded, "base64url");
+      const expected = mac(keyId as string, key, message, purpose);
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    },
     seal(plaintext: string, context: string): string {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv(ALGORITHM, sealingKey, iv);

@@ -7,6 +7,7 @@ import { billingRoutes } from "./billing.js";
 import { cancellationInsightsRoutes } from "./cancellation-insights.js";
 import { cancellationReasonRoutes } from "./cancellation-reason.js";
 import { customerBillingRoutes } from "./customer-billing.js";
+import { emailRoutes } from "./emails.js";
 import { exportRoutes } from "./export.js";
 import { insightsRoutes } from "./insights.js";
 import { inviteRoutes } from "./invites.js";
@@ -45,4 +46,5 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(customerBillingRoutes);
   await app.register(cancellationReasonRoutes);
   await app.register(billingRoutes);
+  await app.register(emailRoutes);
 }

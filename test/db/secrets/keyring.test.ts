@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { encodeKey, parseKeys } from "../../../src/db/secrets/key-file.js";
@@ -87,6 +88,24 @@ describe("a keyring", () => {
     expect(rotating.open(sealedBefore, HERE)).toBe("whsec_plain");
     expect(rotating.seal("x", HERE)).toContain(`enc:v1:${rotating.sealingKeyId}:`);
     expect(rotating.sealingKeyId).not.toBe(keyIdOf(oldKey));
+  });
+
+  it("signs for one purpose with a derived key: verified after a rotation, never for another purpose", () => {
+    const oldKey = newKey();
+    const signature = createKeyring([oldKey]).sign("eml_1.1700000000", "reason-form-link");
+    expect(signature).toMatch(new RegExp(`^${keyIdOf(oldKey)}\\.[\\w-]{43}$`));
+    const rotating = createKeyring([newKey(), oldKey]);
+    expect(rotating.verify("eml_1.1700000000", signature, "reason-form-link")).toBe(true);
+    expect(rotating.verify("eml_2.1700000000", signature, "reason-form-link")).toBe(false);
+    expect(rotating.verify("eml_1.1700000000", signature, "another-purpose")).toBe(false);
+    expect(
+      createKeyring([newKey()]).verify("eml_1.1700000000", signature, "reason-form-link"),
+    ).toBe(false);
+    // The sealing key itself never signs: a plain HMAC under it does not verify.
+    const plain = createHmac("sha256", oldKey).update("eml_1.1700000000").digest("base64url");
+    expect(
+      rotating.verify("eml_1.1700000000", `${keyIdOf(oldKey)}.${plain}`, "reason-form-link"),
+    ).toBe(false);
   });
 
   it("shows key ids, never the keys", () => {
