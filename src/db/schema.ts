@@ -284,7 +284,8 @@ export interface SecretsKeysTable {
 type Json<T> = ColumnType<T, string, string>;
 type JsonOrNull<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
-export type BillingProviderName = "stripe";
+/** A registered provider kind's name (src/billing/providers.ts): `stripe`, ... */
+export type BillingProviderName = string;
 export type BillingMode = "live" | "test";
 export type BillingConnectionStatus = "active" | "disconnected";
 

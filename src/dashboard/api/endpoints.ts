@@ -111,8 +111,11 @@ export function accountApi(accountId: string) {
       ),
 
     billing: () => api.get<Static<typeof billing.BillingReply>>(`${base}/billing`),
-    connectStripe: (body: Static<typeof billing.ConnectStripeBody>) =>
-      api.post<Static<typeof billing.BillingConnectionReply>>(`${base}/billing/stripe`, body),
+    connectBilling: (provider: string, body: Static<typeof billing.ConnectBillingBody>) =>
+      api.post<Static<typeof billing.BillingConnectionReply>>(
+        `${base}/billing/${encodeURIComponent(provider)}`,
+        body,
+      ),
     setBillingWebhookSecret: (id: string, webhookSecret: string | null) =>
       api.patch<Static<typeof billing.BillingConnectionReply>>(
         `${base}/billing/${encodeURIComponent(id)}`,
