@@ -255,7 +255,7 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
   { method: "GET", route: "/api/accounts/:accountId/billing", url: (f) => at(f, "/billing") },
   {
     method: "POST",
-    route: "/api/accounts/:accountId/billing/stripe",
+    route: "/api/accounts/:accountId/billing/:provider",
     url: (f) => at(f, "/billing/stripe"),
     body: { api_key: "rk_test_hijack" },
   },
@@ -279,6 +279,28 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     method: "POST",
     route: "/api/accounts/:accountId/billing/:connection_id/sync",
     url: (f) => at(f, `/billing/${f.billingConnectionId}/sync`),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/reporting-currency",
+    url: (f) => at(f, "/reporting-currency"),
+  },
+  {
+    method: "PUT",
+    route: "/api/accounts/:accountId/reporting-currency",
+    url: (f) => at(f, "/reporting-currency"),
+    body: { reporting_currency: "usd" },
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/exchange-rates",
+    url: (f) => at(f, "/exchange-rates"),
+    body: { rates: [{ currency: "eur", rate: 1.1 }] },
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/exchange-rates/:currency",
+    url: (f) => at(f, "/exchange-rates/eur"),
   },
 ];
 

@@ -14,6 +14,7 @@ import * as secrets from "./0013-secrets.js";
 import * as billing from "./0014-billing.js";
 import * as cancellations from "./0015-cancellations.js";
 import * as billingProviderNames from "./0018-billing-provider-names.js";
+import * as reportingCurrency from "./0019-reporting-currency.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "0014-billing": billing,
   "0015-cancellations": cancellations,
   "0018-billing-provider-names": billingProviderNames,
+  "0019-reporting-currency": reportingCurrency,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,6 +13,7 @@ import { inviteRoutes } from "./invites.js";
 import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
 import { reasonRoutes } from "./reasons.js";
+import { reportingCurrencyRoutes } from "./reporting-currency.js";
 import { setupRoutes } from "./setup.js";
 import { webhookRoutes } from "./webhooks.js";
 import { widgetLogoRoutes } from "./widget-logo.js";
@@ -45,4 +46,5 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(customerBillingRoutes);
   await app.register(cancellationReasonRoutes);
   await app.register(billingRoutes);
+  await app.register(reportingCurrencyRoutes);
 }
