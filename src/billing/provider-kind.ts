@@ -41,6 +41,8 @@ export interface ProviderKind {
   readonly label: string;
   /** Live or test from the key alone; BillingError `invalid_key` for a key of another shape. */
   keyMode(apiKey: string): BillingMode;
+  /** Whether a text has the shape of its webhook signing secrets (a pasted key does not). */
+  isWebhookSecret(secret: string): boolean;
   /** A provider over the key; nothing is asked of the provider until it is used. */
   create(build: ProviderBuild): BillingProvider;
   readonly docs: ProviderDocs;

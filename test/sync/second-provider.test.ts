@@ -139,6 +139,7 @@ const ledgerKind: ProviderKind = {
     if (!apiKey.startsWith("ledger_test_")) throw new BillingError("invalid_key", "Not a key.");
     return "test";
   },
+  isWebhookSecret: (secret) => secret.startsWith("lwh_"),
   create: ({ apiKey }) => {
     ledgerKind.keyMode(apiKey);
     return ledgerProvider();

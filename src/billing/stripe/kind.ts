@@ -21,6 +21,7 @@ export const stripeKind: ProviderKind = {
   name: "stripe",
   label: "Stripe",
   keyMode: stripeKeyMode,
+  isWebhookSecret: (secret) => secret.startsWith("whsec_"),
   create: ({ apiKey, config, clock }) =>
     createStripeProvider({ apiKey, settings: config.stripe, clock }),
   docs: {

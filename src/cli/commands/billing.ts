@@ -79,6 +79,11 @@ async function webhookSecret(kind: ProviderKind, argv: string[]): Promise<void> 
   const accountId = required(values, "account", "ID");
   const connectionId = required(values, "connection", "ID");
   const secret = required(values, "secret", kind.docs.webhookSecretExample);
+  if (!kind.isWebhookSecret(secret)) {
+    throw new CliError(
+      `--secret: a ${kind.label} webhook signing secret looks like ${kind.docs.webhookSecretExample}`,
+    );
+  }
   const config = configFrom(values);
   await withSecrets(config, async ({ db }, secrets) => {
     const repos = reposOf({ db, secrets });
