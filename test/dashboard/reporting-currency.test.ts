@@ -39,7 +39,7 @@ describe("the reporting currency in the dashboard", () => {
     await section.getByLabel("Currency", { exact: true }).fill("eur");
     await section.getByLabel("Rate in USD").fill("1.1");
     await section.getByRole("button", { name: "Set rate" }).click();
-    await section.getByRole("cell", { name: "EUR" }).waitFor();
+    await section.getByRole("cell", { name: "EUR", exact: true }).waitFor();
 
     await page.goto(accountUrl(env, "insights"));
     await page.getByText("= $22.00 in all", { exact: false }).waitFor();
