@@ -7,19 +7,20 @@ const Problem = Type.Object({ code: Type.String(), message: Type.String() });
 
 export const BillingConnectionParams = Type.Object({ accountId: Id, connection_id: Id });
 
-/** A registered billing provider's name: `stripe`, ... */
-export const ConnectBillingParams = Type.Object({
-  accountId: Id,
-  provider: Type.String({ minLength: 1, maxLength: 32 }),
-});
-
-export const ConnectBillingBody = Type.Object({
+/** `POST /billing/stripe`'s body, from before the registry: the provider is in the path. */
+export const ConnectStripeBody = Type.Object({
   /** The provider's key: Stripe's `rk_live_…`, `rk_test_…` (or a secret key); never echoed. */
   api_key: Type.String({ minLength: 1, maxLength: 500, pattern: "^\\S+$" }),
   /** The signing secret of the webhook endpoint added at the provider; may be given later. */
   webhook_secret: Type.Optional(
     Type.Union([Type.String({ minLength: 1, maxLength: 500, pattern: "^\\S+$" }), Type.Null()]),
   ),
+});
+
+export const ConnectBillingBody = Type.Object({
+  /** A registered provider's name (`stripe`): see `providers` in the billing reply. */
+  provider: Type.String({ minLength: 1, maxLength: 32 }),
+  ...ConnectStripeBody.properties,
 });
 
 export const WebhookSecretBody = Type.Object({

@@ -255,9 +255,15 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
   { method: "GET", route: "/api/accounts/:accountId/billing", url: (f) => at(f, "/billing") },
   {
     method: "POST",
-    route: "/api/accounts/:accountId/billing/:provider",
+    route: "/api/accounts/:accountId/billing/stripe",
     url: (f) => at(f, "/billing/stripe"),
     body: { api_key: "rk_test_hijack" },
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/billing",
+    url: (f) => at(f, "/billing"),
+    body: { provider: "stripe", api_key: "rk_test_hijack" },
   },
   {
     method: "PATCH",

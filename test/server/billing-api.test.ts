@@ -98,7 +98,10 @@ describe("connecting Stripe from the dashboard", () => {
   });
 
   it("refuses a provider no kind is registered for, naming the field", async () => {
-    const response = await owner.request("POST", `${base}/billing/paddle`, { api_key: TEST_KEY });
+    const response = await owner.request("POST", `${base}/billing`, {
+      provider: "paddle",
+      api_key: TEST_KEY,
+    });
     expect(response.statusCode).toBe(404);
     expect(response.json().error).toMatchObject({ code: "unknown_provider", field: "provider" });
     expect(response.json().error.message).toContain("stripe");

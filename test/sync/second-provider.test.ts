@@ -236,9 +236,13 @@ describe("a second provider, registered from a test", () => {
 
   it("connects through the dashboard's API, its webhook URL under its own name", async () => {
     const base = `/api/accounts/${server.accountId}`;
-    const refused = await owner.request("POST", `${base}/billing/ledger`, { api_key: "rk_test_x" });
+    const refused = await owner.request("POST", `${base}/billing`, {
+      provider: "ledger",
+      api_key: "rk_test_x",
+    });
     expect(refused.json().error).toMatchObject({ code: "invalid_key", field: "api_key" });
-    const response = await owner.request("POST", `${base}/billing/ledger`, {
+    const response = await owner.request("POST", `${base}/billing`, {
+      provider: "ledger",
       api_key: "ledger_test_abc123",
       webhook_secret: WEBHOOK_SECRET,
     });

@@ -126,11 +126,8 @@ export function accountApi(accountId: string) {
       api.delete<Static<typeof reporting.ReportingCurrencyReply>>(
         `${base}/exchange-rates/${encodeURIComponent(currency)}`,
       ),
-    connectBilling: (provider: string, body: Static<typeof billing.ConnectBillingBody>) =>
-      api.post<Static<typeof billing.BillingConnectionReply>>(
-        `${base}/billing/${encodeURIComponent(provider)}`,
-        body,
-      ),
+    connectBilling: (body: Static<typeof billing.ConnectBillingBody>) =>
+      api.post<Static<typeof billing.BillingConnectionReply>>(`${base}/billing`, body),
     setBillingWebhookSecret: (id: string, webhookSecret: string | null) =>
       api.patch<Static<typeof billing.BillingConnectionReply>>(
         `${base}/billing/${encodeURIComponent(id)}`,

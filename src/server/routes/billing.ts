@@ -15,7 +15,7 @@ import {
   BillingConnectionReply,
   BillingReply,
   ConnectBillingBody,
-  ConnectBillingParams,
+  ConnectStripeBody,
   WebhookSecretBody,
 } from "../../contract/billing.js";
 import type { BillingConnection } from "../../db/repositories/billing-connections.js";
@@ -143,27 +143,50 @@ export async function billingRoutes(parent: FastifyInstance) {
     },
   );
 
-  // `/billing/stripe` for Stripe, as before the registry.
+  async function connect(
+    request: FastifyRequest,
+    provider: string,
+    body: Static<typeof ConnectStripeBody>,
+  ) {
+    const kind = providerKind(provider);
+    return connectBilling(deps, accountOf(request), {
+      provider: kind.name,
+      apiKey: body.api_key.trim(),
+      webhookSecret: body.webhook_secret?.trim() || null,
+    }).catch((error: unknown) => {
+      throw connectError(kind, error);
+    });
+  }
+
   app.post(
-    "/billing/:provider",
+    "/billing",
     {
       onRequest: requireOwner,
       schema: {
-        params: ConnectBillingParams,
+        params: AccountParams,
         body: ConnectBillingBody,
         response: { 201: BillingConnectionReply },
       },
     },
     async (request, reply) => {
-      const kind = providerKind(request.params.provider);
-      const { api_key, webhook_secret } = request.body;
-      const connection = await connectBilling(deps, accountOf(request), {
-        provider: kind.name,
-        apiKey: api_key.trim(),
-        webhookSecret: webhook_secret?.trim() || null,
-      }).catch((error: unknown) => {
-        throw connectError(kind, error);
-      });
+      const connection = await connect(request, request.body.provider, request.body);
+      return reply.status(201).send({ connection: await shown(connection) });
+    },
+  );
+
+  // Stripe's own route, from before the registry: the same as `provider: "stripe"`.
+  app.post(
+    "/billing/stripe",
+    {
+      onRequest: requireOwner,
+      schema: {
+        params: AccountParams,
+        body: ConnectStripeBody,
+        response: { 201: BillingConnectionReply },
+      },
+    },
+    async (request, reply) => {
+      const connection = await connect(request, "stripe", request.body);
       return reply.status(201).send({ connection: await shown(connection) });
     },
   );

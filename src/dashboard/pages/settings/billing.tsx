@@ -325,7 +325,8 @@ function ConnectForm({
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
-      await client.connectBilling(provider.name, {
+      await client.connectBilling({
+        provider: provider.name,
         api_key: apiKey.trim(),
         webhook_secret: webhookSecret.trim() || null,
       });
