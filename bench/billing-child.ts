@@ -13,7 +13,7 @@ import { createAccountsRepository } from "../src/db/repositories/accounts.js";
 import { createKeyring, newKey } from "../src/db/secrets/keyring.js";
 import { buildApp } from "../src/server/app.js";
 import { runBackfill } from "../src/sync/backfill.js";
-import { connectStripe } from "../src/sync/connect.js";
+import { connectBilling } from "../src/sync/connect.js";
 import { createScratchPostgres } from "../test/helpers/scratch-postgres.js";
 import { childOptions, serveParent } from "./lib.js";
 
@@ -68,7 +68,10 @@ serveParent(
     async backfill(): Promise<BackfillChildResult> {
       const { account } = await createAccountsRepository(database.db, { secrets }).create("Bench");
       const started = performance.now();
-      const connection = await connectStripe(deps, account.id, { apiKey: options.apiKey });
+      const connection = await connectBilling(deps, account.id, {
+        provider: "stripe",
+        apiKey: options.apiKey,
+      });
       const done = await runBackfill(deps, account.id, connection.id);
       if (done.state !== "succeeded")
         throw new Error(`backfill ${done.state}: ${done.error?.message}`);
@@ -82,7 +85,8 @@ serveParent(
     /** The server and its worker, the account connected and backfilled: where to post. */
     async serve(): Promise<WebhookTarget> {
       const { account } = await createAccountsRepository(database.db, { secrets }).create("Bench");
-      const connection = await connectStripe(deps, account.id, {
+      const connection = await connectBilling(deps, account.id, {
+        provider: "stripe",
         apiKey: options.apiKey,
         webhookSecret: options.webhookSecret,
       });

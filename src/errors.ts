@@ -39,6 +39,7 @@ export const errorTable = {
   forbidden: { status: 403, message: "Only an owner of this account can do this." },
   origin_not_allowed: { status: 403, message: "This site may not use this widget." },
   not_found: { status: 404, message: "Not found." },
+  unknown_provider: { status: 404, message: "No billing provider of this name is known here." },
   already_set_up: { status: 409, message: "The first user exists already: sign in instead." },
   email_taken: { status: 409, message: "A user with this email exists already." },
   last_owner: { status: 409, message: "An account must keep at least one owner." },

@@ -1,15 +1,16 @@
 import { BillingError } from "../billing/billing-error.js";
+import { providerKinds } from "../billing/providers.js";
 import { DomainError } from "../db/domain-error.js";
 import { AppError } from "../errors.js";
 import { CliError } from "./cli-error.js";
 import { accountCommand } from "./commands/account.js";
+import { billingCommand } from "./commands/billing.js";
 import { demoCommand } from "./commands/demo.js";
 import { exportCommand } from "./commands/export.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { secretsCommand } from "./commands/secrets.js";
 import { snippetCommand } from "./commands/snippet.js";
 import { startCommand } from "./commands/start.js";
-import { stripeCommand } from "./commands/stripe.js";
 import { syncCommand } from "./commands/sync.js";
 import { userCommand } from "./commands/user.js";
 import { workerCommand } from "./commands/worker.js";
@@ -59,7 +60,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   export: exportCommand,
   worker: workerCommand,
   secrets: secretsCommand,
-  stripe: stripeCommand,
+  // `stripe connect ...`: a command for each registered billing provider.
+  ...Object.fromEntries(providerKinds().map((kind) => [kind.name, billingCommand(kind.name)])),
   sync: syncCommand,
 };
 

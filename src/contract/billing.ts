@@ -5,28 +5,22 @@ const Timestamp = Type.String({ format: "date-time" });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 const Problem = Type.Object({ code: Type.String(), message: Type.String() });
 
-/**
- * What the restricted key must be allowed to read (docs/billing.md, "The restricted key"):
- * Stripe Dashboard → Developers → API keys → Create restricted key.
- */
-export const STRIPE_READ_PERMISSIONS = [
-  "Customers: Read",
-  "Subscriptions: Read",
-  "Prices: Read",
-  "Products: Read",
-  "Coupons: Read",
-  "Events: Read",
-] as const;
-
 export const BillingConnectionParams = Type.Object({ accountId: Id, connection_id: Id });
 
+/** `POST /billing/stripe`'s body, from before the registry: the provider is in the path. */
 export const ConnectStripeBody = Type.Object({
-  /** `rk_live_…`, `rk_test_…` (or a secret key); never echoed. */
+  /** The provider's key: Stripe's `rk_live_…`, `rk_test_…` (or a secret key); never echoed. */
   api_key: Type.String({ minLength: 1, maxLength: 500, pattern: "^\\S+$" }),
-  /** `whsec_…` of the webhook endpoint added in Stripe; may be given later. */
+  /** The signing secret of the webhook endpoint added at the provider; may be given later. */
   webhook_secret: Type.Optional(
     Type.Union([Type.String({ minLength: 1, maxLength: 500, pattern: "^\\S+$" }), Type.Null()]),
   ),
+});
+
+export const ConnectBillingBody = Type.Object({
+  /** A registered provider's name (`stripe`): see `providers` in the billing reply. */
+  provider: Type.String({ minLength: 1, maxLength: 32 }),
+  ...ConnectStripeBody.properties,
 });
 
 export const WebhookSecretBody = Type.Object({
@@ -69,7 +63,8 @@ export const ApiBackfill = Type.Object({
 
 export const ApiBillingConnection = Type.Object({
   id: Type.String(),
-  provider: Type.Literal("stripe"),
+  /** A registered provider's name (`stripe`): see `providers` in the billing reply. */
+  provider: Type.String(),
   /** Test connections' data is flagged test and kept out of live numbers. */
   mode: Type.Union([Type.Literal("live"), Type.Literal("test")]),
   status: Type.Union([Type.Literal("active"), Type.Literal("disconnected")]),
@@ -77,7 +72,7 @@ export const ApiBillingConnection = Type.Object({
   /** `rk_live_…wxyz`: tells keys apart; the key itself is never sent back. */
   api_key_hint: Type.Union([Type.String(), Type.Null()]),
   has_webhook_secret: Type.Boolean(),
-  /** Where Stripe sends this connection's events. */
+  /** Where the provider sends this connection's events: `/webhooks/<provider>/<id>`. */
   webhook_url: Type.String(),
   /** The last problem, e.g. `cursor_aging`, `invalid_key`; null when all is well. */
   last_error: Type.Union([Type.Object({ ...Problem.properties, at: Timestamp }), Type.Null()]),
@@ -86,13 +81,27 @@ export const ApiBillingConnection = Type.Object({
   backfill: Type.Union([ApiBackfill, Type.Null()]),
 });
 
+/** A provider this install can connect, and what to tell people to connect it. */
+export const ApiBillingProvider = Type.Object({
+  name: Type.String(),
+  label: Type.String(),
+  /** Where in the provider's dashboard the key is made. */
+  key_help: Type.String(),
+  /** Where in the provider's dashboard the webhook endpoint is added. */
+  webhook_help: Type.String(),
+  key_example: Type.String(),
+  webhook_secret_example: Type.String(),
+  /** What the key must be allowed to read. */
+  read_permissions: Type.Array(Type.String()),
+  /** The provider's events its webhook endpoint should send. */
+  webhook_events: Type.Array(Type.String()),
+});
+
 export const BillingReply = Type.Object({
   /** Active first, then disconnected ones (their data stays as history); newest first. */
   connections: Type.Array(ApiBillingConnection),
-  /** The Stripe events the webhook endpoint should send. */
-  webhook_events: Type.Array(Type.String()),
-  /** What the restricted key must be allowed (STRIPE_READ_PERMISSIONS). */
-  read_permissions: Type.Array(Type.String()),
+  /** The providers one can connect, in the registry's order (Stripe first). */
+  providers: Type.Array(ApiBillingProvider),
 });
 
 export const BillingConnectionReply = Type.Object({ connection: ApiBillingConnection });

@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { ApiEvent } from "./event.js";
+import { MaybeConverted } from "./reporting-currency.js";
 
 const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "YYYY-MM-DD (UTC)" });
@@ -37,6 +38,8 @@ const Totals = Type.Object({
   /** answers / cancellations, 0..1; null without cancellations. */
   coverage: Type.Union([Type.Number(), Type.Null()]),
   lost_mrr: Type.Array(Money),
+  /** `lost_mrr` in the reporting currency; null without one set. */
+  lost_mrr_converted: MaybeConverted,
 });
 
 export const InsightsReply = Type.Object({
@@ -53,6 +56,7 @@ export const InsightsReply = Type.Object({
       answers: Type.Integer(),
       share: Type.Number(),
       lost_mrr: Type.Array(Money),
+      lost_mrr_converted: MaybeConverted,
     }),
   ),
   plans: Type.Array(Type.String()),

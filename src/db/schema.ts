@@ -5,6 +5,15 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** Defaults to now() on insert, may be updated later. */
 type TouchedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
+/** The owner's rate of a currency into the account's reporting currency (migration 0019). */
+export interface ExchangeRatesTable {
+  account_id: string;
+  currency: string;
+  /** Major units: one `currency` is worth `rate` of the reporting currency. Numeric: text. */
+  rate: ColumnType<string, string | number, string | number>;
+  updated_at: ColumnType<Date | string, never, string | undefined>;
+}
+
 export interface AccountsTable {
   id: string;
   name: string;
@@ -16,6 +25,8 @@ export interface AccountsTable {
   customer_hash_secret: string;
   /** The widget's language for every customer; null lets each customer's page decide. */
   widget_locale: string | null;
+  /** Lower case ISO 4217; totals are also shown in it when rates allow (migration 0019). */
+  reporting_currency: Generated<string | null>;
   brand_color: Generated<string>;
   /** The owner's words over the built-in ones: `{ locale: { key: text } }`. */
   widget_texts: Generated<WidgetTextOverrides>;
@@ -284,7 +295,8 @@ export interface SecretsKeysTable {
 type Json<T> = ColumnType<T, string, string>;
 type JsonOrNull<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
-export type BillingProviderName = "stripe";
+/** A registered provider kind's name (src/billing/providers.ts): `stripe`, ... */
+export type BillingProviderName = string;
 export type BillingMode = "live" | "test";
 export type BillingConnectionStatus = "active" | "disconnected";
 
@@ -534,6 +546,7 @@ export interface EmailsTable {
 
 export interface DB {
   accounts: AccountsTable;
+  exchange_rates: ExchangeRatesTable;
   embed_tokens: EmbedTokensTable;
   api_keys: ApiKeysTable;
   reasons: ReasonsTable;

@@ -2,7 +2,7 @@ import { type DemoSubject, seedDemoEvents } from "../db/demo-data.js";
 import { createRepositories } from "../db/repositories/index.js";
 import { runBackfill } from "../sync/backfill.js";
 import { catchUp } from "../sync/catch-up.js";
-import { connectStripe, disconnectBilling } from "../sync/connect.js";
+import { connectBilling, disconnectBilling } from "../sync/connect.js";
 import type { SyncDeps } from "../sync/deps.js";
 import { DEMO_STRIPE_KEY, type DemoAnswered, startDemoStripe } from "./demo-stripe.js";
 
@@ -38,7 +38,10 @@ export async function createDemoAccount(
     await seedDemoEvents(deps.db, accountId, 0, options.seed, subjectsOf(demo.answered));
     const stripe = { ...deps.config.stripe, apiBase: demo.stripe.url };
     const syncDeps: SyncDeps = { ...deps, config: { stripe } };
-    const connection = await connectStripe(syncDeps, accountId, { apiKey: DEMO_STRIPE_KEY });
+    const connection = await connectBilling(syncDeps, accountId, {
+      provider: "stripe",
+      apiKey: DEMO_STRIPE_KEY,
+    });
     await runBackfill(syncDeps, accountId, connection.id);
     // Today's: the widget's answers come first, the site's backend cancels right after.
     await seedDemoEvents(deps.db, accountId, 0, options.seed + 1, subjectsOf(demo.today()));

@@ -11,12 +11,12 @@ import { registerOpenApi } from "./openapi.js";
 import { accountScopedRoutes } from "./routes/account-scope.js";
 import { accountsRoutes } from "./routes/accounts.js";
 import { authRoutes } from "./routes/auth.js";
+import { billingWebhookRoutes } from "./routes/billing-webhooks.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { demoRoutes } from "./routes/demo.js";
 import { healthRoutes } from "./routes/health.js";
 import { inviteAcceptRoutes } from "./routes/invites.js";
 import { reasonFormRoutes } from "./routes/reason-form.js";
-import { stripeWebhookRoutes } from "./routes/stripe-webhooks.js";
 import { v1Routes } from "./routes/v1.js";
 import { widgetApiRoutes } from "./routes/widget-api.js";
 import { publicWidgetLogoRoutes } from "./routes/widget-logo.js";
@@ -79,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accountScopedRoutes, { prefix: "/api/accounts/:accountId" });
   await app.register(v1Routes, { prefix: "/v1" });
   await app.register(demoRoutes, { accessTokenId: options.demoAccessTokenId ?? null });
-  await app.register(stripeWebhookRoutes, {
+  await app.register(billingWebhookRoutes, {
     deps: { db: database.db, secrets, config, log: app.log },
   });
   await app.register(dashboardRoutes, {});

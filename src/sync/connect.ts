@@ -7,23 +7,31 @@ import { scheduleCatchUp } from "./catch-up.js";
 import { reposOf, type SyncDeps } from "./deps.js";
 import { providerForKey } from "./provider-for-connection.js";
 
+export interface ConnectBilling {
+  /** A registered provider kind's name (src/billing/providers.ts). */
+  provider: string;
+  apiKey: string;
+  webhookSecret?: string | null;
+}
+
 /**
- * Checks the key against the provider (a cheap read; BillingError invalid_key /
- * permission_denied otherwise), learns its mode from it, stores the connection sealed,
- * and enqueues its first backfill and its periodic catch-up.
+ * Checks the key against the provider of its kind (AppError `unknown_provider` for a name no
+ * kind has; a cheap read, BillingError invalid_key / permission_denied otherwise), learns its
+ * mode from it, stores the connection sealed, and enqueues its first backfill and its
+ * periodic catch-up.
  */
-export async function connectStripe(
+export async function connectBilling(
   deps: SyncDeps,
   accountId: string,
-  input: { apiKey: string; webhookSecret?: string | null },
+  input: ConnectBilling,
 ): Promise<BillingConnection> {
-  const provider = providerForKey(deps, input.apiKey);
+  const provider = providerForKey(deps, input.provider, input.apiKey);
   // Reading the newest event needs the key to be valid and to read events, as the sync does.
   await provider.eventCursor();
   return inTransaction(deps.db, async (trx) => {
     const repos = createRepositories(trx, { secrets: deps.secrets });
     const connection = await repos.billingConnections.create(accountId, {
-      provider: "stripe",
+      provider: input.provider,
       mode: provider.mode,
       apiKey: input.apiKey,
       webhookSecret: input.webhookSecret ?? null,

@@ -1,4 +1,5 @@
 import type { BillingEvent } from "../billing/provider.js";
+import { providerKind } from "../billing/providers.js";
 import { createRepositories } from "../db/repositories/index.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors.js";
@@ -14,18 +15,23 @@ export interface ReceivedWebhook {
 }
 
 /**
- * A provider's webhook for a connection: checked (signature and age, by the provider), then
- * claimed and its processing queued in one transaction, so the caller answers at once and a
- * duplicate queues nothing. `not_found` for an unknown or disconnected connection, or one
+ * A provider's webhook for a connection of that provider: checked (signature and age, by the
+ * provider), then claimed and its processing queued in one transaction, so the caller answers
+ * at once and a duplicate queues nothing. `unknown_provider` for a provider name no kind has;
+ * `not_found` for an unknown or disconnected connection, one of another provider, or one
  * with no webhook secret; BillingError `invalid_signature` / `timestamp_too_old`.
  */
 export async function receiveWebhook(
   deps: SyncDeps,
-  connectionId: string,
+  target: { provider: string; connectionId: string },
   request: { rawBody: Uint8Array | string; headers: Record<string, string | string[] | undefined> },
 ): Promise<ReceivedWebhook> {
+  const kind = providerKind(target.provider);
+  const { connectionId } = target;
   const found = await reposOf(deps).billingConnections.getForWebhook(connectionId);
-  if (!found) throw new AppError("not_found", "No billing connection takes webhooks here.");
+  if (found?.connection.provider !== kind.name) {
+    throw new AppError("not_found", "No billing connection takes webhooks here.");
+  }
   const { connection } = found;
   const { provider } = await providerForConnection(deps, connection.account_id, connectionId);
   const event: BillingEvent = await provider.parseWebhook({

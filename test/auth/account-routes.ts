@@ -260,6 +260,12 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     body: { api_key: "rk_test_hijack" },
   },
   {
+    method: "POST",
+    route: "/api/accounts/:accountId/billing",
+    url: (f) => at(f, "/billing"),
+    body: { provider: "stripe", api_key: "rk_test_hijack" },
+  },
+  {
     method: "PATCH",
     route: "/api/accounts/:accountId/billing/:connection_id",
     url: (f) => at(f, `/billing/${f.billingConnectionId}`),
@@ -291,6 +297,28 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     route: "/api/accounts/:accountId/email-settings",
     url: (f) => at(f, "/email-settings"),
     body: { reason_delay_minutes: 0 },
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/reporting-currency",
+    url: (f) => at(f, "/reporting-currency"),
+  },
+  {
+    method: "PUT",
+    route: "/api/accounts/:accountId/reporting-currency",
+    url: (f) => at(f, "/reporting-currency"),
+    body: { reporting_currency: "usd" },
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/exchange-rates",
+    url: (f) => at(f, "/exchange-rates"),
+    body: { rates: [{ currency: "eur", rate: 1.1 }] },
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/exchange-rates/:currency",
+    url: (f) => at(f, "/exchange-rates/eur"),
   },
 ];
 

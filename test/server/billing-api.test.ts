@@ -75,7 +75,10 @@ describe("connecting Stripe from the dashboard", () => {
     const response = await member.request("GET", `${base}/billing`);
     expect(response.statusCode).toBe(200);
     expect(response.json().connections).toEqual([]);
-    expect(response.json().webhook_events).toContain("customer.subscription.updated");
+    const [stripe] = response.json().providers;
+    expect(stripe).toMatchObject({ name: "stripe", label: "Stripe" });
+    expect(stripe.webhook_events).toContain("customer.subscription.updated");
+    expect(stripe.read_permissions).toContain("Subscriptions: Read");
   });
 
   it("lets only owners connect", async () => {
@@ -91,6 +94,17 @@ describe("connecting Stripe from the dashboard", () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({ code: "invalid_key", field: "api_key" });
     expect(response.body).not.toContain(key);
+    expect((await owner.request("GET", `${base}/billing`)).json().connections).toEqual([]);
+  });
+
+  it("refuses a provider no kind is registered for, naming the field", async () => {
+    const response = await owner.request("POST", `${base}/billing`, {
+      provider: "paddle",
+      api_key: TEST_KEY,
+    });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toMatchObject({ code: "unknown_provider", field: "provider" });
+    expect(response.json().error.message).toContain("stripe");
     expect((await owner.request("GET", `${base}/billing`)).json().connections).toEqual([]);
   });
 

@@ -86,6 +86,8 @@ describe("GET /insights", () => {
       coverage: 0.75,
       // cus_b answered twice about one cancellation: its MRR counts once.
       lost_mrr: [{ amount: 4900 + 19900 + 4900, currency: "usd" }],
+      // No reporting currency set: no converted total.
+      lost_mrr_converted: null,
     });
     expect(body.previous_totals.cancellations).toBe(0);
     expect(body.reasons[0]).toMatchObject({ reason_id: reasons[1]?.id, answers: 2 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runBackfill } from "../../src/sync/backfill.js";
 import { catchUp } from "../../src/sync/catch-up.js";
-import { connectStripe } from "../../src/sync/connect.js";
+import { connectBilling } from "../../src/sync/connect.js";
 import { newAccount, syncEnvironment, TEST_KEY } from "./setup.js";
 
 const env = await syncEnvironment();
@@ -10,7 +10,10 @@ env.fake.test.createCustomer();
 
 async function connected() {
   const accountId = await newAccount(env.repos());
-  const connection = await connectStripe(env.deps(), accountId, { apiKey: TEST_KEY });
+  const connection = await connectBilling(env.deps(), accountId, {
+    provider: "stripe",
+    apiKey: TEST_KEY,
+  });
   await runBackfill(env.deps(), accountId, connection.id);
   return { accountId, connectionId: connection.id };
 }

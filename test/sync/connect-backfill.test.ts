@@ -4,7 +4,7 @@ import {
   scheduleCancellation,
 } from "../../src/billing/stripe/fake/subscription-changes.js";
 import { backfillProgress, runBackfill, startBackfill } from "../../src/sync/backfill.js";
-import { connectStripe, disconnectBilling } from "../../src/sync/connect.js";
+import { connectBilling, disconnectBilling } from "../../src/sync/connect.js";
 import { newAccount, syncEnvironment, TEST_KEY } from "./setup.js";
 
 const env = await syncEnvironment();
@@ -37,7 +37,8 @@ stripe.change(annSub.id, scheduleCancellation());
 describe("connecting Stripe", () => {
   it("checks the key, stores the connection sealed in its mode, and queues its backfill", async () => {
     const accountId = await newAccount(env.repos());
-    const connection = await connectStripe(env.deps(), accountId, {
+    const connection = await connectBilling(env.deps(), accountId, {
+      provider: "stripe",
       apiKey: TEST_KEY,
       webhookSecret: "whsec_abc",
     });
@@ -68,7 +69,9 @@ describe("connecting Stripe", () => {
   it("refuses a key Stripe refuses, with invalid_key, and stores nothing", async () => {
     const accountId = await newAccount(env.repos());
     for (const apiKey of ["sk_test_unknown999", "pk_test_notasecret"]) {
-      await expect(connectStripe(env.deps(), accountId, { apiKey })).rejects.toMatchObject({
+      await expect(
+        connectBilling(env.deps(), accountId, { provider: "stripe", apiKey }),
+      ).rejects.toMatchObject({
         name: "BillingError",
         code: "invalid_key",
       });
@@ -80,7 +83,10 @@ describe("connecting Stripe", () => {
 describe("the backfill", () => {
   it("stores every customer and subscription, canceled ones too, with MRR and cancellations", async () => {
     const accountId = await newAccount(env.repos());
-    const connection = await connectStripe(env.deps(), accountId, { apiKey: TEST_KEY });
+    const connection = await connectBilling(env.deps(), accountId, {
+      provider: "stripe",
+      apiKey: TEST_KEY,
+    });
     const seen: string[] = [];
     const done = await runBackfill(env.deps(), accountId, connection.id, {
       onProgress: (p) => seen.push(p.phase),
@@ -157,7 +163,10 @@ describe("the backfill", () => {
 
   it("refuses a disconnected connection with not_found", async () => {
     const accountId = await newAccount(env.repos());
-    const connection = await connectStripe(env.deps(), accountId, { apiKey: TEST_KEY });
+    const connection = await connectBilling(env.deps(), accountId, {
+      provider: "stripe",
+      apiKey: TEST_KEY,
+    });
     await disconnectBilling(env.deps(), accountId, connection.id);
     await expect(runBackfill(env.deps(), accountId, connection.id)).rejects.toMatchObject({
       code: "not_found",

@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config.js";
 import type { BillingConnection } from "../../src/db/repositories/billing-connections.js";
 import { createRepositories, type Repositories } from "../../src/db/repositories/index.js";
 import { createWorker } from "../../src/server/worker.js";
-import { connectStripe } from "../../src/sync/connect.js";
+import { connectBilling } from "../../src/sync/connect.js";
 import type { SyncDeps } from "../../src/sync/deps.js";
 import { fakeStripe, TEST_KEY } from "../billing/stripe/fake.js";
 import { testSecrets } from "../helpers/secrets.js";
@@ -45,7 +45,8 @@ export async function liveSync(extraEnv: Record<string, string> = {}) {
       secrets: testSecrets,
       log: silentLog,
     });
-    connection = await connectStripe(deps(), server.accountId, {
+    connection = await connectBilling(deps(), server.accountId, {
+      provider: "stripe",
       apiKey: TEST_KEY,
       webhookSecret: WEBHOOK_SECRET,
     });

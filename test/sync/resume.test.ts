@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runBackfill } from "../../src/sync/backfill.js";
-import { connectStripe } from "../../src/sync/connect.js";
+import { connectBilling } from "../../src/sync/connect.js";
 import { newAccount, syncEnvironment, TEST_KEY } from "./setup.js";
 
 // Three pages of customers and three of subscriptions.
@@ -8,7 +8,10 @@ const env = await syncEnvironment({ generatedCustomers: 250 });
 
 async function connected() {
   const accountId = await newAccount(env.repos());
-  const connection = await connectStripe(env.deps(), accountId, { apiKey: TEST_KEY });
+  const connection = await connectBilling(env.deps(), accountId, {
+    provider: "stripe",
+    apiKey: TEST_KEY,
+  });
   return { accountId, connectionId: connection.id };
 }
 

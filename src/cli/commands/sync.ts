@@ -3,7 +3,7 @@ import { type BackfillProgress, runBackfill } from "../../sync/backfill.js";
 import { reposOf } from "../../sync/deps.js";
 import { CliError } from "../cli-error.js";
 import { configFrom, parseCommand, withSecrets } from "../options.js";
-import { cliSyncDeps } from "./stripe.js";
+import { cliSyncDeps } from "./billing.js";
 
 /**
  * `customers 300 … 120/s`: one line a page, for logs and pipes. Customers are listed first,

@@ -7,6 +7,7 @@ import type * as cancellations from "../../contract/cancellations.js";
 import type * as dashboard from "../../contract/dashboard.js";
 import type * as emailSchemas from "../../contract/emails.js";
 import type * as invites from "../../contract/invites.js";
+import type * as reporting from "../../contract/reporting-currency.js";
 import type * as webhooks from "../../contract/webhooks.js";
 import { api, type Query, queryString } from "./client.js";
 import type {
@@ -112,8 +113,22 @@ export function accountApi(accountId: string) {
       ),
 
     billing: () => api.get<Static<typeof billing.BillingReply>>(`${base}/billing`),
-    connectStripe: (body: Static<typeof billing.ConnectStripeBody>) =>
-      api.post<Static<typeof billing.BillingConnectionReply>>(`${base}/billing/stripe`, body),
+    reportingCurrency: () =>
+      api.get<Static<typeof reporting.ReportingCurrencyReply>>(`${base}/reporting-currency`),
+    setReportingCurrency: (currency: string | null) =>
+      api.put<Static<typeof reporting.ReportingCurrencyReply>>(`${base}/reporting-currency`, {
+        reporting_currency: currency,
+      }),
+    setExchangeRate: (currency: string, rate: number) =>
+      api.post<Static<typeof reporting.ReportingCurrencyReply>>(`${base}/exchange-rates`, {
+        rates: [{ currency, rate }],
+      }),
+    deleteExchangeRate: (currency: string) =>
+      api.delete<Static<typeof reporting.ReportingCurrencyReply>>(
+        `${base}/exchange-rates/${encodeURIComponent(currency)}`,
+      ),
+    connectBilling: (body: Static<typeof billing.ConnectBillingBody>) =>
+      api.post<Static<typeof billing.BillingConnectionReply>>(`${base}/billing`, body),
     setBillingWebhookSecret: (id: string, webhookSecret: string | null) =>
       api.patch<Static<typeof billing.BillingConnectionReply>>(
         `${base}/billing/${encodeURIComponent(id)}`,

@@ -60,4 +60,5 @@ export type CancellationInsights = Static<typeof cancellations.CancellationInsig
 export type CustomerBilling = Static<typeof cancellations.CustomerBillingReply>;
 export type UnmatchedAnswers = Static<typeof cancellations.UnmatchedAnswersReply>;
 export type BillingConnection = Static<typeof billing.ApiBillingConnection>;
+export type BillingProviderInfo = Static<typeof billing.ApiBillingProvider>;
 export type Backfill = Static<typeof billing.ApiBackfill>;

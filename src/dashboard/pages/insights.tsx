@@ -184,11 +184,11 @@ function InsightsBody({
           <Kpi
             label="Lost MRR"
             value={formatMoney({ amount: lost, currency })}
-            detail={
+            detail={`${
               otherCurrencies.length
                 ? `+ ${otherCurrencies.map((m) => formatMoney(m)).join(" + ")}`
                 : "monthly revenue of the cancellations"
-            }
+            }${convertedInWords(current)}`}
             change={relativeChange(lost, lostBefore, false, (amount) =>
               formatMoney({ amount, currency }),
             )}
@@ -453,4 +453,19 @@ function TrendSection({
       )}
     </section>
   );
+}
+
+/**
+ * The total in the reporting currency, from the owner's rates (Settings → Reporting
+ * currency); said missing rather than guessed when a currency has no rate.
+ */
+function convertedInWords(totals: Insights["current"]): string {
+  const converted = totals.lost_mrr_converted;
+  // Nothing to convert when every amount is in the reporting currency already.
+  if (!converted || totals.lost_mrr.every((m) => m.currency === converted.currency)) return "";
+  if (converted.amount === null) {
+    const missing = converted.missing_rates.map((c) => c.toUpperCase()).join(", ");
+    return ` · no total: no rate for ${missing}`;
+  }
+  return ` = ${formatMoney({ amount: converted.amount, currency: converted.currency })} in all`;
 }

@@ -13,6 +13,8 @@ import * as jobs from "./0012-jobs.js";
 import * as secrets from "./0013-secrets.js";
 import * as billing from "./0014-billing.js";
 import * as cancellations from "./0015-cancellations.js";
+import * as billingProviderNames from "./0018-billing-provider-names.js";
+import * as reportingCurrency from "./0019-reporting-currency.js";
 import * as email from "./0020-email.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
@@ -31,6 +33,8 @@ const migrations: Record<string, Migration> = {
   "0013-secrets": secrets,
   "0014-billing": billing,
   "0015-cancellations": cancellations,
+  "0018-billing-provider-names": billingProviderNames,
+  "0019-reporting-currency": reportingCurrency,
   "0020-email": email,
 };
 

@@ -18,6 +18,7 @@ import { createLoginThrottleRepository } from "./login-throttle.js";
 import { createMembershipsRepository } from "./memberships.js";
 import { createProviderEventsRepository } from "./provider-events.js";
 import { createReasonsRepository } from "./reasons.js";
+import { createReportingCurrencyRepository } from "./reporting-currency.js";
 import { createSessionsRepository } from "./sessions.js";
 import { createUsersRepository } from "./users.js";
 import { createWebhookDeliveriesRepository } from "./webhook-deliveries.js";
@@ -48,6 +49,7 @@ const FACTORIES = {
   memberships: createMembershipsRepository,
   providerEvents: createProviderEventsRepository,
   reasons: createReasonsRepository,
+  reportingCurrency: createReportingCurrencyRepository,
   sessions: createSessionsRepository,
   users: createUsersRepository,
   webhookDeliveries: createWebhookDeliveriesRepository,

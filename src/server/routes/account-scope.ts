@@ -14,6 +14,7 @@ import { inviteRoutes } from "./invites.js";
 import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
 import { reasonRoutes } from "./reasons.js";
+import { reportingCurrencyRoutes } from "./reporting-currency.js";
 import { setupRoutes } from "./setup.js";
 import { webhookRoutes } from "./webhooks.js";
 import { widgetLogoRoutes } from "./widget-logo.js";
@@ -47,4 +48,5 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(cancellationReasonRoutes);
   await app.register(billingRoutes);
   await app.register(emailRoutes);
+  await app.register(reportingCurrencyRoutes);
 }

@@ -2,24 +2,26 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import { BillingError } from "../../billing/billing-error.js";
-import { STRIPE_EVENT_TYPES } from "../../billing/stripe/events.js";
+import type { ProviderKind } from "../../billing/provider-kind.js";
+import { providerKind, providerKinds } from "../../billing/providers.js";
 import { AccountParams } from "../../contract/accounts.js";
 import {
   type ApiBackfill,
   type ApiBillingConnection,
+  type ApiBillingProvider,
   BackfillReply,
   BackfillStartedReply,
   BillingConnectionParams,
   BillingConnectionReply,
   BillingReply,
+  ConnectBillingBody,
   ConnectStripeBody,
-  STRIPE_READ_PERMISSIONS,
   WebhookSecretBody,
 } from "../../contract/billing.js";
 import type { BillingConnection } from "../../db/repositories/billing-connections.js";
 import { AppError } from "../../errors.js";
 import { type BackfillProgress, backfillProgress, startBackfill } from "../../sync/backfill.js";
-import { connectStripe, disconnectBilling } from "../../sync/connect.js";
+import { connectBilling, disconnectBilling } from "../../sync/connect.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -29,9 +31,9 @@ const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(
  * The provider's refusal of a key as the dashboard shows it: on the `api_key` field, with our
  * words and the provider's code (never its message, which may quote the masked key).
  */
-function connectError(error: unknown): unknown {
+function connectError(kind: ProviderKind, error: unknown): unknown {
   if (!(error instanceof BillingError)) return error;
-  const provider = error.providerCode ? ` (Stripe: ${error.providerCode})` : "";
+  const provider = error.providerCode ? ` (${kind.label}: ${error.providerCode})` : "";
   if (error.code === "invalid_key" || error.code === "permission_denied") {
     return new AppError(error.code, `${error.message}${provider}`, {
       field: "api_key",
@@ -43,8 +45,23 @@ function connectError(error: unknown): unknown {
   return new AppError("billing_unavailable", undefined, { cause: error });
 }
 
+/** A registered provider as the API lists it. */
+function shownKind(kind: ProviderKind): Static<typeof ApiBillingProvider> {
+  const { docs } = kind;
+  return {
+    name: kind.name,
+    label: kind.label,
+    key_help: docs.keyHelp,
+    webhook_help: docs.webhookHelp,
+    key_example: docs.keyExample,
+    webhook_secret_example: docs.webhookSecretExample,
+    read_permissions: [...docs.readPermissions],
+    webhook_events: [...docs.webhookEvents],
+  };
+}
+
 /**
- * Stripe connections of one account, under `/api/accounts/:accountId/billing`: connect with a
+ * Billing connections of one account (any registered provider), under `/api/accounts/:accountId/billing`: connect with a
  * restricted key, set the webhook secret, disconnect, start a backfill and follow it. Members
  * see the connections; owners change them. Keys go in and never come back out.
  */
@@ -79,7 +96,7 @@ export async function billingRoutes(parent: FastifyInstance) {
       provider_account_id: connection.provider_account_id,
       api_key_hint: connection.api_key_hint,
       has_webhook_secret: connection.has_webhook_secret,
-      webhook_url: `${publicUrl}/webhooks/stripe/${connection.id}`,
+      webhook_url: `${publicUrl}/webhooks/${connection.provider}/${connection.id}`,
       last_error: connection.last_error && {
         code: connection.last_error.code,
         message: connection.last_error.message,
@@ -121,12 +138,43 @@ export async function billingRoutes(parent: FastifyInstance) {
       reply.header("cache-control", "no-store");
       return {
         connections: await Promise.all(ordered.map(shown)),
-        webhook_events: STRIPE_EVENT_TYPES,
-        read_permissions: [...STRIPE_READ_PERMISSIONS],
+        providers: providerKinds().map(shownKind),
       };
     },
   );
 
+  async function connect(
+    request: FastifyRequest,
+    provider: string,
+    body: Static<typeof ConnectStripeBody>,
+  ) {
+    const kind = providerKind(provider);
+    return connectBilling(deps, accountOf(request), {
+      provider: kind.name,
+      apiKey: body.api_key.trim(),
+      webhookSecret: body.webhook_secret?.trim() || null,
+    }).catch((error: unknown) => {
+      throw connectError(kind, error);
+    });
+  }
+
+  app.post(
+    "/billing",
+    {
+      onRequest: requireOwner,
+      schema: {
+        params: AccountParams,
+        body: ConnectBillingBody,
+        response: { 201: BillingConnectionReply },
+      },
+    },
+    async (request, reply) => {
+      const connection = await connect(request, request.body.provider, request.body);
+      return reply.status(201).send({ connection: await shown(connection) });
+    },
+  );
+
+  // Stripe's own route, from before the registry: the same as `provider: "stripe"`.
   app.post(
     "/billing/stripe",
     {
@@ -138,13 +186,7 @@ export async function billingRoutes(parent: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { api_key, webhook_secret } = request.body;
-      const connection = await connectStripe(deps, accountOf(request), {
-        apiKey: api_key.trim(),
-        webhookSecret: webhook_secret?.trim() || null,
-      }).catch((error: unknown) => {
-        throw connectError(error);
-      });
+      const connection = await connect(request, "stripe", request.body);
       return reply.status(201).send({ connection: await shown(connection) });
     },
   );

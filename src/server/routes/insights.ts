@@ -4,7 +4,9 @@ import { AccountParams } from "../../contract/accounts.js";
 import { InsightsQuery, InsightsReply, TrendQuery, TrendReply } from "../../contract/dashboard.js";
 import { daysBetween, type InsightsFilter } from "../../db/queries/insights-filter.js";
 import type { PeriodTotals } from "../../db/queries/insights-summary.js";
+import type { ReportingCurrencySetting } from "../../db/repositories/reporting-currency.js";
 import { AppError } from "../../errors.js";
+import { convertTotal } from "../../presenters/reporting-currency.js";
 import { membershipOf } from "../auth/require-account.js";
 
 const MAX_DAYS = 3 * 366;
@@ -42,9 +44,9 @@ export function filterOf(
   };
 }
 
-function apiTotals(totals: PeriodTotals) {
+function apiTotals(totals: PeriodTotals, setting: ReportingCurrencySetting) {
   const { lostMrr, ...rest } = totals;
-  return { ...rest, lost_mrr: lostMrr };
+  return { ...rest, lost_mrr: lostMrr, lost_mrr_converted: convertTotal(lostMrr, setting) };
 }
 
 /** "Why are customers leaving, and what does it cost?": the numbers behind the Insights page. */
@@ -62,16 +64,17 @@ export async function insightsRoutes(parent: FastifyInstance) {
     },
     async (request) => {
       const filter = filterOf(membershipOf(request).account_id, request.query);
-      const [summary, plans] = await Promise.all([
+      const [summary, plans, setting] = await Promise.all([
         app.queries.insightsSummary(filter),
         app.queries.knownPlans(filter.accountId),
+        app.repos.reportingCurrency.get(filter.accountId),
       ]);
       return {
         from: filter.from,
         to: filter.to,
         previous: summary.previousPeriod,
-        current: apiTotals(summary.current),
-        previous_totals: apiTotals(summary.previous),
+        current: apiTotals(summary.current, setting),
+        previous_totals: apiTotals(summary.previous, setting),
         reasons: summary.reasons.map((r) => ({
           reason_id: r.reasonId,
           text: r.text,
@@ -79,6 +82,7 @@ export async function insightsRoutes(parent: FastifyInstance) {
           answers: r.answers,
           share: r.share,
           lost_mrr: r.lostMrr,
+          lost_mrr_converted: convertTotal(r.lostMrr, setting),
         })),
         plans,
       };

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
 import type { AccountApi } from "../../api/endpoints.js";
-import type { Backfill, BillingConnection } from "../../api/types.js";
+import type { Backfill, BillingConnection, BillingProviderInfo } from "../../api/types.js";
 import { ConfirmButton } from "../../components/confirm-button.js";
 import { CopyButton } from "../../components/copy-button.js";
 import { Field } from "../../components/field.js";
@@ -25,7 +25,26 @@ function syncing(connection: BillingConnection, requested: Map<string, string | 
   return requested.has(connection.id) && requested.get(connection.id) === run.run_id;
 }
 
-/** Stripe connections: connect with a restricted key, webhooks, sync and its progress. */
+/**
+ * A provider's words for a connection; one no longer registered (its code removed) keeps its
+ * name and no instructions.
+ */
+function providerOf(providers: BillingProviderInfo[], name: string): BillingProviderInfo {
+  return (
+    providers.find((p) => p.name === name) ?? {
+      name,
+      label: name,
+      key_help: "",
+      webhook_help: "",
+      key_example: "",
+      webhook_secret_example: "",
+      read_permissions: [],
+      webhook_events: [],
+    }
+  );
+}
+
+/** Billing connections: connect with a restricted key, webhooks, sync and its progress. */
 export function Billing({ client, owner }: AccountSectionProps) {
   const list = useAsync(() => client.billing(), [client]);
   // Connection id → the run shown when Sync now was pressed.
@@ -45,7 +64,7 @@ export function Billing({ client, owner }: AccountSectionProps) {
     <Section
       id="billing-heading"
       title="Billing"
-      intro="Connect Stripe to see the revenue behind each answer, and every cancellation whatever the way: the customer portal, your staff, your backend, failed payments."
+      intro="Connect your billing provider to see the revenue behind each answer, and every cancellation whatever the way: the customer portal, your staff, your backend, failed payments."
     >
       <Loaded state={list} label="Loading billing connections…">
         {(data) => (
@@ -55,7 +74,7 @@ export function Billing({ client, owner }: AccountSectionProps) {
               <ConnectionCard
                 key={connection.id}
                 connection={connection}
-                events={data.webhook_events}
+                provider={providerOf(data.providers, connection.provider)}
                 client={client}
                 owner={owner}
                 onChange={reload}
@@ -65,23 +84,28 @@ export function Billing({ client, owner }: AccountSectionProps) {
                 }}
               />
             ))}
-            {owner && (
-              <ConnectForm
-                client={client}
-                permissions={data.read_permissions}
-                connectedModes={active.map((c) => c.mode)}
-                onConnected={reload}
-              />
-            )}
+            {owner &&
+              data.providers.map((provider) => (
+                <ConnectForm
+                  key={provider.name}
+                  client={client}
+                  provider={provider}
+                  connectedModes={active
+                    .filter((c) => c.provider === provider.name)
+                    .map((c) => c.mode)}
+                  onConnected={reload}
+                />
+              ))}
             {history.length > 0 && (
               <details className="billing-history">
                 <summary>Disconnected ({history.length})</summary>
                 <ul>
                   {history.map((c) => (
                     <li key={c.id}>
-                      Stripe, {c.mode} mode, key <span className="mono">{c.api_key_hint}</span>:
-                      disconnected {c.disconnected_at ? formatDateTime(c.disconnected_at) : ""}. Its
-                      customers, subscriptions and cancellations stay as history.
+                      {providerOf(data.providers, c.provider).label}, {c.mode} mode, key{" "}
+                      <span className="mono">{c.api_key_hint}</span>: disconnected{" "}
+                      {c.disconnected_at ? formatDateTime(c.disconnected_at) : ""}. Its customers,
+                      subscriptions and cancellations stay as history.
                     </li>
                   ))}
                 </ul>
@@ -96,14 +120,14 @@ export function Billing({ client, owner }: AccountSectionProps) {
 
 function ConnectionCard({
   connection,
-  events,
+  provider,
   client,
   owner,
   onChange,
   onSync,
 }: {
   connection: BillingConnection;
-  events: string[];
+  provider: BillingProviderInfo;
   client: AccountApi;
   owner: boolean;
   onChange(): void;
@@ -116,7 +140,7 @@ function ConnectionCard({
     <article className="billing-connection" aria-labelledby={headingId}>
       <div className="billing-connection-head">
         <h3 id={headingId}>
-          Stripe
+          {provider.label}
           <span className={`badge ${test ? "badge-warn" : "badge-good"}`}>
             {test ? "Test mode" : "Live mode"}
           </span>
@@ -164,7 +188,7 @@ function ConnectionCard({
           <ConfirmButton
             label="Disconnect"
             confirmLabel="Really disconnect?"
-            srLabel={`Stripe ${connection.mode} mode`}
+            srLabel={`${provider.label} ${connection.mode} mode`}
             onConfirm={() =>
               void run(async () => {
                 await client.disconnectBilling(connection.id);
@@ -174,12 +198,12 @@ function ConnectionCard({
           />
         </div>
       )}
-      <Webhook connection={connection} events={events} client={client} owner={owner} />
+      <Webhook connection={connection} provider={provider} client={client} owner={owner} />
     </article>
   );
 }
 
-/** The latest backfill in words, live while it runs (Stripe gives no totals to count down). */
+/** The latest backfill in words, live while it runs (providers give no totals to count down). */
 function BackfillStatus({ backfill }: { backfill: Backfill | null }) {
   let text: string;
   if (!backfill) text = "The first sync is queued: it starts as soon as the worker picks it up.";
@@ -189,7 +213,7 @@ function BackfillStatus({ backfill }: { backfill: Backfill | null }) {
       const reached = backfill.reached_created
         ? ` Back to ${formatDateTime(backfill.reached_created)} so far (newest first).`
         : "";
-      text = `${phaseLabel(backfill.phase)}: ${counts}, ${formatCount(backfill.per_second)}/s. Time left: unknown, Stripe gives no totals.${reached}`;
+      text = `${phaseLabel(backfill.phase)}: ${counts}, ${formatCount(backfill.per_second)}/s. Time left: unknown, the provider gives no totals.${reached}`;
     } else if (backfill.state === "succeeded") {
       text = `Synced ${counts}${backfill.finished_at ? ` on ${formatDateTime(backfill.finished_at)}` : ""}.`;
     } else if (backfill.state === "canceled") {
@@ -211,12 +235,12 @@ function BackfillStatus({ backfill }: { backfill: Backfill | null }) {
 
 function Webhook({
   connection,
-  events,
+  provider,
   client,
   owner,
 }: {
   connection: BillingConnection;
-  events: string[];
+  provider: BillingProviderInfo;
   client: AccountApi;
   owner: boolean;
 }) {
@@ -242,8 +266,8 @@ function Webhook({
         {has ? "signing secret set" : "not set up yet (changes arrive with the catch-up only)"}
       </summary>
       <p>
-        In Stripe (Developers → Webhooks → Add endpoint), send events to this URL, then paste the
-        endpoint's signing secret here:
+        In {provider.webhook_help}, send events to this URL, then paste the endpoint's signing
+        secret here:
       </p>
       <div className="secret-row">
         <code className="mono billing-url">{connection.webhook_url}</code>
@@ -251,7 +275,7 @@ function Webhook({
       </div>
       <p>Select these events:</p>
       <ul className="billing-events">
-        {events.map((e) => (
+        {provider.webhook_events.map((e) => (
           <li key={e}>
             <code>{e}</code>
           </li>
@@ -262,7 +286,7 @@ function Webhook({
         <form className="inline-form" onSubmit={save}>
           <Field
             label={has ? "Replace the signing secret" : "Signing secret"}
-            placeholder="whsec_…"
+            placeholder={provider.webhook_secret_example}
             type="password"
             autoComplete="off"
             value={secret}
@@ -280,12 +304,12 @@ function Webhook({
 
 function ConnectForm({
   client,
-  permissions,
+  provider,
   connectedModes,
   onConnected,
 }: {
   client: AccountApi;
-  permissions: string[];
+  provider: BillingProviderInfo;
   connectedModes: string[];
   onConnected(): void;
 }) {
@@ -294,13 +318,15 @@ function ConnectForm({
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   if (connectedModes.includes("live") && connectedModes.includes("test")) return null;
+  const headingId = `connect-${provider.name}-heading`;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
-      await client.connectStripe({
+      await client.connectBilling({
+        provider: provider.name,
         api_key: apiKey.trim(),
         webhook_secret: webhookSecret.trim() || null,
       });
@@ -315,21 +341,17 @@ function ConnectForm({
   };
 
   return (
-    <form className="billing-connect" onSubmit={submit} aria-labelledby="connect-heading">
-      <h3 id="connect-heading">Connect Stripe</h3>
-      <p className="hint">
-        Create a restricted key in Stripe (Developers → API keys → Create restricted key) with read
-        access to:
-      </p>
+    <form className="billing-connect" onSubmit={submit} aria-labelledby={headingId}>
+      <h3 id={headingId}>Connect {provider.label}</h3>
+      <p className="hint">Create a restricted key in {provider.key_help} with read access to:</p>
       <ul className="billing-permissions">
-        {permissions.map((p) => (
+        {provider.read_permissions.map((p) => (
           <li key={p}>{p}</li>
         ))}
       </ul>
       <p className="hint">
-        A live key (<code>rk_live_…</code>) syncs live data; a test key (<code>rk_test_…</code>)
-        syncs test data, which stays out of your live numbers. The key is stored encrypted and never
-        shown again.
+        A live key syncs live data; a test key syncs test data, which stays out of your live
+        numbers. The key is stored encrypted and never shown again.
       </p>
       {errors.form && (
         <p className="notice notice-error" role="alert">
@@ -338,7 +360,7 @@ function ConnectForm({
       )}
       <Field
         label="Restricted API key"
-        placeholder="rk_live_…"
+        placeholder={provider.key_example}
         type="password"
         autoComplete="off"
         required
@@ -348,8 +370,8 @@ function ConnectForm({
       />
       <Field
         label="Webhook signing secret (optional)"
-        hint="You can add it after connecting, once the endpoint exists in Stripe."
-        placeholder="whsec_…"
+        hint={`You can add it after connecting, once the endpoint exists in ${provider.label}.`}
+        placeholder={provider.webhook_secret_example}
         type="password"
         autoComplete="off"
         value={webhookSecret}
@@ -357,7 +379,7 @@ function ConnectForm({
         onChange={(e) => setWebhookSecret(e.target.value)}
       />
       <button type="submit" className="button button-primary" disabled={busy}>
-        {busy ? "Checking the key…" : "Connect Stripe"}
+        {busy ? "Checking the key…" : `Connect ${provider.label}`}
       </button>
     </form>
   );

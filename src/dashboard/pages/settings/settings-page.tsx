@@ -8,6 +8,7 @@ import { Billing } from "./billing.js";
 import { EmbedTokens } from "./embed-tokens.js";
 import { Invites } from "./invites.js";
 import { Members } from "./members.js";
+import { ReportingCurrency } from "./reporting-currency.js";
 import { Section } from "./section.js";
 import { YourSessions } from "./your-sessions.js";
 
@@ -47,6 +48,7 @@ export default function SettingsPage() {
       <EmbedTokens client={client} owner={owner} />
       <ApiKeys client={client} owner={owner} />
       <Billing client={client} owner={owner} />
+      <ReportingCurrency client={client} owner={owner} />
       <Members client={client} owner={owner} />
       {owner && <Invites client={client} />}
       <YourSessions />

@@ -1,8 +1,9 @@
-import { STRIPE_EVENT_TYPES } from "../../billing/stripe/events.js";
+import type { ProviderKind } from "../../billing/provider-kind.js";
+import { providerKind } from "../../billing/providers.js";
 import type { Config } from "../../config.js";
 import type { Database } from "../../db/database.js";
 import type { Keyring } from "../../db/secrets/keyring.js";
-import { connectStripe, disconnectBilling } from "../../sync/connect.js";
+import { connectBilling, disconnectBilling } from "../../sync/connect.js";
 import type { SyncDeps } from "../../sync/deps.js";
 import { reposOf } from "../../sync/deps.js";
 import { CliError } from "../cli-error.js";
@@ -23,37 +24,38 @@ function required(values: Record<string, unknown>, name: string, example: string
   return value.trim();
 }
 
-async function connect(argv: string[]): Promise<void> {
+async function connect(kind: ProviderKind, argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, {
     account: { type: "string" },
     key: { type: "string" },
     "webhook-secret": { type: "string" },
   });
   const accountId = required(values, "account", "ID");
-  const apiKey = required(values, "key", "rk_live_...");
+  const apiKey = required(values, "key", kind.docs.keyExample);
   const webhookSecret =
     typeof values["webhook-secret"] === "string" ? values["webhook-secret"] : null;
   const config = configFrom(values);
   await withSecrets(config, async ({ db }, secrets) => {
-    const connection = await connectStripe(cliSyncDeps(db, secrets, config), accountId, {
+    const connection = await connectBilling(cliSyncDeps(db, secrets, config), accountId, {
+      provider: kind.name,
       apiKey,
       webhookSecret,
     });
     console.log(
       `Connection:   ${connection.id} (${connection.mode} mode, key ${connection.api_key_hint})`,
     );
-    console.log(`Webhook URL:  ${config.publicUrl}/webhooks/stripe/${connection.id}`);
-    console.log(`Events:       ${STRIPE_EVENT_TYPES.join(", ")}`);
+    console.log(`Webhook URL:  ${config.publicUrl}/webhooks/${kind.name}/${connection.id}`);
+    console.log(`Events:       ${kind.docs.webhookEvents.join(", ")}`);
     if (!webhookSecret) {
       console.log(
-        `Add the endpoint in Stripe, then: cancel-insights stripe webhook-secret --account ${accountId} --connection ${connection.id} --secret whsec_...`,
+        `Add the endpoint in ${kind.label}, then: cancel-insights ${kind.name} webhook-secret --account ${accountId} --connection ${connection.id} --secret ${kind.docs.webhookSecretExample}`,
       );
     }
     console.log("A first sync is queued for the worker; `cancel-insights sync` runs it here.");
   });
 }
 
-async function disconnect(argv: string[]): Promise<void> {
+async function disconnect(_kind: ProviderKind, argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, {
     account: { type: "string" },
     connection: { type: "string" },
@@ -67,8 +69,8 @@ async function disconnect(argv: string[]): Promise<void> {
   });
 }
 
-/** The signing secret of the endpoint added in Stripe, known only once the URL exists there. */
-async function webhookSecret(argv: string[]): Promise<void> {
+/** The signing secret of the endpoint added at the provider, known once the URL exists there. */
+async function webhookSecret(kind: ProviderKind, argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, {
     account: { type: "string" },
     connection: { type: "string" },
@@ -76,23 +78,27 @@ async function webhookSecret(argv: string[]): Promise<void> {
   });
   const accountId = required(values, "account", "ID");
   const connectionId = required(values, "connection", "ID");
-  const secret = required(values, "secret", "whsec_...");
-  if (!secret.startsWith("whsec_")) {
-    throw new CliError("--secret: a Stripe webhook signing secret starts with whsec_.");
+  const secret = required(values, "secret", kind.docs.webhookSecretExample);
+  if (!kind.isWebhookSecret(secret)) {
+    throw new CliError(
+      `--secret: a ${kind.label} webhook signing secret looks like ${kind.docs.webhookSecretExample}`,
+    );
   }
   const config = configFrom(values);
   await withSecrets(config, async ({ db }, secrets) => {
     const repos = reposOf({ db, secrets });
     const connection = await repos.billingConnections.get(accountId, connectionId);
-    if (connection?.status !== "active") {
-      throw new CliError(`No active billing connection ${connectionId} in account ${accountId}.`);
+    if (connection?.status !== "active" || connection.provider !== kind.name) {
+      throw new CliError(
+        `No active ${kind.label} connection ${connectionId} in account ${accountId}.`,
+      );
     }
     await repos.billingConnections.setWebhookSecret(accountId, connectionId, secret);
     console.log(`Webhook signing secret stored (encrypted) for ${connectionId}.`);
   });
 }
 
-async function list(argv: string[]): Promise<void> {
+async function list(_kind: ProviderKind, argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, { account: { type: "string" } });
   const accountId = required(values, "account", "ID");
   const config = configFrom(values);
@@ -109,20 +115,28 @@ async function list(argv: string[]): Promise<void> {
   });
 }
 
-const ACTIONS: Record<string, (argv: string[]) => Promise<void>> = {
+const ACTIONS: Record<string, (kind: ProviderKind, argv: string[]) => Promise<void>> = {
   connect,
   "webhook-secret": webhookSecret,
   disconnect,
   list,
 };
 
-export async function stripeCommand(argv: string[]): Promise<void> {
-  const [action, ...rest] = argv;
-  const run = action ? ACTIONS[action] : undefined;
-  if (!run) {
-    throw new CliError(
-      `Unknown stripe action "${action ?? ""}". Try: stripe connect, stripe webhook-secret, stripe disconnect, stripe list.`,
-    );
-  }
-  await run(rest);
+/**
+ * `cancel-insights <provider> <action>` for a registered provider (`stripe connect ...`):
+ * connect, webhook-secret, disconnect, list. Listing shows every provider's connections.
+ */
+export function billingCommand(provider: string) {
+  return async (argv: string[]): Promise<void> => {
+    const kind = providerKind(provider);
+    const [action, ...rest] = argv;
+    const run = action ? ACTIONS[action] : undefined;
+    if (!run) {
+      const actions = Object.keys(ACTIONS).map((a) => `${kind.name} ${a}`);
+      throw new CliError(
+        `Unknown ${kind.name} action "${action ?? ""}". Try: ${actions.join(", ")}.`,
+      );
+    }
+    await run(kind, rest);
+  };
 }
