@@ -64,6 +64,13 @@ export interface StripeSettings {
   readonly timeoutMs: number;
   /** Minutes between two catch-ups of a connection's events (missed webhooks). */
   readonly catchUpMinutes: number;
+  /**
+   * A big account's backfill lists in `created` windows of at least this many days, each
+   * resumable on its own; 0: never split.
+   */
+  readonly backfillWindowDays: number;
+  /** Objects per list request: Stripe's largest, 100 (tests use fewer to stay small). */
+  readonly listPageSize: number;
   /** Which coupon durations lower MRR: `forever` only by default, as Stripe's own analytics. */
   readonly mrrDiscountDurations: readonly CouponDurationName[];
 }
@@ -240,6 +247,9 @@ function stripeApiBase(raw: string | undefined): string {
   return url.origin;
 }
 
+/** Stripe's largest list page. */
+export const STRIPE_LIST_PAGE_SIZE = 100;
+
 function stripeSettings(env: NodeJS.ProcessEnv): StripeSettings {
   return Object.freeze({
     apiBase: stripeApiBase(env.STRIPE_API_BASE),
@@ -249,6 +259,8 @@ function stripeSettings(env: NodeJS.ProcessEnv): StripeSettings {
     testRequestsPerSecond: integer("STRIPE_TEST_RATE_LIMIT", env.STRIPE_TEST_RATE_LIMIT, 10),
     timeoutMs: integer("STRIPE_TIMEOUT_MS", env.STRIPE_TIMEOUT_MS, 30_000, 1),
     catchUpMinutes: integer("STRIPE_CATCH_UP_MINUTES", env.STRIPE_CATCH_UP_MINUTES, 15, 1),
+    backfillWindowDays: integer("STRIPE_BACKFILL_WINDOW_DAYS", env.STRIPE_BACKFILL_WINDOW_DAYS, 30),
+    listPageSize: STRIPE_LIST_PAGE_SIZE,
     mrrDiscountDurations: couponDurations(env.MRR_DISCOUNT_DURATIONS),
   });
 }

@@ -183,6 +183,19 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
+/** The lists a backfill walks. */
+export type ListName = "customers" | "subscriptions";
+
+/**
+ * A cheap look at a list, to plan and time a backfill where the provider gives no totals: the
+ * creation times of its newest objects created at or before `lte` (of all, absent), newest
+ * first, and whether there are more. One request, nothing mapped or expanded.
+ */
+export interface CreatedProbe {
+  created: number[];
+  hasMore: boolean;
+}
+
 /** One page of a listing; `cursor` resumes right after it. */
 export interface Page<T> {
   items: T[];
@@ -228,6 +241,13 @@ export interface BillingProvider {
   /** Newest first, page by page, canceled ones included. */
   customers(options?: ListOptions): AsyncIterable<Page<BillingCustomer>>;
   subscriptions(options?: ListOptions): AsyncIterable<Page<BillingSubscription>>;
+  /** Objects in one page of `customers` or `subscriptions`. */
+  readonly pageSize: number;
+  /** See `CreatedProbe`; `limit` at most `pageSize`. */
+  probeCreated(
+    list: ListName,
+    options: { lte?: number; limit: number; signal?: AbortSignal },
+  ): Promise<CreatedProbe>;
   /** Null when the provider has no such object. */
   customer(id: string, signal?: AbortSignal): Promise<BillingCustomer | null>;
   subscription(id: string, signal?: AbortSignal): Promise<BillingSubscription | null>;

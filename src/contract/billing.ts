@@ -51,6 +51,13 @@ export const ApiBackfill = Type.Object({
   /** Objects stored per second so far. */
   per_second: Type.Number(),
   /**
+   * 0-1, estimated (Stripe gives no totals): how far back in creation time the lists have
+   * come, the subscriptions taken to be as many as the customers until they are listed.
+   */
+  fraction: Type.Number({ minimum: 0, maximum: 1 }),
+  /** Seconds left at the rate so far; null unless running with some progress. */
+  eta_seconds: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  /**
    * Lists walk newest first: how far back the current phase has come. Stripe gives no totals,
    * so this is the progress there is to show; null before the first page.
    */

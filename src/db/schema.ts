@@ -314,6 +314,19 @@ export interface StoredEventCursor {
   created: number;
 }
 
+/**
+ * How a backfill walks one list (migration 0016): the span of creation times probed before
+ * (Unix seconds, `oldest` an estimate within a small margin) and its `created` windows, newest
+ * first, [gte, lt) each, the first open above and the last open below so that together they
+ * cover everything; `at` is the window being listed.
+ */
+export interface StoredListPlan {
+  newest: number;
+  oldest: number;
+  windows: { gte?: number; lt?: number }[];
+  at: number;
+}
+
 /** A connected billing provider account in one mode (migration 0014). */
 export interface BillingConnectionsTable {
   id: string;
@@ -354,8 +367,10 @@ export interface BillingSyncRunsTable {
   connection_id: string;
   state: Generated<BillingSyncState>;
   phase: Generated<BillingSyncPhase>;
-  /** The provider's page cursor: the phase resumes right after it. */
+  /** The provider's page cursor: the phase (its current window) resumes right after it. */
   cursor: string | null;
+  /** The current phase's list plan; null until planned. */
+  list_plan: JsonOrNull<StoredListPlan>;
   /** Taken before the backfill; the catch-up after it starts here. */
   event_cursor: JsonOrNull<StoredEventCursor>;
   customers_seen: Generated<number>;

@@ -1,16 +1,27 @@
 import { cancellationChange } from "../billing/cancellation-change.js";
-import type { BillingProvider, BillingSubscription, Page } from "../billing/provider.js";
+import type {
+  BillingProvider,
+  BillingSubscription,
+  ListName,
+  ListOptions,
+  Page,
+} from "../billing/provider.js";
 import type { StripeSettings } from "../config.js";
 import { DomainError } from "../db/domain-error.js";
 import type { BillingConnection } from "../db/repositories/billing-connections.js";
-import { createBillingSyncRunsRepository } from "../db/repositories/billing-sync-runs.js";
+import {
+  createBillingSyncRunsRepository,
+  type SyncProgress,
+} from "../db/repositories/billing-sync-runs.js";
 import type { Repositories } from "../db/repositories/index.js";
 import { createJobsRepository } from "../db/repositories/jobs.js";
-import type { BillingSyncRun } from "../db/schema.js";
+import type { BillingSyncRun, StoredListPlan } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { defineJobKind, type JobKind } from "../jobs/job-kind.js";
 import { applySubscription, factsOfRow } from "./apply-subscription.js";
 import { reposOf, type SyncDeps } from "./deps.js";
+import { estimateBackfill } from "./estimate.js";
+import { planList } from "./list-plan.js";
 import { providerForConnection } from "./provider-for-connection.js";
 import { customerRow, mrrOptions, subscriptionRow } from "./subscription-row.js";
 import { isPermanent, syncErrorOf } from "./sync-error.js";
@@ -25,8 +36,12 @@ export interface BackfillProgress {
   startedAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
-  /** Objects per second so far (Stripe gives no totals to estimate what is left from). */
+  /** Objects per second so far. */
   perSecond: number;
+  /** 0-1, estimated from how far back in creation time the lists have come (`estimate.ts`). */
+  fraction: number;
+  /** Seconds left at the rate so far; null unless running with some progress. */
+  etaSeconds: number | null;
   error: { code: string; message: string } | null;
 }
 
@@ -41,10 +56,21 @@ function progressOf(run: BillingSyncRun): BackfillProgress {
   const customers = Number(run.customers_seen);
   const subscriptions = Number(run.subscriptions_seen);
   const seconds = ((finishedAt ?? updatedAt).getTime() - startedAt.getTime()) / 1000;
+  const phase = run.phase === "customers" || run.phase === "subscriptions" ? run.phase : "done";
+  const reached = run.oldest_created === null ? null : new Date(run.oldest_created).getTime();
+  const { fraction, etaSeconds } = estimateBackfill({
+    state: run.state,
+    phase,
+    customers,
+    subscriptions,
+    plan: run.list_plan,
+    reachedCreated: reached === null ? null : Math.floor(reached / 1000),
+    elapsedSeconds: seconds,
+  });
   return {
     runId: run.id,
     state: run.state,
-    phase: run.phase === "customers" || run.phase === "subscriptions" ? run.phase : "done",
+    phase,
     customers,
     subscriptions,
     requests: Number(run.requests_made),
@@ -52,6 +78,8 @@ function progressOf(run: BillingSyncRun): BackfillProgress {
     updatedAt,
     finishedAt,
     perSecond: seconds > 0 ? Math.round((customers + subscriptions) / seconds) : 0,
+    fraction,
+    etaSeconds,
     error: run.error,
   };
 }
@@ -104,42 +132,80 @@ async function storeSubscriptions(
   }
 }
 
-/** Walks a phase's pages from the run's cursor; false when the run was canceled meanwhile. */
+/** Stores a step of the run with what it stored; false when the run was canceled meanwhile. */
+async function step(
+  walk: Walk,
+  progress: SyncProgress,
+  store: (tx: Repositories) => Promise<void> = async () => {},
+): Promise<boolean> {
+  const { repos, connection } = walk;
+  const run = await repos.transaction(async (tx) => {
+    await store(tx);
+    const kept = await tx.billingSyncRuns.progress(walk.run.id, progress);
+    return kept ? tx.billingSyncRuns.get(connection.account_id, walk.run.id) : undefined;
+  });
+  if (!run) return false;
+  walk.run = run;
+  return true;
+}
+
+/** The phase's plan: made by a few probes when the phase starts, then kept with the run. */
+async function planned(walk: Walk, phase: ListName): Promise<StoredListPlan | null> {
+  if (walk.run.list_plan) return walk.run.list_plan;
+  const { plan, requests } = await planList(walk.provider, phase, {
+    windowDays: walk.settings.backfillWindowDays,
+    signal: walk.signal,
+  });
+  const kept = await step(walk, { phase, cursor: null, plan, added: { requests } });
+  return kept ? plan : null;
+}
+
+/**
+ * Walks a phase's list window by window, each from the run's cursor; false when the run was
+ * canceled meanwhile. The last page of a window moves the run on to the next window, that of
+ * the last window to the next phase, in the page's transaction.
+ */
 async function walkPhase<T extends { created: number | null }>(
   walk: Walk,
-  phase: "customers" | "subscriptions",
-  pages: AsyncIterable<Page<T>>,
+  phase: ListName,
+  list: (options: ListOptions) => AsyncIterable<Page<T>>,
   store: (tx: Repositories, items: T[]) => Promise<void>,
 ): Promise<boolean> {
-  const { repos, connection, signal } = walk;
-  for await (const page of pages) {
-    const run = await repos.transaction(async (tx) => {
-      await store(tx, page.items);
-      const kept = await tx.billingSyncRuns.progress(walk.run.id, {
-        // The last page moves the run on to the next phase, from its start.
-        phase: page.done ? (phase === "customers" ? "subscriptions" : "done") : phase,
-        cursor: page.done ? null : page.cursor,
-        added: { [phase]: page.items.length, requests: 1 },
-        oldestCreated: page.done ? null : oldestOf(page.items.map((item) => item.created)),
-      });
-      return kept ? tx.billingSyncRuns.get(connection.account_id, walk.run.id) : undefined;
-    });
-    if (!run) return false;
-    walk.run = run;
-    await walk.afterPage(progressOf(run));
-    if (!page.done) signal?.throwIfAborted();
+  const { signal } = walk;
+  const plan = await planned(walk, phase);
+  if (!plan) return false;
+  for (let at = plan.at; at < plan.windows.length; at++) {
+    const window = plan.windows[at] ?? {};
+    const last = at === plan.windows.length - 1;
+    for await (const page of list({ created: window, cursor: walk.run.cursor, signal })) {
+      const oldest = oldestOf(page.items.map((item) => item.created));
+      const next: SyncProgress = !page.done
+        ? { phase, cursor: page.cursor, ...(oldest ? { oldestCreated: oldest } : {}) }
+        : last
+          ? { phase: phase === "customers" ? "subscriptions" : "done", cursor: null, plan: null }
+          : {
+              phase,
+              cursor: null,
+              plan: { ...plan, at: at + 1 },
+              // The window is done back to its lower bound, whatever its oldest object.
+              oldestCreated: window.gte === undefined ? oldest : new Date(window.gte * 1000),
+            };
+      const counted = { ...next, added: { [phase]: page.items.length, requests: 1 } };
+      if (!(await step(walk, counted, (tx) => store(tx, page.items)))) return false;
+      await walk.afterPage(progressOf(walk.run));
+      if (!(page.done && last)) signal?.throwIfAborted();
+    }
   }
   return true;
 }
 
-/** The phases in their order, each resumable from the run's cursor. */
+/** The phases in their order, each resumable from the run's window and cursor. */
 async function walkPhases(walk: Walk): Promise<void> {
-  const list = () => ({ cursor: walk.run.cursor, signal: walk.signal });
   if (walk.run.phase === "customers") {
     const stored = await walkPhase(
       walk,
       "customers",
-      walk.provider.customers(list()),
+      (options) => walk.provider.customers(options),
       (tx, items) =>
         tx.billingCustomers
           .upsertMany(items.map((c) => customerRow(walk.connection, c)))
@@ -148,8 +214,11 @@ async function walkPhases(walk: Walk): Promise<void> {
     if (!stored) return;
   }
   if (walk.run.phase === "subscriptions") {
-    await walkPhase(walk, "subscriptions", walk.provider.subscriptions(list()), (tx, items) =>
-      storeSubscriptions(tx, walk, items),
+    await walkPhase(
+      walk,
+      "subscriptions",
+      (options) => walk.provider.subscriptions(options),
+      (tx, items) => storeSubscriptions(tx, walk, items),
     );
   }
 }

@@ -11,7 +11,17 @@ describe("Stripe settings", () => {
       timeoutMs: 30_000,
       catchUpMinutes: 15,
       mrrDiscountDurations: ["forever"],
+      backfillWindowDays: 30,
+      listPageSize: 100,
     });
+  });
+
+  it("split backfills in STRIPE_BACKFILL_WINDOW_DAYS windows, 0 for never, refusing a negative", () => {
+    expect(loadConfig({ STRIPE_BACKFILL_WINDOW_DAYS: "0" }).stripe.backfillWindowDays).toBe(0);
+    expect(loadConfig({ STRIPE_BACKFILL_WINDOW_DAYS: "7" }).stripe.backfillWindowDays).toBe(7);
+    expect(() => loadConfig({ STRIPE_BACKFILL_WINDOW_DAYS: "-1" })).toThrow(
+      /STRIPE_BACKFILL_WINDOW_DAYS/,
+    );
   });
 
   it("count the coupon durations MRR_DISCOUNT_DURATIONS lists, refusing others", () => {

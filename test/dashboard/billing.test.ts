@@ -76,8 +76,15 @@ describe("billing in the dashboard", () => {
     await connection.getByText("Webhooks: signing secret set").waitFor();
     await inspect(page, "settings-billing");
 
-    // Sync now: a new run starts and ends.
+    // Sync now: a new run starts and ends. Stripe asking to slow down (3 s, twice) right
+    // after the customers holds it there: half done (as many subscriptions taken to come),
+    // with the time left.
+    fake.inject(
+      { kind: "rate_limit", retryAfterSeconds: 3 },
+      { times: 2, path: "/v1/subscriptions" },
+    );
     await connection.getByRole("button", { name: "Sync now" }).click();
+    await status.getByText(/50% done, about \d+ (s|min|h) left/).waitFor({ timeout: 10_000 });
     await status.and(page.locator("[data-state=succeeded]")).waitFor({ timeout: 20_000 });
     await connection
       .getByRole("button", { name: "Sync now" })

@@ -69,7 +69,13 @@ async function stored(accountId: string) {
 
 beforeAll(async () => {
   database = await cliDatabase();
-  env = { ...database.env, STRIPE_API_BASE: fake.url, STRIPE_TEST_RATE_LIMIT: "8" };
+  env = {
+    ...database.env,
+    STRIPE_API_BASE: fake.url,
+    STRIPE_TEST_RATE_LIMIT: "8",
+    // One window: the kill lands mid-list, where only the stored cursor can resume it.
+    STRIPE_BACKFILL_WINDOW_DAYS: "0",
+  };
 });
 afterAll(() => database?.cleanup());
 
@@ -79,20 +85,19 @@ describe("a sync killed halfway (SIGKILL)", () => {
     const killed = await connectedAccount("Killed");
     expect((await runCli(["sync", "--account", whole], env)).code).toBe(0);
 
-    const before = fake.requests.length;
     await syncKilledAfter(killed, 3);
+    const afterKill = fake.requests.length;
     const resumed = await runCli(["sync", "--account", killed], env);
     expect(resumed.stderr).toBe("");
     expect(resumed.code).toBe(0);
-    // The second process went on from a stored cursor: its first page of customers is not
-    // the first page of the list.
+    // The second process went on from a stored cursor: no probe of the list again, and no
+    // customers page without a cursor (the first page of the list).
     const customerPages = fake.requests
-      .slice(before)
+      .slice(afterKill)
       .filter((r) => r.path === "/v1/customers")
       .map((r) => r.params.starting_after ?? null);
-    expect(customerPages[0]).toBeNull();
-    const restarts = customerPages.filter((cursor) => cursor === null);
-    expect(restarts).toHaveLength(1);
+    expect(customerPages.length).toBeGreaterThan(0);
+    expect(customerPages.filter((cursor) => cursor === null)).toEqual([]);
 
     const [a, b] = [await stored(whole), await stored(killed)];
     expect(b.customers).toHaveLength(1200);

@@ -79,8 +79,9 @@ describe("cancel-insights stripe and sync", () => {
     expect(synced.stderr).toBe("");
     expect(synced.code).toBe(0);
     const lines = synced.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^customers 3 … \d+\/s$/);
-    expect(lines.at(-2)).toMatch(/^subscriptions 3 … \d+\/s$/);
+    // After the customers, the subscriptions are taken to be as many: half done, an ETA.
+    expect(lines[0]).toMatch(/^customers 3 … \d+\/s · 50% · ETA \d+[smh]/);
+    expect(lines.at(-2)).toMatch(/^subscriptions 3 … \d+\/s · 100% · ETA 0s$/);
     expect(lines.at(-1)).toBe("Synced 3 customers and 3 subscriptions (succeeded).");
 
     const list = await runCli(["stripe", "list", "--account", accountId], env);

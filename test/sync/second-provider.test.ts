@@ -119,6 +119,16 @@ function ledgerProvider(): BillingProvider {
     eventRetentionDays: 30,
     customers: () => onePage(ledger.customers.values()),
     subscriptions: () => onePage(ledger.subscriptions.values()),
+    pageSize: 100,
+    // Newest first, as the backfill's planning expects of every provider.
+    probeCreated: async (list, { lte, limit }) => {
+      const objects = list === "customers" ? ledger.customers : ledger.subscriptions;
+      const created = [...objects.values()]
+        .map((object) => object.created ?? 0)
+        .filter((at) => lte === undefined || at <= lte)
+        .sort((a, b) => b - a);
+      return { created: created.slice(0, limit), hasMore: created.length > limit };
+    },
     customer: async (id) => ledger.customers.get(id) ?? null,
     subscription: async (id) => {
       const found = ledger.subscriptions.get(id);

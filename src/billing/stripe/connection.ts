@@ -22,6 +22,8 @@ export interface StripeConnection {
   coupons: CouponCache;
   clock: Clock;
   mode: BillingMode;
+  /** Objects per list request. */
+  pageSize: number;
 }
 
 /** A connection for a key: its mode from the key, its rate from the settings for that mode. */
@@ -36,5 +38,6 @@ export function openStripeConnection(options: StripeConnectionOptions): StripeCo
   });
   const rate = mode === "live" ? settings.liveRequestsPerSecond : settings.testRequestsPerSecond;
   const call = createStripeCall(createRateLimiter(rate, clock), clock, options.retry);
-  return { stripe, call, coupons: new CouponCache(stripe, call), clock, mode };
+  const coupons = new CouponCache(stripe, call);
+  return { stripe, call, coupons, clock, mode, pageSize: settings.listPageSize };
 }

@@ -1,10 +1,14 @@
 import type Stripe from "stripe";
-import type { BillingCustomer, BillingSubscription, ListOptions, Page } from "../provider.js";
+import type {
+  BillingCustomer,
+  BillingSubscription,
+  CreatedProbe,
+  ListName,
+  ListOptions,
+  Page,
+} from "../provider.js";
 import type { StripeConnection } from "./connection.js";
 import { mapCustomer, mapSubscription } from "./map.js";
-
-/** Stripe's largest page. */
-const PAGE_SIZE = 100;
 
 /** What a subscription's MRR needs expanded: its discounts' coupons, its items' discounts. */
 export const SUBSCRIPTION_EXPAND = ["discounts.source.coupon", "items.data.discounts"];
@@ -25,7 +29,11 @@ async function* pages<T extends { id: string }, U>(
   const { gte, lt } = options.created ?? {};
   const created = gte === undefined && lt === undefined ? {} : { created: { gte, lt } };
   for (;;) {
-    const params = { limit: PAGE_SIZE, ...created, ...(cursor ? { starting_after: cursor } : {}) };
+    const params = {
+      limit: connection.pageSize,
+      ...created,
+      ...(cursor ? { starting_after: cursor } : {}),
+    };
     const page = await connection.call(() => fetch(params), options.signal);
     cursor = page.data.at(-1)?.id ?? cursor;
     yield { items: await convert(page.data), cursor, done: !page.has_more };
@@ -74,4 +82,22 @@ export async function mapFetched(
   await connection.coupons.load(subscriptions, signal);
   const origin = { source: "fetch" as const, asOfMs, eventId: null };
   return subscriptions.map((s) => mapSubscription(s, origin, connection.coupons.lookup));
+}
+
+/** The creation times of a list's newest objects at or before `lte`: ids and times only read. */
+export async function probeCreated(
+  connection: StripeConnection,
+  list: ListName,
+  options: { lte?: number; limit: number; signal?: AbortSignal },
+): Promise<CreatedProbe> {
+  const params = {
+    limit: options.limit,
+    ...(options.lte === undefined ? {} : { created: { lte: options.lte } }),
+  };
+  const read = async (): Promise<Stripe.ApiList<{ created: number }>> =>
+    list === "customers"
+      ? connection.stripe.customers.list(params)
+      : connection.stripe.subscriptions.list({ ...params, status: "all" });
+  const page = await connection.call(read, options.signal);
+  return { created: page.data.map((object) => object.created), hasMore: page.has_more };
 }

@@ -6,7 +6,13 @@ import {
 } from "./connection.js";
 import { isMissing } from "./errors.js";
 import { eventPagesSince, latestEventCursor } from "./events.js";
-import { customerPages, mapFetched, SUBSCRIPTION_EXPAND, subscriptionPages } from "./lists.js";
+import {
+  customerPages,
+  mapFetched,
+  probeCreated,
+  SUBSCRIPTION_EXPAND,
+  subscriptionPages,
+} from "./lists.js";
 import { mapCustomer } from "./map.js";
 import { parseStripeWebhook } from "./webhooks.js";
 
@@ -61,6 +67,8 @@ export function createStripeProvider(options: StripeProviderOptions): BillingPro
     eventRetentionDays: EVENT_RETENTION_DAYS,
     customers: (list) => customerPages(connection, list),
     subscriptions: (list) => subscriptionPages(connection, list),
+    pageSize: connection.pageSize,
+    probeCreated: (list, probe) => probeCreated(connection, list, probe),
     customer: (id, signal) => fetchCustomer(connection, id, signal),
     subscription: (id, signal) => fetchSubscription(connection, id, signal),
     eventCursor: (signal) => latestEventCursor(connection, signal),

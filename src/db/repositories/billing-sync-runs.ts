@@ -7,6 +7,7 @@ import type {
   BillingSyncPhase,
   BillingSyncRun,
   StoredEventCursor,
+  StoredListPlan,
 } from "../schema.js";
 
 /**
@@ -18,8 +19,10 @@ export const SYNC_RUN_STALE_MS = 5 * 60_000;
 /** How far a run got after a page: where it resumes, and what the page added to its counts. */
 export interface SyncProgress {
   phase: BillingSyncPhase;
-  /** The provider's cursor after the page; null at the start of a phase. */
+  /** The provider's cursor after the page; null at the start of a phase or window. */
   cursor: string | null;
+  /** The phase's list plan (its current window included); absent: unchanged. */
+  plan?: StoredListPlan | null;
   /** Added to the run's totals. */
   added?: { customers?: number; subscriptions?: number; requests?: number };
   /** The creation time of the page's oldest object. */
@@ -96,6 +99,9 @@ export function createBillingSyncRunsRepository(db: Database) {
           customers_seen: eb("customers_seen", "+", added.customers ?? 0),
           subscriptions_seen: eb("subscriptions_seen", "+", added.subscriptions ?? 0),
           requests_made: eb("requests_made", "+", added.requests ?? 0),
+          ...(progress.plan === undefined
+            ? {}
+            : { list_plan: progress.plan === null ? null : JSON.stringify(progress.plan) }),
           ...(progress.oldestCreated === undefined
             ? {}
             : { oldest_created: progress.oldestCreated }),

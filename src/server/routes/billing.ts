@@ -267,6 +267,8 @@ function toApiBackfill(
     subscriptions: progress.subscriptions,
     requests: progress.requests,
     per_second: progress.perSecond,
+    fraction: progress.fraction,
+    eta_seconds: progress.etaSeconds,
     reached_created: progress.phase === "done" ? null : isoOrNull(reachedCreated),
     started_at: iso(progress.startedAt),
     updated_at: iso(progress.updatedAt),

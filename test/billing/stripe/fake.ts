@@ -25,7 +25,11 @@ export async function fakeStripe(
 }
 
 /** Settings pointing at the fake, without a rate limit unless given one. */
-export function settingsFor(fake: FakeStripe, requestsPerSecond = 0): StripeSettings {
+export function settingsFor(
+  fake: FakeStripe,
+  requestsPerSecond = 0,
+  lists: Partial<Pick<StripeSettings, "backfillWindowDays" | "listPageSize">> = {},
+): StripeSettings {
   return {
     apiBase: fake.url,
     liveRequestsPerSecond: requestsPerSecond,
@@ -33,5 +37,8 @@ export function settingsFor(fake: FakeStripe, requestsPerSecond = 0): StripeSett
     timeoutMs: 5000,
     catchUpMinutes: 15,
     mrrDiscountDurations: ["forever"],
+    backfillWindowDays: 30,
+    listPageSize: 100,
+    ...lists,
   };
 }

@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useState } from "react";
+import { formatDuration } from "../../../contract/duration.js";
 import type { AccountApi } from "../../api/endpoints.js";
 import type { Backfill, BillingConnection, BillingProviderInfo } from "../../api/types.js";
 import { ConfirmButton } from "../../components/confirm-button.js";
@@ -203,7 +204,15 @@ function ConnectionCard({
   );
 }
 
-/** The latest backfill in words, live while it runs (providers give no totals to count down). */
+/** `50% done, about 3 min left`: an estimate, Stripe giving no totals. */
+function estimateInWords(backfill: Backfill): string {
+  const done = `${Math.floor(backfill.fraction * 100)}% done`;
+  return backfill.eta_seconds === null
+    ? done
+    : `${done}, about ${formatDuration(backfill.eta_seconds, "long")} left`;
+}
+
+/** The latest backfill in words, live while it runs. */
 function BackfillStatus({ backfill }: { backfill: Backfill | null }) {
   let text: string;
   if (!backfill) text = "The first sync is queued: it starts as soon as the worker picks it up.";
@@ -213,7 +222,7 @@ function BackfillStatus({ backfill }: { backfill: Backfill | null }) {
       const reached = backfill.reached_created
         ? ` Back to ${formatDateTime(backfill.reached_created)} so far (newest first).`
         : "";
-      text = `${phaseLabel(backfill.phase)}: ${counts}, ${formatCount(backfill.per_second)}/s. Time left: unknown, the provider gives no totals.${reached}`;
+      text = `${phaseLabel(backfill.phase)}: ${counts}, ${formatCount(backfill.per_second)}/s, ${estimateInWords(backfill)}.${reached}`;
     } else if (backfill.state === "succeeded") {
       text = `Synced ${counts}${backfill.finished_at ? ` on ${formatDateTime(backfill.finished_at)}` : ""}.`;
     } else if (backfill.state === "canceled") {
@@ -228,7 +237,8 @@ function BackfillStatus({ backfill }: { backfill: Backfill | null }) {
       <p role="status" data-testid="backfill-status" data-state={backfill?.state ?? "queued"}>
         {text}
       </p>
-      {(running || !backfill) && <progress aria-label="Sync progress" />}
+      {running && <progress aria-label="Sync progress" value={backfill.fraction} />}
+      {!backfill && <progress aria-label="Sync progress" />}
     </div>
   );
 }
