@@ -193,10 +193,14 @@ describe("the reason of a cancellation", () => {
     const { cancellation: row } = await repos.cancellations.record(cancellation(accountId));
     const reason = reasons[0]?.id ?? "";
 
-    expect((await repos.cancellations.setReason(accountId, row.id, reason))?.reason_id).toBe(
-      reason,
-    );
-    expect((await repos.cancellations.setReason(accountId, row.id, null))?.reason_id).toBeNull();
+    expect((await repos.cancellations.setReason(accountId, row.id, reason))?.after).toMatchObject({
+      reason_id: reason,
+      reason_source: "owner",
+    });
+    expect((await repos.cancellations.setReason(accountId, row.id, null))?.after).toMatchObject({
+      reason_id: null,
+      reason_source: null,
+    });
     const foreign = other.reasons[0]?.id ?? "";
     await expect(repos.cancellations.setReason(accountId, row.id, foreign)).rejects.toThrow(
       DomainError,
