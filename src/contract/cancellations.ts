@@ -72,6 +72,14 @@ export const CustomerBillingQuery = Type.Object({
   customer_oid: Type.String({ minLength: 1, maxLength: 255 }),
 });
 
+/** Whose word a cancellation's reason is (src/db/cancellation-reason.ts); null: nobody's. */
+export const ReasonSource = Type.Union([
+  Type.Literal("owner"),
+  Type.Literal("answer"),
+  Type.Literal("provider"),
+  Type.Null(),
+]);
+
 export const CustomerBillingReply = Type.Object({
   subscriptions: Type.Array(
     Type.Object({
@@ -115,11 +123,17 @@ export const CustomerBillingReply = Type.Object({
       /** What the customer wrote in the provider's cancel flow. */
       provider_comment: Type.Union([Type.String(), Type.Null()]),
       /**
-       * The account's reason it is put down to without an answer: the provider's feedback
-       * mapped, or the owner's choice (`PATCH /cancellations/:cancellation_id`).
+       * The reason it is put down to in the insights: the owner's correction
+       * (`PATCH /cancellations/:cancellation_id`), else the newest linked answer's, else the
+       * provider's feedback mapped.
        */
       reason_id: Type.Union([Type.String(), Type.Null()]),
-      /** A widget or REST API answer is linked: its reason counts in the insights instead. */
+      reason_source: ReasonSource,
+      /** The owner's correction, if any. */
+      owner_reason_id: Type.Union([Type.String(), Type.Null()]),
+      /** The newest linked answer's reason, shown even when the owner's correction wins. */
+      answer_reason_id: Type.Union([Type.String(), Type.Null()]),
+      /** A widget or REST API answer (not a skip) is linked. */
       answered: Type.Boolean(),
     }),
   ),
@@ -128,14 +142,19 @@ export const CustomerBillingReply = Type.Object({
 export const CancellationParams = Type.Object({ accountId: Id, cancellation_id: Id });
 
 export const CancellationReasonBody = Type.Object({
-  /** An active reason of the account; null: no reason. */
+  /** The owner's correction, an active reason of the account; null: none (the answer's or
+   * the provider's reason counts again). */
   reason_id: Type.Union([Id, Type.Null()]),
 });
 
 export const CancellationReasonReply = Type.Object({
   cancellation: Type.Object({
     id: Type.String(),
+    /** The reason it is put down to now: the owner's, else the answer's, else the provider's. */
     reason_id: Type.Union([Type.String(), Type.Null()]),
+    reason_source: ReasonSource,
+    /** The newest linked answer's reason, shown even when the owner's correction wins. */
+    answer_reason_id: Type.Union([Type.String(), Type.Null()]),
   }),
 });
 

@@ -507,8 +507,10 @@ export interface CancellationsTable {
   provider_feedback: string | null;
   /** Customer text: never logged. */
   provider_comment: string | null;
-  /** The account's reason the feedback maps to; the owner may change it. */
+  /** The account's reason the feedback maps to. */
   reason_id: string | null;
+  /** The owner's correction: wins over answers and feedback (src/db/cancellation-reason.ts). */
+  owner_reason_id: string | null;
   created_at: CreatedAt;
   updated_at: TouchedAt;
 }

@@ -50,6 +50,9 @@ export function toApiCustomerBilling(
       provider_feedback: c.provider_feedback,
       provider_comment: c.provider_comment,
       reason_id: c.reason_id,
+      reason_source: c.reason_source,
+      owner_reason_id: c.owner_reason_id,
+      answer_reason_id: c.answer_reason_id,
       answered: c.answered,
     })),
   };

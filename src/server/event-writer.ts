@@ -17,10 +17,10 @@ export interface EventWriterOptions {
   maxBatch?: number;
   maxConcurrentFlushes?: number;
   /**
-   * Runs for each event stored now, after the batch's insert: the billing sync links an
-   * answer to the cancellations it explains (src/sync/link-answer.ts).
+   * Runs once per batch with the events stored now, after the insert: the billing sync
+   * links the answers to the cancellations they explain (src/sync/link-answer.ts).
    */
-  afterInsert?: (event: EventRow) => Promise<void>;
+  afterInsert?: (events: EventRow[]) => Promise<void>;
 }
 
 /** Events with the same key are one answer; events without a key are never merged. */
@@ -85,7 +85,7 @@ export function createEventWriter(events: EventsRepository, options: EventWriter
       if (await events.claimInstallCheck(row.account_id, row.id)) row.install_check = true;
       verifiedAccounts.add(row.account_id);
     }
-    if (options.afterInsert) for (const row of inserted) await options.afterInsert(row);
+    if (options.afterInsert && inserted.length > 0) await options.afterInsert(inserted);
 
     return batch.map((p) => {
       const result = stored.get(keyOf(p.row));

@@ -5,7 +5,7 @@ import { createQueries, type Queries } from "../db/queries/index.js";
 import { createRepositories, type Repositories } from "../db/repositories/index.js";
 import type { Keyring } from "../db/secrets/keyring.js";
 import type { SyncDeps } from "../sync/deps.js";
-import { linkAnswer } from "../sync/link-answer.js";
+import { linkAnswers } from "../sync/link-answer.js";
 import { createLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
 import { createSessions, type Sessions } from "./auth/sessions.js";
 import { createEventWriter, type EventWriter } from "./event-writer.js";
@@ -64,10 +64,13 @@ export function registerServices(
     writer: createEventWriter(repos.events, {
       // The answer is stored and acknowledged whatever happens here: a link missed now is
       // made when the provider next reports the cancellation (it links from its side too).
-      afterInsert: (event) =>
-        linkAnswer(repos, event).catch((error: unknown) => {
+      afterInsert: (events) =>
+        linkAnswers(repos, events).catch((error: unknown) => {
           const code = (error as { code?: unknown }).code;
-          app.log.error({ event: event.id, code }, "linking an answer to cancellations failed");
+          app.log.error(
+            { events: events.map((e) => e.id), code },
+            "linking answers to cancellations failed",
+          );
         }),
     }),
     widgetAccounts: createWidgetAccounts(

@@ -102,9 +102,12 @@ describe("a cancellation's reason on the customer's page", () => {
     await select.waitFor();
     expect(await select.locator("option:checked").textContent()).toBe("Missing features I need");
 
-    await select.selectOption({ label: "No reason" });
+    // Clearing the correction gives the provider's feedback back its say.
+    await select.selectOption({ label: "Not corrected" });
     await billing.getByRole("status").getByText("Reason saved.").waitFor();
     expect(await lostMrrOf("Missing features I need")).toBe(0);
+    expect(await lostMrrOf("Too expensive")).toBe(2900);
+    await row.getByText("from the provider's feedback").waitFor();
   });
 
   it("says why a reason archived meanwhile is refused, and keeps the one saved", async () => {
@@ -122,10 +125,10 @@ describe("a cancellation's reason on the customer's page", () => {
       .getByRole("alert")
       .getByText("This reason is archived: pick an active one.")
       .waitFor();
-    expect(await select.locator("option:checked").textContent()).toBe("No reason");
+    expect(await select.locator("option:checked").textContent()).toBe("Too expensive");
   });
 
-  it("leaves an answered cancellation to its answer", async () => {
+  it("shows an answered cancellation's answer, which the owner's correction overrides", async () => {
     const { page } = await signedInPage(env);
     await page.goto(customerUrl());
     const billing = page.getByRole("region", { name: "Billing" });
@@ -133,8 +136,17 @@ describe("a cancellation's reason on the customer's page", () => {
       .getByRole("table", { name: "Cancellations" })
       .getByRole("row")
       .filter({ hasText: annAnswered.id });
-    await row.getByText("From their answer").waitFor();
-    expect(await row.getByRole("combobox").count()).toBe(0);
+    await row.getByText("from their answer").waitFor();
+    const select = billing.getByLabel(new RegExp(`^Reason for ${annAnswered.id}, cancelled`));
+    expect(await select.locator("option:checked").textContent()).toBe("Technical problems");
+    const answered = await lostMrrOf("Technical problems");
+    expect(answered).toBeGreaterThan(0);
+
+    await select.selectOption({ label: "Other" });
+    await billing.getByRole("status").getByText("Reason saved.").waitFor();
+    expect(await lostMrrOf("Technical problems")).toBe(0);
+    expect(await lostMrrOf("Other")).toBe(answered);
+    expect(await row.getByText("from their answer").count()).toBe(0);
   });
 
   it("shows members the reason without a select", async () => {

@@ -144,7 +144,13 @@ describe("a cancellation's reason on the customer's page", () => {
       reason_id: null,
       answered: false,
     });
-    expect(await cancellationOf(dan.id)).toMatchObject({ answered: true, reason_id: null });
+    expect(await cancellationOf(dan.id)).toMatchObject({
+      answered: true,
+      reason_id: reasons["Technical problems"],
+      reason_source: "answer",
+      owner_reason_id: null,
+      answer_reason_id: reasons["Technical problems"],
+    });
     expect(await lostMrrByReason()).toEqual({ "Too expensive": 2900, "Technical problems": 8700 });
   });
 });
@@ -155,7 +161,12 @@ describe("PATCH /cancellations/:cancellation_id", () => {
     const response = await setReason(owner, id, reasons["Missing features I need"]);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
-      cancellation: { id, reason_id: reasons["Missing features I need"] },
+      cancellation: {
+        id,
+        reason_id: reasons["Missing features I need"],
+        reason_source: "owner",
+        answer_reason_id: null,
+      },
     });
     expect((await cancellationOf(ann.id)).reason_id).toBe(reasons["Missing features I need"]);
     expect(await lostMrrByReason()).toEqual({
@@ -176,9 +187,24 @@ describe("PATCH /cancellations/:cancellation_id", () => {
     expect(await lostMrrByReason()).not.toHaveProperty("Switched to a competitor");
   });
 
-  it("keeps a linked answer's reason in the insights: the answer says why", async () => {
+  it("puts an answered cancellation down to the owner's correction: the owner knows best", async () => {
     const { id } = await cancellationOf(dan.id);
-    expect((await setReason(owner, id, reasons.Other)).statusCode).toBe(200);
+    const response = await setReason(owner, id, reasons.Other);
+    expect(response.json().cancellation).toEqual({
+      id,
+      reason_id: reasons.Other,
+      reason_source: "owner",
+      answer_reason_id: reasons["Technical problems"],
+    });
+    expect(await lostMrrByReason()).toEqual({
+      "Missing features I need": 2900,
+      Other: 8700,
+    });
+    // Cleared, the answer counts again.
+    expect((await setReason(owner, id, null)).json().cancellation).toMatchObject({
+      reason_id: reasons["Technical problems"],
+      reason_source: "answer",
+    });
     expect(await lostMrrByReason()).toEqual({
       "Missing features I need": 2900,
       "Technical problems": 8700,

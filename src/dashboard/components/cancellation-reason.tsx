@@ -3,13 +3,11 @@ import { formatDateTime } from "../lib/format.js";
 
 type Cancellation = CustomerBilling["cancellations"][number];
 
-/**
- * Whose word the reason is: a linked answer's reason counts in the insights, so only a
- * cancellation without one, or with the provider's own feedback to correct, is the owner's
- * to set.
- */
-export const reasonIsEditable = (c: Cancellation) =>
-  c.provider_feedback !== null || c.provider_comment !== null || !c.answered;
+/** Where the reason shown comes from, when it is not the owner's correction. */
+const SOURCE_HINTS = {
+  answer: "from their answer",
+  provider: "from the provider's feedback",
+} as const;
 
 const reasonText = (reasons: Reason[], id: string | null) => {
   if (id === null) return "No reason";
@@ -19,7 +17,8 @@ const reasonText = (reasons: Reason[], id: string | null) => {
 };
 
 /**
- * The reason a cancellation is put down to: a select for owners (saved at once, by
+ * The reason a cancellation is put down to (the owner's correction wins over the answer's
+ * and the provider's): a select for owners that sets the correction (saved at once, by
  * `onChange`), its text for members.
  */
 export function CancellationReason({
@@ -36,13 +35,14 @@ export function CancellationReason({
   saving: boolean;
   onChange(reasonId: string | null): void;
 }) {
-  if (!reasonIsEditable(c)) return <span className="hint">From their answer</span>;
-  const answerCounts = c.answered && <span className="hint"> · insights count their answer</span>;
+  const source = (c.reason_source === "answer" || c.reason_source === "provider") && (
+    <span className="hint"> · {SOURCE_HINTS[c.reason_source]}</span>
+  );
   if (!owner || !reasons) {
     return (
       <>
         {reasons ? reasonText(reasons, c.reason_id) : "…"}
-        {answerCounts}
+        {source}
       </>
     );
   }
@@ -55,7 +55,8 @@ export function CancellationReason({
         disabled={saving}
         onChange={(e) => onChange(e.target.value || null)}
       >
-        <option value="">No reason</option>
+        {/* Clears the owner's correction: the answer's or the provider's reason counts again. */}
+        <option value="">{c.reason_source === null ? "No reason" : "Not corrected"}</option>
         {reasons
           .filter((r) => !r.archived)
           .map((r) => (
@@ -70,7 +71,7 @@ export function CancellationReason({
           </option>
         )}
       </select>
-      {answerCounts}
+      {source}
     </>
   );
 }

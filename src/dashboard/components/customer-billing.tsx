@@ -42,7 +42,7 @@ export function CustomerBilling({
           current && {
             ...current,
             cancellations: current.cancellations.map((c) =>
-              c.id === cancellation.id ? { ...c, reason_id: cancellation.reason_id } : c,
+              c.id === cancellation.id ? { ...c, ...cancellation, owner_reason_id: reasonId } : c,
             ),
           },
       );

@@ -14,6 +14,7 @@ import * as secrets from "./0013-secrets.js";
 import * as billing from "./0014-billing.js";
 import * as cancellations from "./0015-cancellations.js";
 import * as backfillWindows from "./0016-backfill-windows.js";
+import * as reasonCorrection from "./0017-reason-correction.js";
 import * as billingProviderNames from "./0018-billing-provider-names.js";
 import * as reportingCurrency from "./0019-reporting-currency.js";
 import * as email from "./0020-email.js";
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   "0014-billing": billing,
   "0015-cancellations": cancellations,
   "0016-backfill-windows": backfillWindows,
+  "0017-reason-correction": reasonCorrection,
   "0018-billing-provider-names": billingProviderNames,
   "0019-reporting-currency": reportingCurrency,
   "0020-email": email,

@@ -1,4 +1,6 @@
+import { answerReasonOf, effectiveReasonOf, reasonSourceOf } from "../cancellation-reason.js";
 import type { Database } from "../database.js";
+import type { EffectiveReason } from "../repositories/cancellations.js";
 import type { BillingSubscriptionRow, Cancellation } from "../schema.js";
 
 export type CustomerSubscription = Pick<
@@ -34,11 +36,11 @@ export type CustomerCancellation = Pick<
   | "plan"
   | "provider_feedback"
   | "provider_comment"
-  | "reason_id"
+  | "owner_reason_id"
 > & {
-  /** An answer (not a skip) is linked: its reason counts instead of `reason_id`. */
+  /** An answer (not a skip) is linked. */
   answered: boolean;
-};
+} & Omit<EffectiveReason, "id">;
 
 export interface CustomerBilling {
   /** Known through the account's active connections, newest first; live and test both. */
@@ -101,7 +103,10 @@ export async function customerBilling(
         "c.plan",
         "c.provider_feedback",
         "c.provider_comment",
-        "c.reason_id",
+        "c.owner_reason_id",
+        effectiveReasonOf("c").as("reason_id"),
+        reasonSourceOf("c").as("reason_source"),
+        answerReasonOf("c").as("answer_reason_id"),
         eb
           .exists(
             eb

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from "kysely";
+import { effectiveReasonOf } from "../cancellation-reason.js";
 import type { Database } from "../database.js";
 import { type CancellationRange, instantsOf } from "./cancellation-range.js";
 
@@ -28,9 +29,9 @@ function sameMode(column: RawBuilder<unknown>, testMode: boolean | null) {
 
 /**
  * "What does each reason cost?", counted once per loss, never once per answer:
- * - each voluntary cancellation requested in the range and not reactivated, put down to the
- *   reason of its newest linked answer, else the reason its provider feedback maps to (or the
- *   owner chose), else to no answer;
+ * - each voluntary cancellation requested in the range and not reactivated, put down to its
+ *   effective reason (the owner's correction, else the newest linked answer's, else the
+ *   provider feedback's: src/db/cancellation-reason.ts), else to no answer;
  * - answers and skips no cancellation explains (a site without a provider sends MRR with
  *   them through the REST API) once per customer: the customer's newest in the range, with
  *   its own MRR. A customer who answers twice counts once.
@@ -50,14 +51,7 @@ export async function lostMrrByReason(db: Database, filter: LostMrrFilter): Prom
   }>`
     with losses as (
       select c.lost_mrr_currency as currency, c.lost_mrr_amount as amount, c.plan,
-        coalesce(
-          (select e.reason_id
-            from cancellation_answers l
-            join events e on e.account_id = l.account_id and e.id = l.event_id
-            where l.cancellation_id = c.id and e.kind = 'answer'
-            order by e.created_at desc, e.id desc
-            limit 1),
-          c.reason_id) as reason_id
+        ${effectiveReasonOf("c")} as reason_id
       from cancellations c
       where c.account_id = ${filter.accountId} and ${sameMode(sql.ref("c.test_mode"), filter.testMode)}
         and c.voluntary and c.state <> 'reactivated'

@@ -18,18 +18,6 @@ type LinkableCancellation = Pick<
   Cancellation,
   "id" | "account_id" | "test_mode" | "subscription_id" | "customer_id" | "requested_at"
 >;
-type LinkableEvent = Pick<
-  EventRow,
-  | "id"
-  | "account_id"
-  | "kind"
-  | "test_mode"
-  | "install_check"
-  | "customer_oid"
-  | "subscription_oids"
-  | "created_at"
->;
-
 function windowAround(at: Date | string, days: number): [Date, Date] {
   const time = new Date(at).getTime();
   return [new Date(time - days * DAY_MS), new Date(time + days * DAY_MS)];
@@ -114,40 +102,77 @@ export function createCancellationAnswersRepository(db: Database) {
       return result.rows;
     },
 
-    /** The other way, for an answer that arrives after its cancellation was recorded. */
+    /**
+     * The other way, for answers just stored (a whole ingest batch): each linked to the
+     * cancellations recorded before it, by the rules above, and given their MRR and plan
+     * where it has none and they agree (one currency summed, one plan). One statement for
+     * the batch, atomic by itself: the events are read back by id, so dismissals and install
+     * checks (claimed after the insert) are left out here. Returns the links made now.
+     */
     async linkCancellations(
-      event: LinkableEvent,
+      events: ReadonlyArray<Pick<EventRow, "id" | "account_id">>,
       windowDays: number,
     ): Promise<CancellationAnswer[]> {
-      if (event.kind === "dismissal" || event.install_check) return [];
-      let cancellations = db
-        .selectFrom("cancellations")
-        .select("id")
-        .where("account_id", "=", event.account_id)
-        .where("test_mode", "=", event.test_mode);
-      const byName = event.subscription_oids.length > 0;
-      if (byName) {
-        cancellations = cancellations.where("subscription_id", "in", event.subscription_oids);
-      } else {
-        const [from, to] = windowAround(event.created_at, windowDays);
-        cancellations = cancellations
-          .where("customer_id", "=", event.customer_oid)
-          .where("requested_at", ">=", from)
-          .where("requested_at", "<=", to);
-      }
-      return db
-        .insertInto("cancellation_answers")
-        .columns(["cancellation_id", "event_id", "account_id", "linked_by"])
-        .expression(
-          cancellations.select([
-            sql<string>`${event.id}`.as("event_id"),
-            sql<string>`${event.account_id}`.as("account_id"),
-            sql<string>`${byName ? "subscription_oid" : "window"}`.as("linked_by"),
-          ]),
+      if (events.length === 0) return [];
+      const windowSeconds = windowDays * (DAY_MS / 1000);
+      const result = await sql<CancellationAnswer>`
+        with batch as (
+          select e.id, e.account_id, e.test_mode, e.customer_oid, e.subscription_oids,
+            e.created_at
+          from unnest(${events.map((e) => e.account_id)}::text[], ${events.map((e) => e.id)}::text[])
+            as b(account_id, id)
+          join events e on e.account_id = b.account_id and e.id = b.id
+          where e.kind in ('answer', 'skip') and not e.install_check
+        ),
+        matched as (
+          select c.id as cancellation_id, b.id as event_id, b.account_id,
+            'subscription_oid' as linked_by, c.lost_mrr_amount, c.lost_mrr_currency, c.plan
+          from batch b
+          join cancellations c on c.account_id = b.account_id and c.test_mode = b.test_mode
+            and c.subscription_id = any(b.subscription_oids)
+          where b.subscription_oids <> '{}'
+          union all
+          select c.id, b.id, b.account_id, 'window', c.lost_mrr_amount, c.lost_mrr_currency,
+            c.plan
+          from batch b
+          join cancellations c on c.account_id = b.account_id and c.test_mode = b.test_mode
+            and c.customer_id = b.customer_oid
+            and c.requested_at >= b.created_at - ${windowSeconds} * interval '1 second'
+            and c.requested_at <= b.created_at + ${windowSeconds} * interval '1 second'
+          where b.subscription_oids = '{}'
+        ),
+        made as (
+          insert into cancellation_answers (cancellation_id, event_id, account_id, linked_by)
+          select cancellation_id, event_id, account_id, linked_by from matched
+          on conflict do nothing
+          returning *
+        ),
+        -- Over every cancellation the answer explains, not only those linked now: the rules
+        -- are the same both ways, so matched holds the links made earlier too.
+        found as (
+          select event_id, account_id, sum(lost_mrr_amount) as amount,
+            min(lost_mrr_currency) as currency,
+            count(distinct lost_mrr_currency) as currencies,
+            count(lost_mrr_amount) = count(*) as all_known,
+            min(plan) as plan, count(distinct plan) as plans
+          from matched
+          group by event_id, account_id
+        ),
+        filled as (
+          update events set
+            mrr_amount = case when events.mrr_amount is null and found.all_known
+              and found.currencies = 1 then found.amount else events.mrr_amount end,
+            mrr_currency = case when events.mrr_amount is null and found.all_known
+              and found.currencies = 1 then found.currency else events.mrr_currency end,
+            plan = case when events.plan is null and found.plans = 1 then found.plan
+              else events.plan end
+          from found
+          where events.account_id = found.account_id and events.id = found.event_id
+            and (events.mrr_amount is null or events.plan is null)
+          returning events.id
         )
-        .onConflict((oc) => oc.doNothing())
-        .returningAll()
-        .execute();
+        select * from made`.execute(db);
+      return result.rows;
     },
 
     /**
@@ -206,33 +231,6 @@ export function createCancellationAnswersRepository(db: Database) {
         where events.account_id = ${accountId} and events.id = target.id
         returning events.id, target.mrr_arrived`.execute(db);
       return filled.rows.filter((row) => row.mrr_arrived).map((row) => row.id);
-    },
-
-    /**
-     * The other way, for an answer just linked: its MRR and plan from its cancellations where
-     * it has none, when they agree (one currency summed, one plan).
-     */
-    async fillFromCancellations(accountId: string, eventId: string): Promise<void> {
-      await sql`
-        with found as (
-          select sum(c.lost_mrr_amount) as amount, min(c.lost_mrr_currency) as currency,
-            count(distinct c.lost_mrr_currency) as currencies,
-            count(c.lost_mrr_amount) = count(*) as all_known,
-            min(c.plan) as plan, count(distinct c.plan) as plans
-          from cancellation_answers l
-          join cancellations c on c.id = l.cancellation_id
-          where l.account_id = ${accountId} and l.event_id = ${eventId}
-          having count(*) > 0
-        )
-        update events set
-          mrr_amount = case when events.mrr_amount is null and found.all_known
-            and found.currencies = 1 then found.amount else events.mrr_amount end,
-          mrr_currency = case when events.mrr_amount is null and found.all_known
-            and found.currencies = 1 then found.currency else events.mrr_currency end,
-          plan = case when events.plan is null and found.plans = 1 then found.plan
-            else events.plan end
-        from found
-        where events.account_id = ${accountId} and events.id = ${eventId}`.execute(db);
     },
   };
 }

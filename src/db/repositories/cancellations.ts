@@ -1,4 +1,10 @@
 import { sql } from "kysely";
+import {
+  answerReasonOf,
+  effectiveReasonOf,
+  type ReasonSource,
+  reasonSourceOf,
+} from "../cancellation-reason.js";
 import type { Database } from "../database.js";
 import { DomainError } from "../domain-error.js";
 import { newId } from "../ids.js";
@@ -10,6 +16,15 @@ import type {
   CancellationTiming,
 } from "../schema.js";
 import { inTransaction } from "../transaction.js";
+
+/** The reason a cancellation is put down to (src/db/cancellation-reason.ts). */
+export interface EffectiveReason {
+  id: string;
+  reason_id: string | null;
+  reason_source: ReasonSource | null;
+  /** The newest linked answer's reason, whether it counts or not. */
+  answer_reason_id: string | null;
+}
 
 /** A subscription of an account, as the provider names it. */
 export interface SubscriptionKey {
@@ -130,6 +145,27 @@ export function createCancellationsRepository(db: Database) {
     }
   }
 
+  async function effectiveReason(
+    trx: Database,
+    accountId: string,
+    id: string,
+    lock: boolean,
+  ): Promise<EffectiveReason | undefined> {
+    let query = trx
+      .selectFrom("cancellations as c")
+      .select([
+        "c.id",
+        effectiveReasonOf("c").as("reason_id"),
+        reasonSourceOf("c").as("reason_source"),
+        answerReasonOf("c").as("answer_reason_id"),
+      ])
+      .where("c.account_id", "=", accountId)
+      .where("c.id", "=", id);
+    // Taken before a change, so that two at once see each other's result.
+    if (lock) query = query.forUpdate();
+    return query.executeTakeFirst();
+  }
+
   return {
     /**
      * Creates or updates the open cancellation of a subscription. Path, requested_at, plan
@@ -210,24 +246,33 @@ export function createCancellationsRepository(db: Database) {
       return row && typed(row);
     },
 
-    /** The owner's choice of reason (null: none); undefined when there is no such record. */
+    /**
+     * The owner's correction of the reason (null: none, the answer's or the provider's
+     * counts again); undefined when there is no such record. With the effective reason
+     * before and after, read in the same transaction.
+     */
     setReason(
       accountId: string,
       id: string,
       reasonId: string | null,
-    ): Promise<Cancellation | undefined> {
+    ): Promise<{ before: EffectiveReason; after: EffectiveReason } | undefined> {
       return inTransaction(db, async (trx) => {
         await checkReason(trx, accountId, reasonId);
-        const row = await trx
+        const before = await effectiveReason(trx, accountId, id, true);
+        if (!before) return undefined;
+        await trx
           .updateTable("cancellations")
-          .set({ reason_id: reasonId, updated_at: sql`now()` })
+          .set({ owner_reason_id: reasonId, updated_at: sql`now()` })
           .where("account_id", "=", accountId)
           .where("id", "=", id)
-          .returningAll()
-          .executeTakeFirst();
-        return row && typed(row);
+          .execute();
+        const after = await effectiveReason(trx, accountId, id, false);
+        return after && { before, after };
       });
     },
+
+    /** The reason a cancellation is put down to now, and whose it is. */
+    effectiveReason: (accountId: string, id: string) => effectiveReason(db, accountId, id, false),
 
     async get(accountId: string, id: string): Promise<Cancellation | undefined> {
       const row = await db

@@ -10,8 +10,8 @@ import { membershipOf, requireOwner } from "../auth/require-account.js";
 import { activeReason } from "../reason-editor.js";
 
 /**
- * The owner corrects the reason a cancellation is put down to when no answer says it (the
- * provider's feedback mapped to a reason, or nothing): the insights count the new one.
+ * The owner corrects the reason a cancellation is put down to: the correction wins over a
+ * linked answer's and the provider's feedback (src/db/cancellation-reason.ts).
  */
 export async function cancellationReasonRoutes(parent: FastifyInstance) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
@@ -37,7 +37,7 @@ export async function cancellationReasonRoutes(parent: FastifyInstance) {
         reasonId,
       );
       if (!updated) throw new AppError("not_found", "No such cancellation.");
-      return { cancellation: { id: updated.id, reason_id: updated.reason_id } };
+      return { cancellation: updated.after };
     },
   );
 }

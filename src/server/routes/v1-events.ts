@@ -15,7 +15,7 @@ import { newEventRow } from "../../db/repositories/events.js";
 import type { EventRow } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { toV1Event } from "../../presenters/event.js";
-import { linkAnswer } from "../../sync/link-answer.js";
+import { linkAnswers } from "../../sync/link-answer.js";
 import { apiAccountOf } from "../auth/api-key-auth.js";
 import { sendIdempotent } from "../idempotency.js";
 import { activeReason } from "../reason-editor.js";
@@ -152,7 +152,7 @@ export async function v1EventRoutes(parent: FastifyInstance) {
           plan: body.plan ?? null,
         });
         await trx.events.insertNew([row]);
-        await linkAnswer(trx, { ...row, install_check: false });
+        await linkAnswers(trx, [row]);
         return { status: 200, body: { event: toV1Event(row) } };
       });
     },

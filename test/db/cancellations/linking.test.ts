@@ -100,7 +100,7 @@ describe("linking answers to cancellations", () => {
     );
 
     const byWindow = await storeAnswer(database, accountId, { created_at: daysFromRequest(2) });
-    const windowLinks = await repos.cancellationAnswers.linkCancellations(byWindow, WINDOW);
+    const windowLinks = await repos.cancellationAnswers.linkCancellations([byWindow], WINDOW);
     expect(windowLinks.map((l) => l.cancellation_id).sort()).toEqual([first.id, second.id].sort());
     for (const unlinked of [far, otherCustomer, testOne]) {
       expect(await linksOf(unlinked.id)).toEqual([]);
@@ -110,13 +110,13 @@ describe("linking answers to cancellations", () => {
       subscription_oids: ["sub_3", "sub_unknown"],
       created_at: daysFromRequest(2),
     });
-    const nameLinks = await repos.cancellationAnswers.linkCancellations(byName, WINDOW);
+    const nameLinks = await repos.cancellationAnswers.linkCancellations([byName], WINDOW);
     expect(nameLinks.map((l) => [l.cancellation_id, l.linked_by])).toEqual([
       [far.id, "subscription_oid"],
     ]);
 
     const dismissal = await storeAnswer(database, accountId, { kind: "dismissal" });
-    expect(await repos.cancellationAnswers.linkCancellations(dismissal, WINDOW)).toEqual([]);
+    expect(await repos.cancellationAnswers.linkCancellations([dismissal], WINDOW)).toEqual([]);
   });
 
   it("linking twice, either way, keeps the same links and makes none", async () => {
@@ -126,7 +126,7 @@ describe("linking answers to cancellations", () => {
     expect(await repos.cancellationAnswers.linkAnswers(row, WINDOW)).toHaveLength(1);
     const links = await linksOf(row.id);
     expect(await repos.cancellationAnswers.linkAnswers(row, WINDOW)).toEqual([]);
-    expect(await repos.cancellationAnswers.linkCancellations(answer, WINDOW)).toEqual([]);
+    expect(await repos.cancellationAnswers.linkCancellations([answer], WINDOW)).toEqual([]);
     expect(await linksOf(row.id)).toEqual(links);
     expect(links).toEqual([{ event_id: answer.id, linked_by: "window" }]);
   });

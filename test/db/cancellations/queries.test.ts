@@ -97,7 +97,7 @@ describe("lost MRR by reason", () => {
       mrr_amount: 300,
       mrr_currency: "usd",
     });
-    expect(await repos.cancellationAnswers.linkCancellations(skip, WINDOW)).toHaveLength(1);
+    expect(await repos.cancellationAnswers.linkCancellations([skip], WINDOW)).toHaveLength(1);
     expect(await lost()).toEqual([
       { reasonId: expensive.id, currency: "usd", amount: 5000, losses: 1 },
       { reasonId: null, currency: "usd", amount: 300, losses: 1 },

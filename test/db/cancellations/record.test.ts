@@ -193,10 +193,14 @@ describe("the reason of a cancellation", () => {
     const { cancellation: row } = await repos.cancellations.record(cancellation(accountId));
     const reason = reasons[0]?.id ?? "";
 
-    expect((await repos.cancellations.setReason(accountId, row.id, reason))?.reason_id).toBe(
-      reason,
-    );
-    expect((await repos.cancellations.setReason(accountId, row.id, null))?.reason_id).toBeNull();
+    expect((await repos.cancellations.setReason(accountId, row.id, reason))?.after).toMatchObject({
+      reason_id: reason,
+      reason_source: "owner",
+    });
+    expect((await repos.cancellations.setReason(accountId, row.id, null))?.after).toMatchObject({
+      reason_id: null,
+      reason_source: null,
+    });
     const foreign = other.reasons[0]?.id ?? "";
     await expect(repos.cancellations.setReason(accountId, row.id, foreign)).rejects.toThrow(
       DomainError,
@@ -209,7 +213,7 @@ describe("the reason of a cancellation", () => {
     ).toBeUndefined();
   });
 
-  it("a mapped reason from the sync fills it only while the owner has not chosen", async () => {
+  it("the owner's correction is kept apart from the mapped reason, which a later sighting keeps", async () => {
     const { accountId, reasons, repos } = await accountWithReasons(database);
     const [mapped, chosen] = reasons.map((r) => r.id);
     const { cancellation: row } = await repos.cancellations.record(
@@ -218,7 +222,11 @@ describe("the reason of a cancellation", () => {
     expect(row.reason_id).toBe(mapped);
     await repos.cancellations.setReason(accountId, row.id, chosen ?? null);
     const later = await repos.cancellations.record(cancellation(accountId, { reason_id: mapped }));
-    expect(later.cancellation.reason_id).toBe(chosen);
+    expect(later.cancellation).toMatchObject({ reason_id: mapped, owner_reason_id: chosen });
+    expect(await repos.cancellations.effectiveReason(accountId, row.id)).toMatchObject({
+      reason_id: chosen,
+      reason_source: "owner",
+    });
   });
 });
 
