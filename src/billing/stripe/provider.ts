@@ -8,6 +8,7 @@ import { isMissing } from "./errors.js";
 import { eventPagesSince, latestEventCursor } from "./events.js";
 import { customerPages, mapFetched, SUBSCRIPTION_EXPAND, subscriptionPages } from "./lists.js";
 import { mapCustomer } from "./map.js";
+import { stripeOfferActions } from "./offers.js";
 import { parseStripeWebhook } from "./webhooks.js";
 
 export interface StripeProviderOptions extends StripeConnectionOptions {
@@ -51,7 +52,7 @@ async function fetchSubscription(
 
 /**
  * Stripe as a BillingProvider: one per connected account and mode (the key says which), all
- * its requests under one rate limiter. Offers are not built yet.
+ * its requests under one rate limiter.
  */
 export function createStripeProvider(options: StripeProviderOptions): BillingProvider {
   const connection = openStripeConnection(options);
@@ -71,5 +72,6 @@ export function createStripeProvider(options: StripeProviderOptions): BillingPro
         coupons: connection.coupons.lookup,
         toleranceSeconds: options.webhookToleranceSeconds,
       }),
+    offers: stripeOfferActions(connection),
   };
 }
