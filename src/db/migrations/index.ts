@@ -13,6 +13,7 @@ import * as jobs from "./0012-jobs.js";
 import * as secrets from "./0013-secrets.js";
 import * as billing from "./0014-billing.js";
 import * as cancellations from "./0015-cancellations.js";
+import * as offers from "./0021-offers.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0013-secrets": secrets,
   "0014-billing": billing,
   "0015-cancellations": cancellations,
+  "0021-offers": offers,
 };
 
 export const migrationProvider: MigrationProvider = {
