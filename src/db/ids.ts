@@ -37,7 +37,9 @@ export type IdPrefix =
   | "whk"
   | "bcn"
   | "bsr"
-  | "can";
+  | "can"
+  | "ofr"
+  | "ofa";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken()}`;
