@@ -58,6 +58,8 @@ const MAY_IMPORT: Record<string, readonly string[] | "anything"> = {
   demo: ["demo", "sync", "billing", "db", "jobs", "root"],
   // Providers' news into storage: backfill, webhooks, catch-up; the server and the CLI call it.
   sync: ["sync", "billing", "db", "jobs", "presenters", "webhooks", "contract", "root"],
+  // Retention offers: who may get one, and carrying it out through a provider.
+  offers: ["offers", "billing", "db", "contract", "root"],
   server: "anything",
   cli: "anything",
   root: ["root", "db"],
