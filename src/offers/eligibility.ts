@@ -84,10 +84,11 @@ export function refusalFor(offer: Offer, facts: OfferFacts): Refusal | null {
   if (!changesBilling(offer)) return null;
   if (!facts.verified) return "unverified_customer";
   const sub = facts.subscription;
-  if (!sub || facts.connectionMode === null) return "no_subscription";
-  if ((facts.connectionMode === "test") !== facts.testMode || sub.livemode === facts.testMode) {
+  if (facts.connectionMode !== null && (facts.connectionMode === "test") !== facts.testMode) {
     return "mode_mismatch";
   }
+  if (!sub || facts.connectionMode === null) return "no_subscription";
+  if (sub.livemode === facts.testMode) return "mode_mismatch";
   if (sub.cancelAtPeriodEnd || sub.cancelAt !== null) return "cancel_scheduled";
   if (sub.status === "trialing") {
     if (offer.kind !== "trial_extension") return "trialing";
