@@ -38,6 +38,10 @@ export const errorTable = {
   },
   forbidden: { status: 403, message: "Only an owner of this account can do this." },
   origin_not_allowed: { status: 403, message: "This site may not use this widget." },
+  invalid_offer_token: {
+    status: 403,
+    message: "The offer token is forged, expired, or for another customer.",
+  },
   not_found: { status: 404, message: "Not found." },
   unknown_provider: { status: 404, message: "No billing provider of this name is known here." },
   already_set_up: { status: 409, message: "The first user exists already: sign in instead." },
@@ -68,6 +72,11 @@ export const errorTable = {
   },
   link_used: { status: 410, message: "This link was used already: your answer is recorded." },
   link_expired: { status: 410, message: "This link has expired." },
+  offer_not_eligible: {
+    status: 409,
+    message: "This customer may not have this offer now.",
+  },
+  offer_already_accepted: { status: 409, message: "This offer was accepted already." },
   invite_expired: { status: 410, message: "This invite link was used already or has expired." },
   body_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: {
@@ -91,6 +100,10 @@ export const errorTable = {
   billing_unavailable: {
     status: 502,
     message: "The billing provider could not be reached or refused the request: try again.",
+  },
+  offer_apply_failed: {
+    status: 502,
+    message: "The offer could not be applied at the billing provider: nothing was changed.",
   },
   data_dir_locked: { status: 503, message: "The data directory is used by another process." },
   database_unavailable: { status: 503, message: "The database is not reachable." },

@@ -23,7 +23,11 @@ export type BillingErrorCode =
   /** A webhook signed too long ago: a replay, or a very late delivery. */
   | "timestamp_too_old"
   /** A subscription whose items are in different currencies. */
-  | "mixed_currencies";
+  | "mixed_currencies"
+  /** An offer this subscription cannot take as it is (several licensed items, no item). */
+  | "unsupported_subscription"
+  /** The subscription named is not at the provider (deleted, or another account's). */
+  | "not_found";
 
 export class BillingError extends Error {
   readonly code: BillingErrorCode;

@@ -222,14 +222,49 @@ export interface WebhookRequest {
   secret: string;
 }
 
-/** Retention offers a provider can carry out; declared now, built with the offers. */
+/** A discount to give: percent or amount off each invoice, for a number of months. */
+export type DiscountTerms = ({ percentOff: number } | { amountOff: number; currency: string }) & {
+  durationInMonths: number;
+};
+
+/** How a price switch bills the rest of the current period. */
+export type ProrationBehavior = "create_prorations" | "none" | "always_invoice";
+
+/**
+ * Every offer action is a write: the key makes a retried request (ours, or a retried
+ * accept) apply once at the provider, whatever happened to the first answer.
+ */
+export interface OfferActionOptions {
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/** Retention offers a provider can carry out; each answers the subscription as it is after. */
 export interface BillingOfferActions {
-  applyCoupon(subscriptionId: string, couponId: string): Promise<BillingSubscription>;
-  pauseCollection(subscriptionId: string, resumesAt: number | null): Promise<BillingSubscription>;
+  /** Creates the coupon for these terms (or reuses it) and puts it on the subscription. */
+  applyDiscount(
+    subscriptionId: string,
+    terms: DiscountTerms,
+    options: OfferActionOptions,
+  ): Promise<BillingSubscription>;
+  /** No invoices are collected until `resumesAt` (Unix seconds). */
+  pauseCollection(
+    subscriptionId: string,
+    resumesAt: number,
+    options: OfferActionOptions,
+  ): Promise<BillingSubscription>;
+  /** The subscription's one licensed item moves to `priceId`. */
   switchPrice(
     subscriptionId: string,
-    itemId: string,
     priceId: string,
+    proration: ProrationBehavior,
+    options: OfferActionOptions,
+  ): Promise<BillingSubscription>;
+  /** The trial (or a new one) ends at `trialEnd` (Unix seconds), with nothing billed now. */
+  extendTrial(
+    subscriptionId: string,
+    trialEnd: number,
+    options: OfferActionOptions,
   ): Promise<BillingSubscription>;
 }
 
@@ -257,6 +292,6 @@ export interface BillingProvider {
   eventsSince(cursor: EventCursor, signal?: AbortSignal): AsyncIterable<EventPage>;
   /** Checks the signature and age of a webhook, then reads it. */
   parseWebhook(request: WebhookRequest): Promise<BillingEvent>;
-  /** Absent while the provider has no offers built. */
+  /** Absent for a provider without offers built. */
   readonly offers?: BillingOfferActions;
 }

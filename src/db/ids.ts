@@ -38,7 +38,9 @@ export type IdPrefix =
   | "bcn"
   | "bsr"
   | "can"
-  | "eml";
+  | "eml"
+  | "ofr"
+  | "ofa";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken()}`;

@@ -34,6 +34,10 @@ export interface AccountsTable {
   allowed_origins: Generated<string[]>;
   /** The demo account: the public /demo page writes into it and no other. */
   is_demo: Generated<boolean>;
+  /** A customer gets at most one accepted offer in this many months (migration 0021). */
+  offer_window_months: Generated<number>;
+  /** Share of eligible customers shown no offer, to measure what offers change (0-50). */
+  offer_holdout_percent: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -561,6 +565,58 @@ export interface EmailsTable {
   sent_at: Timestamp | null;
 }
 
+export type OfferKind = "discount" | "pause" | "price_switch" | "trial_extension" | "contact_link";
+
+/** An offer's own parameters; which ones apply depends on its kind (src/contract/offers.ts). */
+export interface OfferParams {
+  percent_off?: number;
+  amount_off?: number;
+  currency?: string;
+  duration_in_months?: number;
+  months?: number;
+  price_id?: string;
+  proration?: "create_prorations" | "none" | "always_invoice";
+  days?: number;
+  url?: string;
+}
+
+/** A retention offer of an account (migration 0021). */
+export interface OffersTable {
+  id: string;
+  account_id: string;
+  kind: OfferKind;
+  title: string;
+  description: string | null;
+  params: Json<OfferParams>;
+  reason_ids: Json<string[]>;
+  /** Conditions on the customer's subscription; null: any. `plan` is a price id or plan name. */
+  plan: string | null;
+  min_tenure_days: number | null;
+  max_tenure_days: number | null;
+  billing_interval: "day" | "week" | "month" | "year" | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+}
+
+export type OfferResult = "applied" | "failed" | "held_out";
+
+/** Every accept of an offer (and every customer held out), with its result. */
+export interface OfferAcceptancesTable {
+  id: string;
+  account_id: string;
+  offer_id: string;
+  offer_kind: OfferKind;
+  connection_id: string | null;
+  customer_id: string;
+  subscription_id: string | null;
+  test_mode: boolean;
+  token_id: string | null;
+  result: OfferResult;
+  error_code: string | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   exchange_rates: ExchangeRatesTable;
@@ -590,6 +646,8 @@ export interface DB {
   cancellation_answers: CancellationAnswersTable;
   email_settings: EmailSettingsTable;
   emails: EmailsTable;
+  offers: OffersTable;
+  offer_acceptances: OfferAcceptancesTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -613,3 +671,5 @@ export type Cancellation = Selectable<CancellationsTable>;
 export type CancellationAnswer = Selectable<CancellationAnswersTable>;
 export type EmailSettings = Selectable<EmailSettingsTable>;
 export type EmailRow = Selectable<EmailsTable>;
+export type Offer = Selectable<OffersTable>;
+export type OfferAcceptance = Selectable<OfferAcceptancesTable>;

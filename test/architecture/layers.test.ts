@@ -60,6 +60,8 @@ const MAY_IMPORT: Record<string, readonly string[] | "anything"> = {
   sync: ["sync", "billing", "db", "jobs", "presenters", "webhooks", "contract", "root", "mail"],
   // Email: its transport, the reason email and its signed link, the job that sends.
   mail: ["mail", "jobs", "db", "root"],
+  // Retention offers: who may get one, and carrying it out through a provider.
+  offers: ["offers", "billing", "db", "contract", "root"],
   server: "anything",
   cli: "anything",
   root: ["root", "db"],

@@ -14,6 +14,7 @@ import {
   subscriptionPages,
 } from "./lists.js";
 import { mapCustomer } from "./map.js";
+import { stripeOfferActions } from "./offers.js";
 import { parseStripeWebhook } from "./webhooks.js";
 
 export interface StripeProviderOptions extends StripeConnectionOptions {
@@ -57,7 +58,7 @@ async function fetchSubscription(
 
 /**
  * Stripe as a BillingProvider: one per connected account and mode (the key says which), all
- * its requests under one rate limiter. Offers are not built yet.
+ * its requests under one rate limiter.
  */
 export function createStripeProvider(options: StripeProviderOptions): BillingProvider {
   const connection = openStripeConnection(options);
@@ -79,5 +80,6 @@ export function createStripeProvider(options: StripeProviderOptions): BillingPro
         coupons: connection.coupons.lookup,
         toleranceSeconds: options.webhookToleranceSeconds,
       }),
+    offers: stripeOfferActions(connection),
   };
 }

@@ -18,6 +18,7 @@ import * as reasonCorrection from "./0017-reason-correction.js";
 import * as billingProviderNames from "./0018-billing-provider-names.js";
 import * as reportingCurrency from "./0019-reporting-currency.js";
 import * as email from "./0020-email.js";
+import * as offers from "./0021-offers.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   "0018-billing-provider-names": billingProviderNames,
   "0019-reporting-currency": reportingCurrency,
   "0020-email": email,
+  "0021-offers": offers,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -16,6 +16,8 @@ import { createIdempotencyKeysRepository } from "./idempotency-keys.js";
 import { createInvitesRepository } from "./invites.js";
 import { createLoginThrottleRepository } from "./login-throttle.js";
 import { createMembershipsRepository } from "./memberships.js";
+import { createOfferAcceptancesRepository } from "./offer-acceptances.js";
+import { createOffersRepository } from "./offers.js";
 import { createProviderEventsRepository } from "./provider-events.js";
 import { createReasonsRepository } from "./reasons.js";
 import { createReportingCurrencyRepository } from "./reporting-currency.js";
@@ -47,6 +49,8 @@ const FACTORIES = {
   invites: createInvitesRepository,
   loginThrottle: createLoginThrottleRepository,
   memberships: createMembershipsRepository,
+  offerAcceptances: createOfferAcceptancesRepository,
+  offers: createOffersRepository,
   providerEvents: createProviderEventsRepository,
   reasons: createReasonsRepository,
   reportingCurrency: createReportingCurrencyRepository,

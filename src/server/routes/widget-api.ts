@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -14,8 +13,10 @@ import { widgetTexts } from "../../contract/widget-texts.js";
 import { newId } from "../../db/ids.js";
 import { AppError } from "../../errors.js";
 import { toApiEvent } from "../../presenters/event.js";
+import { verifiedCustomer } from "../customer-hash.js";
 import type { WidgetAccount } from "../widget-accounts.js";
 import { publicLogoUrl } from "../widget-logo.js";
+import { widgetOfferRoutes } from "./widget-offers.js";
 
 const BODY_LIMIT = 16 * 1024;
 
@@ -24,24 +25,13 @@ const BODY_LIMIT = 16 * 1024;
  * Origin on these cross-origin calls; a call without one is not from a page, and an
  * allow-list could not stop it anyway (any client can claim any Origin).
  */
-function checkOrigin(account: WidgetAccount, request: FastifyRequest): void {
+export function checkOrigin(account: WidgetAccount, request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (account.allowedOrigins.length === 0 || origin === undefined) return;
   if (!account.allowedOrigins.includes(origin)) {
     throw new AppError("origin_not_allowed", `${origin} may not use this widget.`, {
       field: "origin",
     });
-  }
-}
-
-function checkCustomerHash(account: WidgetAccount, body: WidgetEventBody): void {
-  if (!account.verifyCustomers) return;
-  const expected = createHmac("sha256", account.customerHashSecret)
-    .update(body.customer_oid)
-    .digest();
-  const given = Buffer.from(body.customer_oid_hash ?? "", "hex");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new AppError("invalid_customer_hash", undefined, { field: "customer_oid_hash" });
   }
 }
 
@@ -59,7 +49,7 @@ function chosenReason(account: WidgetAccount, body: WidgetEventBody) {
 }
 
 /** Keyed by token and IP: one busy site must not throttle another behind the same NAT. */
-function rateLimitKey(request: FastifyRequest): string {
+export function rateLimitKey(request: FastifyRequest): string {
   const body = request.body as { access_token_id?: unknown } | undefined;
   const token = typeof body?.access_token_id === "string" ? body.access_token_id : "-";
   return `${token}|${request.ip}`;
@@ -121,6 +111,8 @@ export async function widgetApiRoutes(parent: FastifyInstance) {
     },
   );
 
+  await app.register(widgetOfferRoutes);
+
   app.post(
     "/api/widget/events",
     {
@@ -138,7 +130,9 @@ export async function widgetApiRoutes(parent: FastifyInstance) {
       const body = request.body;
       const account = await accounts.resolve(body.access_token_id, request.ip);
       checkOrigin(account, request);
-      checkCustomerHash(account, body);
+      // Verification is the account's choice here: a hash sent to an account without it is ignored.
+      if (account.verifyCustomers)
+        verifiedCustomer(account, body.customer_oid, body.customer_oid_hash);
       const reason = chosenReason(account, body);
       const { event, created } = await writer.record({
         account_id: account.accountId,

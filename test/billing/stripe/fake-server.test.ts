@@ -155,6 +155,7 @@ describe("the fake Stripe server, through the official SDK", () => {
         method: "GET",
         path: "/v1/subscriptions",
         params: { status: "all", created: { gte: "5" }, expand: ["data.discounts"] },
+        idempotencyKey: null,
         at: clock.now(),
         status: 200,
       },

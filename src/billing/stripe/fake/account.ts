@@ -12,6 +12,7 @@ import {
   customerObject,
   discountObject,
   type PriceInput,
+  planObject,
   priceObject,
 } from "./objects.js";
 import { presentSubscription, wireCopy } from "./present.js";
@@ -34,6 +35,17 @@ export interface NewSubscription {
   trialEnd?: number;
   created?: number;
   automaticTax?: boolean;
+}
+
+/** What a subscription update (`POST /v1/subscriptions/:id`) of a retention offer changes. */
+export interface SubscriptionUpdate {
+  /** Replace the subscription's own discounts by these coupons. */
+  coupons?: string[];
+  pause?: Stripe.Subscription.PauseCollection;
+  /** Items moved to another price. */
+  items?: { id: string; price: Stripe.Price }[];
+  /** Unix seconds: the trial ends then (a trial starts if there was none). */
+  trialEnd?: number;
 }
 
 const pad = (n: number) => String(n).padStart(6, "0");
@@ -161,6 +173,38 @@ export class FakeStripeAccount {
       change.requested,
     );
     return after;
+  }
+
+  /** An API request's update, recorded as the `customer.subscription.updated` it causes. */
+  updateSubscription(id: string, update: SubscriptionUpdate): Stripe.Subscription {
+    return this.change(id, {
+      type: "customer.subscription.updated",
+      requested: true,
+      apply: (sub, now) => {
+        if (update.coupons) {
+          sub.discounts = update.coupons.map((coupon) =>
+            discountObject({
+              id: this.id("di"),
+              coupon: this.need(this.coupons, coupon),
+              customer: String(sub.customer),
+              subscription: sub.id,
+              start: now,
+            }),
+          );
+        }
+        if (update.pause) sub.pause_collection = update.pause;
+        for (const change of update.items ?? []) {
+          const item = sub.items.data.find((existing) => existing.id === change.id);
+          if (item) Object.assign(item, { price: change.price, plan: planObject(change.price) });
+        }
+        if (update.trialEnd !== undefined) {
+          sub.trial_end = update.trialEnd;
+          sub.trial_start ??= now;
+          if (update.trialEnd > now) sub.status = "trialing";
+          for (const item of sub.items.data) item.current_period_end = update.trialEnd;
+        }
+      },
+    });
   }
 
   /** The subscription as a list or fetch without expansions shows it. */

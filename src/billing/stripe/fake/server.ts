@@ -9,6 +9,7 @@ import { type Params, parseParams } from "./form.js";
 import { FakeStripeError } from "./params.js";
 import { routeOf } from "./routes.js";
 import { postWebhook, signedWebhook } from "./webhook.js";
+import { writeRouteOf } from "./writes.js";
 
 /** A failure the next matching request gets instead of its answer. */
 export type Fault =
@@ -22,7 +23,10 @@ export type Fault =
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The query's, or a POST's body. */
   params: Params;
+  /** A write's `Idempotency-Key` header, when sent. */
+  idempotencyKey: string | null;
   /** On the fake's clock, in milliseconds. */
   at: number;
   status: number;
@@ -39,9 +43,27 @@ export interface FakeStripeOptions {
   port?: number;
 }
 
+/** What a write answered, kept per idempotency key and mode as Stripe keeps it (24 h). */
+interface KeptAnswer {
+  status: number;
+  body: unknown;
+  /** The request's parameters: the same key with others is a client bug Stripe refuses. */
+  params: string;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
 /**
  * A Stripe API on node:http for tests, the benchmark and the demo: the read endpoints a sync
- * uses, Stripe's form encoding, error bodies and statuses, key checks, and faults on demand.
+ * uses, the writes retention offers make (with Idempotency-Key replays), Stripe's form
+ * encoding, error bodies and statuses, key checks, and faults on demand.
  * Change its data through `live` and `test` as Stripe would (each change records its event).
  */
 export class FakeStripe {
@@ -50,6 +72,7 @@ export class FakeStripe {
   readonly requests: LoggedRequest[] = [];
   url = "";
   private readonly faults: { fault: Fault; times: number; path: string }[] = [];
+  private readonly answers = new Map<string, KeptAnswer>();
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   private readonly now: () => number;
 
@@ -93,10 +116,13 @@ export class FakeStripe {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
+    const method = req.method ?? "GET";
+    const key = req.headers["idempotency-key"];
     const entry: LoggedRequest = {
-      method: req.method ?? "GET",
+      method,
       path: url.pathname,
-      params: parseParams(url.search.slice(1)),
+      params: parseParams(method === "POST" ? await readBody(req) : url.search.slice(1)),
+      idempotencyKey: typeof key === "string" ? key : null,
       at: this.now(),
       status: 0,
     };
@@ -149,6 +175,11 @@ export class FakeStripe {
     try {
       const account = this.accountOf(req.headers.authorization);
       const route = entry.method === "GET" ? routeOf(entry.path) : null;
+      const write = entry.method === "POST" ? writeRouteOf(entry.path) : null;
+      if (write) {
+        this.write(account, entry, () => write.handler(account, entry.params, write.id), send);
+        return;
+      }
       if (!route) {
         throw new FakeStripeError(
           404,
@@ -158,13 +189,48 @@ export class FakeStripe {
       }
       send(200, route.handler(account, entry.params, route.id));
     } catch (error) {
-      // A bug of the fake shows as Stripe shows its own: a 500 api_error.
-      const refusal =
-        error instanceof FakeStripeError
-          ? error
-          : new FakeStripeError(500, "api_error", `The fake failed: ${String(error)}`);
+      const refusal = asRefusal(error);
       send(refusal.status, refusal.body());
     }
+  }
+
+  /**
+   * A write, once per idempotency key: a request with a key seen before gets the first
+   * answer again (errors included, as Stripe does for 4xx), marked `idempotent-replayed`.
+   */
+  private write(
+    account: FakeStripeAccount,
+    entry: LoggedRequest,
+    run: () => unknown,
+    send: (status: number, body: unknown, headers?: Record<string, string>) => void,
+  ): void {
+    const scope =
+      entry.idempotencyKey === null ? null : `${account.livemode}|${entry.idempotencyKey}`;
+    const params = JSON.stringify(entry.params);
+    const kept = scope === null ? undefined : this.answers.get(scope);
+    if (kept) {
+      if (kept.params !== params) {
+        const error = new FakeStripeError(
+          400,
+          "idempotency_error",
+          "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+        );
+        send(error.status, error.body());
+        return;
+      }
+      send(kept.status, kept.body, { "idempotent-replayed": "true" });
+      return;
+    }
+    let answer: { status: number; body: unknown };
+    try {
+      answer = { status: 200, body: run() };
+    } catch (error) {
+      const refusal = asRefusal(error);
+      answer = { status: refusal.status, body: refusal.body() };
+    }
+    // A server error is not kept: the client may retry it under the same key.
+    if (scope !== null && answer.status < 500) this.answers.set(scope, { ...answer, params });
+    send(answer.status, answer.body);
   }
 
   /** The data a key opens: the key must be one of ours, its prefix says live or test. */
@@ -192,6 +258,13 @@ export class FakeStripe {
     if (found.times <= 0) this.faults.splice(index, 1);
     return found.fault;
   }
+}
+
+/** A bug of the fake shows as Stripe shows its own: a 500 api_error. */
+function asRefusal(error: unknown): FakeStripeError {
+  return error instanceof FakeStripeError
+    ? error
+    : new FakeStripeError(500, "api_error", `The fake failed: ${String(error)}`);
 }
 
 export function startFakeStripe(options: FakeStripeOptions): Promise<FakeStripe> {
