@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// Compiles the server and the CLI (src/, without the browser parts) into one ES module,
-// dist/node/cli.js, so that `npm start` runs plain JavaScript: no TypeScript compiler at run
-// time. Packages stay external (installed by npm), only our own code is bundled.
-import { readdirSync, renameSync, statSync } from "node:fs";
+// Compiles the server and the CLI (src/, without the browser parts) into ES modules in
+// dist/node/: the entry cli.js and the chunks it shares with each command, so that `npm start`
+// runs plain JavaScript (no TypeScript compiler at run time) and each command loads only its
+// own code and packages (`--help` needs neither Fastify nor PGlite). Packages stay external
+// (installed by npm), only our own code is bundled.
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-export const SERVER_BUNDLE = `${root}dist/node/cli.js`;
+const OUT_DIR = `${root}dist/node`;
+const CHUNKS_DIR = `${OUT_DIR}/chunks`;
+export const SERVER_BUNDLE = `${OUT_DIR}/cli.js`;
 
 /** The newest modification time of the TypeScript the bundle is made from. */
 function newestSource(dir = `${root}src`) {
@@ -30,24 +35,50 @@ export function serverBundleIsStale() {
   }
 }
 
-export async function buildServer() {
-  // Written aside and renamed: another process starting meanwhile never loads half a file.
-  const tmp = `${SERVER_BUNDLE}.${process.pid}`;
-  await build({
-    entryPoints: [`${root}src/cli/main.ts`],
-    outfile: tmp,
+/** Written aside and renamed: another process starting meanwhile never loads half a file. */
+function writeAtomically(file, contents) {
+  const tmp = `${file}.${process.pid}`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, file);
+}
+
+/**
+ * Builds dist/node. The chunks are named by their content, so they go in first beside those
+ * of the build before, which a process started just now may still be loading; the entry,
+ * renamed into place last, switches to the new ones. `prune` removes the chunks of earlier
+ * builds: only for an explicit build, as a CLI process rebuilding a stale bundle cannot know
+ * whether another process still needs them.
+ */
+export async function buildServer({ prune = false } = {}) {
+  const { outputFiles } = await build({
+    entryPoints: { cli: `${root}src/cli/main.ts` },
+    outdir: OUT_DIR,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
+    splitting: true,
     platform: "node",
     format: "esm",
     target: "node20",
     packages: "external",
     sourcemap: "inline",
     logLevel: "warning",
+    write: false,
   });
-  renameSync(tmp, SERVER_BUNDLE);
+  mkdirSync(CHUNKS_DIR, { recursive: true });
+  const chunks = outputFiles.filter((file) => file.path !== SERVER_BUNDLE);
+  for (const chunk of chunks) writeAtomically(chunk.path, chunk.contents);
+  const entry = outputFiles.find((file) => file.path === SERVER_BUNDLE);
+  if (!entry) throw new Error(`esbuild wrote no ${SERVER_BUNDLE}`);
+  writeAtomically(SERVER_BUNDLE, entry.contents);
+  if (prune) {
+    const current = new Set(chunks.map((chunk) => path.basename(chunk.path)));
+    for (const name of readdirSync(CHUNKS_DIR)) {
+      if (!current.has(name)) rmSync(path.join(CHUNKS_DIR, name), { force: true });
+    }
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  await buildServer();
-  console.log("dist/node/cli.js");
+  await buildServer({ prune: true });
+  console.log("dist/node/cli.js and its chunks");
 }

@@ -11,7 +11,9 @@ import { TEMPLATE_DIR_ENV, TEMPLATE_DUMP_ENV } from "./helpers/pglite-template.j
  * running initdb and every migration again (test/helpers/pglite-template.ts). The variables
  * reach the test workers and the CLI processes they start, which inherit the environment.
  */
-export default async function setup(): Promise<() => Promise<void>> {
+export default async function setup(): Promise<(() => Promise<void>) | undefined> {
+  // On Postgres (the database pass of .ci/run) no test makes a PGlite database from it.
+  if (process.env.DATABASE_URL) return;
   const root = await mkdtemp(path.join(tmpdir(), "ci-template-"));
   const dataDir = path.join(root, "data");
   const handle = await openDatabase({ dataDir });

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -17,27 +17,43 @@ import { copyTemplateInto } from "../helpers/pglite-template.js";
 // it a second time, with DATABASE_URL overridden.
 describe.skipIf(testEngine === "postgres")("the PGlite data directory's lock", () => {
   const dirs: string[] = [];
-  async function freshDataDir(): Promise<string> {
+  async function emptyDir(): Promise<string> {
     const dir = await mkdtemp(path.join(tmpdir(), "ci-lock-"));
     dirs.push(dir);
+    return dir;
+  }
+  async function freshDataDir(): Promise<string> {
+    const dir = await emptyDir();
     await copyTemplateInto(dir);
     return dir;
   }
   afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await freshDataDir();
-  });
-
   const pgliteIn = (dir: string) => ({ DATA_DIR: dir, DATABASE_URL: "" });
 
-  async function startServer(dir: string): Promise<StartedCli & { port: number; token: string }> {
+  let dataDir: string;
+  // Servers start on copies of a data directory with one account: on an empty one, `start`
+  // would first make the demo account, seconds of work that these tests are not about.
+  let withAccount: string;
+  let accessTokenId: string;
+  beforeAll(async () => {
+    dataDir = await freshDataDir();
+    withAccount = await freshDataDir();
+    const created = await runCli(
+      ["account", "create", "--name", "Lock Co", "--json"],
+      pgliteIn(withAccount),
+    );
+    expect(created.stderr).toBe("");
+    accessTokenId = JSON.parse(created.stdout).access_token_id;
+  });
+
+  /** A data directory of its own, and a server started on it. */
+  async function startServer(): Promise<StartedCli & { dir: string; port: number }> {
+    const dir = await emptyDir();
+    await cp(withAccount, dir, { recursive: true });
     const port = await freePort();
     const server = await startCli([], { ...pgliteIn(dir), PORT: String(port) });
-    const token = /Embed token:\s+(\S+)/.exec(server.output())?.[1];
-    if (!token) throw new Error(`no embed token in:\n${server.output()}`);
-    return { ...server, port, token };
+    return { ...server, dir, port };
   }
 
   /** Leaves the lock a holder elsewhere would have left, renewed `ageMs` ago. */
@@ -105,8 +121,8 @@ describe.skipIf(testEngine === "postgres")("the PGlite data directory's lock", (
 
   describe("the lock lives as long as its holder, not as long as a clock says", () => {
     it("a stalled server keeps its lock: a second process is refused, and the server and its data carry on", async () => {
-      const dir = await freshDataDir();
-      const server = await startServer(dir);
+      const server = await startServer();
+      const { dir } = server;
       const pid = server.child.pid;
       try {
         // A paused container or a long GC: longer than any mtime-based stale window (once 10 s).
@@ -124,7 +140,7 @@ describe.skipIf(testEngine === "postgres")("the PGlite data directory's lock", (
         method: "POST",
         headers: { "content-type": "text/plain" },
         body: JSON.stringify({
-          access_token_id: server.token,
+          access_token_id: accessTokenId,
           customer_oid: "cus_after_pause",
           kind: "dismissal",
           idempotency_key: "after-pause-1",
@@ -149,11 +165,13 @@ describe.skipIf(testEngine === "postgres")("the PGlite data directory's lock", (
     }, 120_000);
 
     it("a killed server's lock is taken at once: the next command succeeds on its first try", async () => {
-      const dir = await freshDataDir();
-      const server = await startServer(dir);
+      const server = await startServer();
       server.child.kill("SIGKILL");
       await server.exited;
-      const created = await runCli(["account", "create", "--name", "After Crash"], pgliteIn(dir));
+      const created = await runCli(
+        ["account", "create", "--name", "After Crash"],
+        pgliteIn(server.dir),
+      );
       expect(created.stderr).toBe("");
       expect(created.code).toBe(0);
     }, 90_000);
@@ -164,8 +182,8 @@ describe.skipIf(testEngine === "postgres")("the PGlite data directory's lock", (
     ])(
       "a server whose lock is %s stops before its next query",
       async (_how, takeOver) => {
-        const dir = await freshDataDir();
-        const server = await startServer(dir);
+        const server = await startServer();
+        const { dir } = server;
         await rm(path.join(dir, "cancel-insights.lock"), { recursive: true, force: true });
         const release = await takeOver(dir);
         try {

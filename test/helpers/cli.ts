@@ -6,10 +6,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
 import { createTestDatabase, testEngine } from "./database.js";
+import { TEST_NODE_FLAGS } from "./node-flags.js";
 import { copyTemplateInto } from "./pglite-template.js";
 import { TEST_SECRETS_KEY } from "./secrets.js";
 
-export const CLI = fileURLToPath(new URL("../../bin/cancel-insights.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../bin/cancel-insights.js", import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -26,13 +27,18 @@ function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...process.env, SECRETS_KEY: TEST_SECRETS_KEY, ...env };
 }
 
-/** Runs the real CLI in a child process, as a user's shell would. */
+/** The real CLI in a child process, as a user's shell would start it. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawn(process.execPath, [...TEST_NODE_FLAGS, CLI, ...args], {
+    env: cliEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Runs the real CLI to its end. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: cliEnv(env),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnCli(args, env);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {
@@ -66,10 +72,7 @@ export interface StartedCli {
 /** Starts `cancel-insights start` and resolves once it prints that it is running. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<StartedCli> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, "start", ...args], {
-      env: cliEnv({ LOG_LEVEL: "warn", ...env }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnCli(["start", ...args], { LOG_LEVEL: "warn", ...env });
     let output = "";
     const exited = new Promise<number | null>((done) => child.once("exit", done));
     const stop = async () => {
@@ -102,10 +105,7 @@ export function startWorker(env: NodeJS.ProcessEnv): {
   output: () => string;
   stop: () => Promise<number | null>;
 } {
-  const child = spawn(process.execPath, [CLI, "worker"], {
-    env: cliEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnCli(["worker"], env);
   let output = "";
   const onData = (chunk: Buffer) => {
     output += chunk;

@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeStripe, TEST_KEY } from "../billing/stripe/fake.js";
-import { CLI, cliDatabase, runCli } from "../helpers/cli.js";
-import { TEST_SECRETS_KEY } from "../helpers/secrets.js";
+import { cliDatabase, runCli, spawnCli } from "../helpers/cli.js";
 
 // 1,200 generated customers, each with a subscription: 12 pages of each, paced so that the
 // first sync is still listing customers when it is killed.
@@ -25,10 +23,7 @@ async function connectedAccount(name: string): Promise<string> {
 /** `cancel-insights sync`, killed with SIGKILL once it has stored `pages` pages. */
 function syncKilledAfter(accountId: string, pages: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, "sync", "--account", accountId], {
-      env: { ...process.env, SECRETS_KEY: TEST_SECRETS_KEY, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnCli(["sync", "--account", accountId], env);
     let output = "";
     child.stdout.on("data", (chunk) => {
       output += chunk;
