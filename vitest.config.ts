@@ -13,10 +13,14 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The test files of a worker share its modules: the app, its packages and PGlite's
+    // WebAssembly are loaded and compiled once per worker, not once per file. Measured on
+    // test/auth and test/api: 68 s of CPU with a process per file, 40 s shared. Each file
+    // still makes its own databases, servers and browser (test/helpers), and closes them.
+    isolate: false,
     // PGlite is Postgres compiled to WebAssembly, and V8 recompiles its hot functions with its
-    // optimizing compiler: seconds of CPU that a test's few queries never win back. Without
-    // that (test/helpers/node-flags.ts), two database test files took 13-15 s of CPU instead
-    // of 17 s.
+    // optimizing compiler: CPU that a test's few queries hardly win back (test/helpers/
+    // node-flags.ts; six database test files: 42-45 s of CPU instead of 46 s).
     execArgv: [...TEST_NODE_FLAGS],
     // Vitest's default (cores − 1) runs one file at a time on 2 cores, while much of a file's
     // time is spent waiting on a browser, a child process or a socket: two at a time took the
