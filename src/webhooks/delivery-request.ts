@@ -74,7 +74,8 @@ function slackBody(delivery: Delivery, publicUrl: string): string {
   if (isRetention(delivery.event)) {
     const retention = asRetention(delivery.event);
     const link = customerUrl(publicUrl, delivery.account_id, retention.customer_oid);
-    const type = delivery.event_type === "retention.saved" ? "retention.saved" : "retention.accepted";
+    const type =
+      delivery.event_type === "retention.saved" ? "retention.saved" : "retention.accepted";
     return JSON.stringify(slackRetentionMessage(type, retention, link));
   }
   const event: ApiEvent = toApiEvent(rowOf(delivery.event));

@@ -182,6 +182,7 @@ describe("two workers", () => {
         secrets: testSecrets,
         config: live.config,
         log: silentLog,
+        now: Date.now,
       },
     };
   }

@@ -34,7 +34,12 @@ describe("webhook endpoints in the dashboard API", () => {
       url: "https://hooks.example.com/cancel",
       kind: "webhook",
       description: "Warehouse",
-      event_types: ["cancellation.created", "cancellation.updated", "retention.accepted", "retention.saved"],
+      event_types: [
+        "cancellation.created",
+        "cancellation.updated",
+        "retention.accepted",
+        "retention.saved",
+      ],
       enabled: true,
       include_test: false,
       secret: expect.stringMatching(/^whsec_\w{32}$/),

@@ -25,7 +25,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .alterTable("offer_acceptances")
     // Null for rows that are no save to prove (shown, failed, held out, or nothing billed).
-    .addColumn("save_status", "text", (c) => c.check(sql`save_status in ('pending', 'saved', 'lost')`))
+    .addColumn("save_status", "text", (c) =>
+      c.check(sql`save_status in ('pending', 'saved', 'lost')`),
+    )
     // The window's end, fixed when the offer was accepted: a later change of the setting
     // does not move the goalposts of saves already under way.
     .addColumn("save_due_at", "timestamptz")

@@ -23,7 +23,6 @@ import { newSigningSecret } from "../../webhooks/signature.js";
 import { checkWebhookUrl } from "../../webhooks/target.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
 
-
 function changesOf(body: UpdateWebhookBody, allowPrivate: boolean): WebhookEndpointChanges {
   return {
     ...(body.url === undefined ? {} : { url: checkWebhookUrl(body.url.trim(), allowPrivate) }),

@@ -6,6 +6,7 @@ import {
   generatedSubscriptions,
   timeline,
 } from "./generated.js";
+import { invoiceObject, settledInvoice } from "./invoice-object.js";
 import {
   type CouponInput,
   couponObject,
@@ -15,7 +16,6 @@ import {
   planObject,
   priceObject,
 } from "./objects.js";
-import { invoiceObject, settledInvoice } from "./invoice-object.js";
 import { presentSubscription, wireCopy } from "./present.js";
 import type { SubscriptionChange } from "./subscription-changes.js";
 import { type SubscriptionItemInput, subscriptionObject } from "./subscription-object.js";
