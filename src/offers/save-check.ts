@@ -32,7 +32,10 @@ export const offerSaveCheck: JobKind<SaveCheckPayload> = defineJobKind({
     if (acceptance?.save_status !== "pending" || acceptance.save_due_at === null) return undefined;
     const now = new Date(deps.now());
     const dueAt = new Date(acceptance.save_due_at);
-    if (now < dueAt) return { runAgainInMs: dueAt.getTime() - now.getTime() };
+    // Early (only a test or an operator makes it so): again at the window's end, or a day on.
+    if (now < dueAt) {
+      return { runAgainInMs: Math.min(dueAt.getTime() - now.getTime(), SAVE_RECHECK_MS) };
+    }
 
     const evidence = await gatherEvidence(deps, acceptance, job.signal);
     if (!evidence) return { runAgainInMs: SAVE_RECHECK_MS };
