@@ -1,3 +1,6 @@
+import type { Static } from "typebox";
+import type { OfferLift } from "../contract/offer-performance.js";
+
 /**
  * What offers change: among eligible customers, the share still with us after the save
  * window when shown an offer against when held out, and the difference with a 95%
@@ -24,16 +27,8 @@ export interface Group {
   retained: number;
 }
 
-export interface Lift {
-  treatedRate: number;
-  holdoutRate: number;
-  /** treatedRate − holdoutRate. */
-  difference: number;
-  ciLow: number;
-  ciHigh: number;
-  nTreated: number;
-  nHoldout: number;
-}
+/** In the API's own shape: nothing to translate on the way out. */
+export type Lift = Static<typeof OfferLift>;
 
 /** The Wilson score interval of `x` successes in `n` (n > 0). */
 export function wilsonInterval(x: number, n: number, z = Z95): [number, number] {
@@ -75,12 +70,12 @@ export function liftOf(treated: Group, holdout: Group, minGroup = MIN_GROUP): Li
     holdout.n,
   );
   return {
-    treatedRate: treated.retained / treated.n,
-    holdoutRate: holdout.retained / holdout.n,
+    treated_rate: treated.retained / treated.n,
+    holdout_rate: holdout.retained / holdout.n,
     difference,
-    ciLow: low,
-    ciHigh: high,
-    nTreated: treated.n,
-    nHoldout: holdout.n,
+    ci_low: low,
+    ci_high: high,
+    n_treated: treated.n,
+    n_holdout: holdout.n,
   };
 }

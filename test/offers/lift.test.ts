@@ -33,13 +33,13 @@ describe("the difference interval (Newcombe's hybrid score, method 10)", () => {
 describe("the lift", () => {
   it("compares retention shown an offer with retention held out", () => {
     expect(liftOf({ n: 70, retained: 56 }, { n: 80, retained: 48 })).toEqual({
-      treatedRate: 0.8,
-      holdoutRate: 0.6,
+      treated_rate: 0.8,
+      holdout_rate: 0.6,
       difference: expect.closeTo(0.2, 12),
-      ciLow: expect.closeTo(0.0524, 4),
-      ciHigh: expect.closeTo(0.3339, 4),
-      nTreated: 70,
-      nHoldout: 80,
+      ci_low: expect.closeTo(0.0524, 4),
+      ci_high: expect.closeTo(0.3339, 4),
+      n_treated: 70,
+      n_holdout: 80,
     });
   });
 

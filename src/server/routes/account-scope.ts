@@ -13,6 +13,7 @@ import { insightsRoutes } from "./insights.js";
 import { inviteRoutes } from "./invites.js";
 import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
+import { offerPerformanceRoutes } from "./offer-performance.js";
 import { reasonRoutes } from "./reasons.js";
 import { reportingCurrencyRoutes } from "./reporting-currency.js";
 import { setupRoutes } from "./setup.js";
@@ -49,4 +50,5 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(billingRoutes);
   await app.register(emailRoutes);
   await app.register(reportingCurrencyRoutes);
+  await app.register(offerPerformanceRoutes);
 }
