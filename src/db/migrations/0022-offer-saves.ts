@@ -42,10 +42,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // The performance page counts an account's rows per offer.
   await sql`create index offer_acceptances_offer on offer_acceptances
     (account_id, offer_id, result)`.execute(db);
-  // The jobs that decide saves are queued per accept; this finds any left undecided past
-  // their window (a lost job, an operator's check) without scanning decided rows.
-  await sql`create index offer_acceptances_save_due on offer_acceptances (save_due_at)
-    where save_status = 'pending'`.execute(db);
+  // No index on the save's due time: each accept queues its own check, due when its window
+  // ends, so the due question is the jobs table's (jobs_due).
 
   await sql`alter table webhook_endpoints drop constraint webhook_endpoints_event_types_check`.execute(
     db,
@@ -68,7 +66,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .raw(`alter table webhook_endpoints add constraint webhook_endpoints_event_types_check
     check (event_types <@ ${TYPES_BEFORE})`)
     .execute(db);
-  await sql`drop index offer_acceptances_save_due`.execute(db);
   await sql`drop index offer_acceptances_offer`.execute(db);
   await db.schema
     .alterTable("offer_acceptances")
