@@ -89,6 +89,10 @@ export const errorTable = {
     message: "This URL points at a local or private address, which webhooks may not reach.",
   },
   unknown_reason: { status: 422, message: "reason_id is not one of this account's reasons." },
+  unknown_price: {
+    status: 422,
+    message: "None of this account's billing connections has a price of this id.",
+  },
   idempotency_key_reused: {
     status: 422,
     message: "This Idempotency-Key was used with a different request: use a new key.",

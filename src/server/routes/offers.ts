@@ -9,10 +9,12 @@ import {
   OfferSettingsReply,
   OffersReply,
 } from "../../contract/offers.js";
+import type { Offer } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
 import { offerInputOf } from "../../offers/offer-input.js";
 import { toApiOffer } from "../../presenters/offers.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
+import { checkSwitchPrice } from "../offer-price-check.js";
 
 /**
  * The account's retention offers and their two settings (the one-offer window and the
@@ -23,9 +25,18 @@ export async function offerRoutes(parent: FastifyInstance) {
   const { offers, reasons } = app.repos;
   const accountOf = (request: FastifyRequest) => membershipOf(request).account_id;
 
-  async function checkedInput(accountId: string, body: OfferBody) {
+  /**
+   * The body as stored, every rule checked; a switch's price is asked of the provider only
+   * when it is new, so switching an offer off works while the provider is out of reach.
+   */
+  async function checkedInput(accountId: string, body: OfferBody, before?: Offer) {
     const active = await reasons.list(accountId);
-    return offerInputOf(body, new Set(active.map((r) => r.id)));
+    const input = offerInputOf(body, new Set(active.map((r) => r.id)));
+    const priceId = input.kind === "price_switch" ? input.params.price_id : undefined;
+    if (priceId !== undefined && priceId !== before?.params.price_id) {
+      await checkSwitchPrice(app.repos, app.services.sync, accountId, priceId);
+    }
+    return input;
   }
 
   /** The offer a change found, or 404 (another account's offer is not found either). */
@@ -62,8 +73,8 @@ export async function offerRoutes(parent: FastifyInstance) {
     async (request) => {
       const accountId = accountOf(request);
       // Unknown offer first: what the body names is no business of someone without the offer.
-      found(await offers.find(accountId, request.params.offerId));
-      const input = await checkedInput(accountId, request.body);
+      const before = found(await offers.find(accountId, request.params.offerId));
+      const input = await checkedInput(accountId, request.body, before);
       const offer = found(await offers.update(accountId, request.params.offerId, input));
       return { offer: toApiOffer(offer) };
     },
