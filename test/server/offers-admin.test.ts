@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, createAccount, createUser, signIn } from "../helpers/auth.js";
+import { type Client, createAccount, ownerAndMember } from "../helpers/auth.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 let server: TestServer;
@@ -15,10 +15,7 @@ let otherReason: string;
 beforeAll(async () => {
   server = await startTestServer({ listen: false });
   base = `/api/accounts/${server.accountId}`;
-  await createUser(server, "owner@example.com", { accounts: [[server.accountId, "owner"]] });
-  await createUser(server, "member@example.com", { accounts: [[server.accountId, "member"]] });
-  owner = await signIn(server, "owner@example.com");
-  member = await signIn(server, "member@example.com");
+  ({ owner, member } = await ownerAndMember(server));
   reasonIds = (await owner.request("GET", `${base}/reasons`))
     .json()
     .reasons.map((r: { id: string }) => r.id);

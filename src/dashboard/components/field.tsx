@@ -56,3 +56,29 @@ export function Field({ label, error, hint, className, ...input }: FieldProps) {
     </FieldFrame>
   );
 }
+
+/** A labelled choice among `options` ([value, label] pairs, in order). */
+export function SelectField<V extends string>({
+  options,
+  value,
+  onChange,
+  ...frame
+}: FrameProps & {
+  options: ReadonlyArray<readonly [V, string]>;
+  value: V;
+  onChange(value: V): void;
+}) {
+  return (
+    <FieldFrame {...frame}>
+      {(control) => (
+        <select {...control} value={value} onChange={(e) => onChange(e.target.value as V)}>
+          {options.map(([option, label]) => (
+            <option key={option} value={option}>
+              {label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
+  );
+}

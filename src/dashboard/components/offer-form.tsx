@@ -3,9 +3,9 @@ import type { ApiOffer, OfferBody } from "../../contract/offers.js";
 import type { Reason } from "../api/types.js";
 import { type FormErrors, formErrors, NO_ERRORS } from "../lib/form-errors.js";
 import { bodyOf, draftOf, type OfferDraft, type SetDraft } from "../lib/offer-draft.js";
-import { INTERVAL_LABELS, KIND_LABELS } from "../lib/offer-words.js";
-import { Field, FieldFrame } from "./field.js";
-import { OfferKindFields } from "./offer-kind-fields.js";
+import { entries, INTERVAL_LABELS, KIND_LABELS } from "../lib/offer-words.js";
+import { FieldFrame, SelectField } from "./field.js";
+import { DraftField, OfferKindFields } from "./offer-kind-fields.js";
 
 /** Every field the server may name in a refusal, as the form shows it. */
 const FIELDS = [
@@ -28,6 +28,9 @@ const FIELDS = [
   "params.url",
 ];
 
+/** The billing interval condition; "" is any. */
+type BillingChoice = NonNullable<OfferDraft["billingInterval"]> | "";
+
 /**
  * Creates an offer, or edits one (`offer`). The server checks everything; its refusal shows
  * next to the field it names (the browser's own checks are off for that reason).
@@ -48,6 +51,7 @@ export function OfferForm({
   const [busy, setBusy] = useState(false);
   const id = useId();
   const set: SetDraft = (key, value) => setDraftState((d) => ({ ...d, [key]: value }));
+  const bound = { draft, set };
   const heading = offer ? `Edit “${offer.title}”` : "New offer";
 
   async function submit(event: FormEvent) {
@@ -74,27 +78,19 @@ export function OfferForm({
   return (
     <form className="offer-form" onSubmit={submit} noValidate aria-labelledby={`${id}-heading`}>
       <h3 id={`${id}-heading`}>{heading}</h3>
-      <FieldFrame label="Kind" error={errors.fields.kind}>
-        {(control) => (
-          <select
-            {...control}
-            value={draft.kind}
-            onChange={(e) => set("kind", e.target.value as OfferDraft["kind"])}
-          >
-            {Object.entries(KIND_LABELS).map(([kind, label]) => (
-              <option key={kind} value={kind}>
-                {label}
-              </option>
-            ))}
-          </select>
-        )}
-      </FieldFrame>
-      <Field
+      <SelectField
+        label="Kind"
+        value={draft.kind}
+        options={entries(KIND_LABELS)}
+        onChange={(v) => set("kind", v)}
+        error={errors.fields.kind}
+      />
+      <DraftField
+        {...bound}
+        field="title"
         label="Title"
         hint="What the customer reads, e.g. “Stay for 20% off”."
         maxLength={80}
-        value={draft.title}
-        onChange={(e) => set("title", e.target.value)}
         error={errors.fields.title}
       />
       <FieldFrame label="Description (optional)" error={errors.fields.description}>
@@ -133,47 +129,36 @@ export function OfferForm({
       </fieldset>
       <fieldset className="offer-conditions">
         <legend>Only when (optional)</legend>
-        <Field
+        <DraftField
+          {...bound}
+          field="plan"
           label="Plan"
           hint="A price id or a plan's name at your billing provider."
-          value={draft.plan}
-          onChange={(e) => set("plan", e.target.value)}
           error={errors.fields.plan}
         />
-        <Field
+        <DraftField
+          {...bound}
+          field="minTenureDays"
           label="Customer for at least (days)"
           type="number"
           min={0}
-          value={draft.minTenureDays}
-          onChange={(e) => set("minTenureDays", e.target.value)}
           error={errors.fields.min_tenure_days}
         />
-        <Field
+        <DraftField
+          {...bound}
+          field="maxTenureDays"
           label="Customer for at most (days)"
           type="number"
           min={0}
-          value={draft.maxTenureDays}
-          onChange={(e) => set("maxTenureDays", e.target.value)}
           error={errors.fields.max_tenure_days}
         />
-        <FieldFrame label="Billed" error={errors.fields.billing_interval}>
-          {(control) => (
-            <select
-              {...control}
-              value={draft.billingInterval ?? ""}
-              onChange={(e) =>
-                set("billingInterval", (e.target.value || null) as OfferDraft["billingInterval"])
-              }
-            >
-              <option value="">at any interval</option>
-              {Object.entries(INTERVAL_LABELS).map(([interval, label]) => (
-                <option key={interval} value={interval}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </FieldFrame>
+        <SelectField<BillingChoice>
+          label="Billed"
+          value={draft.billingInterval ?? ""}
+          options={[["", "at any interval"], ...entries(INTERVAL_LABELS)]}
+          onChange={(v) => set("billingInterval", v || null)}
+          error={errors.fields.billing_interval}
+        />
       </fieldset>
       <label className="check">
         <input

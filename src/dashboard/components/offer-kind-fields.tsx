@@ -1,6 +1,21 @@
 import type { OfferDraft, SetDraft } from "../lib/offer-draft.js";
-import { PRORATION_LABELS } from "../lib/offer-words.js";
-import { Field, FieldFrame } from "./field.js";
+import { entries, PRORATION_LABELS } from "../lib/offer-words.js";
+import { Field, SelectField } from "./field.js";
+
+/** The draft's free-text fields: what an input edits. */
+type TextKey = {
+  [K in keyof OfferDraft]: string extends OfferDraft[K] ? K : never;
+}[keyof OfferDraft];
+
+/** An input bound to one text field of the draft. */
+export function DraftField({
+  draft,
+  set,
+  field,
+  ...input
+}: { draft: OfferDraft; set: SetDraft; field: TextKey } & Parameters<typeof Field>[0]) {
+  return <Field value={draft[field]} onChange={(e) => set(field, e.target.value)} {...input} />;
+}
 
 /** The fields of the chosen kind only; a refusal of `params.x` shows under its field. */
 export function OfferKindFields({
@@ -12,131 +27,85 @@ export function OfferKindFields({
   set: SetDraft;
   errors: Record<string, string>;
 }) {
+  /** One parameter's input: `field` in the draft, `param` as the server names it. */
+  const param = (
+    field: TextKey,
+    param: string,
+    label: string,
+    input: Partial<Parameters<typeof Field>[0]> = {},
+  ) => (
+    <DraftField
+      draft={draft}
+      set={set}
+      field={field}
+      label={label}
+      error={errors[`params.${param}`]}
+      {...input}
+    />
+  );
+  const whole = (min: number, max: number) => ({
+    type: "number",
+    min,
+    max,
+    hint: `${min} to ${max}.`,
+  });
+
   switch (draft.kind) {
     case "discount":
       return (
         <fieldset className="offer-kind-fields">
           <legend>Discount</legend>
-          <FieldFrame label="Discount by">
-            {(control) => (
-              <select
-                {...control}
-                value={draft.discountBy}
-                onChange={(e) => set("discountBy", e.target.value as OfferDraft["discountBy"])}
-              >
-                <option value="percent">a percentage</option>
-                <option value="amount">an amount</option>
-              </select>
-            )}
-          </FieldFrame>
+          <SelectField
+            label="Discount by"
+            value={draft.discountBy}
+            options={[
+              ["percent", "a percentage"],
+              ["amount", "an amount"],
+            ]}
+            onChange={(v) => set("discountBy", v)}
+          />
           {draft.discountBy === "percent" ? (
-            <Field
-              label="Percent off"
-              hint="1 to 100."
-              type="number"
-              min={1}
-              max={100}
-              value={draft.percentOff}
-              onChange={(e) => set("percentOff", e.target.value)}
-              error={errors["params.percent_off"]}
-            />
+            param("percentOff", "percent_off", "Percent off", whole(1, 100))
           ) : (
             <>
-              <Field
-                label="Amount off"
-                type="number"
-                min={0}
-                step="any"
-                value={draft.amountOff}
-                onChange={(e) => set("amountOff", e.target.value)}
-                error={errors["params.amount_off"]}
-              />
-              <Field
-                label="Currency"
-                hint="Three letters, e.g. USD."
-                maxLength={3}
-                value={draft.currency}
-                onChange={(e) => set("currency", e.target.value)}
-                error={errors["params.currency"]}
-              />
+              {param("amountOff", "amount_off", "Amount off", {
+                type: "number",
+                min: 0,
+                step: "any",
+              })}
+              {param("currency", "currency", "Currency", {
+                hint: "Three letters, e.g. USD.",
+                maxLength: 3,
+              })}
             </>
           )}
-          <Field
-            label="For (months)"
-            hint="1 to 36."
-            type="number"
-            min={1}
-            max={36}
-            value={draft.durationInMonths}
-            onChange={(e) => set("durationInMonths", e.target.value)}
-            error={errors["params.duration_in_months"]}
-          />
+          {param("durationInMonths", "duration_in_months", "For (months)", whole(1, 36))}
         </fieldset>
       );
     case "pause":
-      return (
-        <Field
-          label="Pause payments for (months)"
-          hint="1 to 12."
-          type="number"
-          min={1}
-          max={12}
-          value={draft.months}
-          onChange={(e) => set("months", e.target.value)}
-          error={errors["params.months"]}
-        />
-      );
+      return param("months", "months", "Pause payments for (months)", whole(1, 12));
     case "price_switch":
       return (
         <fieldset className="offer-kind-fields">
           <legend>Switch price</legend>
-          <Field
-            label="Price id"
-            hint="The price at your billing provider to move the subscription to."
-            value={draft.priceId}
-            onChange={(e) => set("priceId", e.target.value)}
-            error={errors["params.price_id"]}
+          {param("priceId", "price_id", "Price id", {
+            hint: "The price at your billing provider to move the subscription to.",
+          })}
+          <SelectField
+            label="Proration"
+            value={draft.proration}
+            options={entries(PRORATION_LABELS)}
+            onChange={(v) => set("proration", v)}
+            error={errors["params.proration"]}
           />
-          <FieldFrame label="Proration" error={errors["params.proration"]}>
-            {(control) => (
-              <select
-                {...control}
-                value={draft.proration}
-                onChange={(e) => set("proration", e.target.value as OfferDraft["proration"])}
-              >
-                {Object.entries(PRORATION_LABELS).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </FieldFrame>
         </fieldset>
       );
     case "trial_extension":
-      return (
-        <Field
-          label="Extend the trial by (days)"
-          hint="1 to 90."
-          type="number"
-          min={1}
-          max={90}
-          value={draft.days}
-          onChange={(e) => set("days", e.target.value)}
-          error={errors["params.days"]}
-        />
-      );
+      return param("days", "days", "Extend the trial by (days)", whole(1, 90));
     case "contact_link":
-      return (
-        <Field
-          label="Link"
-          hint="Where “talk to us” leads: an http or https URL (a page, a calendar, a form)."
-          type="url"
-          value={draft.url}
-          onChange={(e) => set("url", e.target.value)}
-          error={errors["params.url"]}
-        />
-      );
+      return param("url", "url", "Link", {
+        type: "url",
+        hint: "Where “talk to us” leads: an http or https URL (a page, a calendar, a form).",
+      });
   }
 }

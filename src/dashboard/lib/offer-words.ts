@@ -22,6 +22,10 @@ export const PRORATION_LABELS = {
   none: "no proration",
 } as const;
 
+/** A label table as [value, label] pairs, for a select, keeping the value's type. */
+export const entries = <V extends string>(labels: Record<V, string>) =>
+  Object.entries(labels) as Array<[V, string]>;
+
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /** What the customer is given, in a line: "20% off for 3 months". */

@@ -1,14 +1,31 @@
 import { useEffect, useMemo, useState } from "react";
-import type { ApiOffer, OfferBody } from "../../contract/offers.js";
+import type { ApiOffer, OfferBody, OfferSettings } from "../../contract/offers.js";
 import { type AccountApi, accountApi } from "../api/endpoints.js";
 import type { Reason } from "../api/types.js";
+import { type NumberSetting, NumberSettingsForm } from "../components/number-settings.js";
 import { OfferCard } from "../components/offer-card.js";
 import { OfferForm } from "../components/offer-form.js";
-import { OfferSettingsForm } from "../components/offer-settings.js";
 import { EmptyState, Loaded } from "../components/states.js";
 import { useAsync } from "../lib/use-async.js";
 import { useSession } from "../session.js";
 import "./offers.css";
+
+const OFFER_SETTINGS: NumberSetting<keyof OfferSettings>[] = [
+  {
+    name: "window_months",
+    label: "One offer per customer in (months)",
+    hint: "A customer who accepted an offer gets no other one for this long (1 to 120).",
+    min: 1,
+    max: 120,
+  },
+  {
+    name: "holdout_percent",
+    label: "Holdout (percent)",
+    hint: "This share of the customers who could get an offer is shown none (0 to 50). Who is held out is decided by the customer's id, so a customer always lands on the same side; comparing how many of each side stay shows what offers really add.",
+    min: 0,
+    max: 50,
+  },
+];
 
 /**
  * Retention offers: the list (with the form to add or edit one) and the settings. Each
@@ -60,10 +77,13 @@ export default function OffersPage() {
         <h2 id="offer-settings-heading">Settings</h2>
         <Loaded state={settings}>
           {(data) => (
-            <OfferSettingsForm
+            <NumberSettingsForm
+              fields={OFFER_SETTINGS}
               initial={data.settings}
               owner={owner}
-              save={async (changes) => (await client.setOfferSettings(changes)).settings}
+              save={async (values) => (await client.setOfferSettings(values)).settings}
+              submitLabel="Save settings"
+              className="offer-settings"
             />
           )}
         </Loaded>
