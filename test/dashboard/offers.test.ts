@@ -20,8 +20,11 @@ async function errorOf(page: Page, control: Locator): Promise<string> {
   return (await page.locator(`[id="${errorId}"]`).textContent()) ?? "";
 }
 
-async function openOffersPage(options: Parameters<typeof signedInPage>[1] = {}) {
-  const { page } = await signedInPage(env, options);
+async function openOffersPage(
+  options: Parameters<typeof signedInPage>[1] = {},
+  role: Parameters<typeof signedInPage>[2] = "owner",
+) {
+  const { page } = await signedInPage(env, options, role);
   await page.goto(accountUrl(env, "offers"));
   await page.getByRole("heading", { name: "Offers", level: 1 }).waitFor();
   return page;
@@ -137,6 +140,34 @@ describe("the offers page", () => {
     await page.getByRole("status").getByText("Saved.").waitFor();
     const account = await env.server.app.repos.accounts.find(env.server.accountId);
     expect(account).toMatchObject({ offer_window_months: 6, offer_holdout_percent: 10 });
+  });
+
+  it("lets members look without changing anything", async () => {
+    const offer = await env.server.app.repos.offers.create(env.server.accountId, {
+      kind: "pause",
+      title: "Take a break",
+      description: null,
+      params: { months: 2 },
+      reason_ids: [reasons[0]?.id ?? ""],
+      plan: null,
+      min_tenure_days: 30,
+      max_tenure_days: null,
+      billing_interval: null,
+      active: true,
+    });
+    const page = await openOffersPage({}, "member");
+    const item = page.getByRole("listitem", { name: "Take a break" });
+    await item.getByText("No payments for 2 months").waitFor();
+    await item.getByText("customer for at least 30 days").waitFor();
+    expect(
+      await page
+        .getByRole("button")
+        .filter({ hasText: /Edit|Delete|activate|New offer/ })
+        .count(),
+    ).toBe(0);
+    expect(await page.getByLabel("Holdout (percent)").isDisabled()).toBe(true);
+    await page.getByText("Only owners change these.").waitFor();
+    await env.server.app.repos.offers.remove(env.server.accountId, offer.id);
   });
 
   it("fits a phone-sized screen with the form open", async () => {
