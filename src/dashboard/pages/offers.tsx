@@ -25,6 +25,13 @@ const OFFER_SETTINGS: NumberSetting<keyof OfferSettings>[] = [
     min: 0,
     max: 50,
   },
+  {
+    name: "save_days",
+    label: "Save proven after (days)",
+    hint: "An accepted offer counts as a save once the customer is still subscribed, not set to cancel, and has paid the next invoice this many days on (1 to 180). Accepts already under way keep the window they started with.",
+    min: 1,
+    max: 180,
+  },
 ];
 
 /**
