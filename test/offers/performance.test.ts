@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newId } from "../../src/db/ids.js";
-import type { OfferResult } from "../../src/db/schema.js";
-import { cancellation } from "../db/cancellations/fixtures.js";
 import { type Client, createUser, signIn } from "../helpers/auth.js";
+import { offerRows } from "../helpers/offer-rows.js";
 import { DISCOUNT_OFFER } from "../helpers/offer-widget.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
@@ -24,53 +22,7 @@ const db = () => server.database.db;
 const repos = () => server.app.repos;
 const queries = () => server.app.queries;
 
-/** A row as the widget route and the accept write them, dated `at`. */
-async function exposure(
-  accountId: string,
-  customer: string,
-  result: OfferResult,
-  at: Date,
-  fields: { offerId?: string; testMode?: boolean } = {},
-): Promise<string> {
-  const id = newId("ofa");
-  await db()
-    .insertInto("offer_acceptances")
-    .values({
-      id,
-      account_id: accountId,
-      offer_id: fields.offerId ?? "ofr_1",
-      offer_kind: "discount",
-      connection_id: null,
-      customer_id: customer,
-      subscription_id: `sub_${customer}`,
-      test_mode: fields.testMode ?? false,
-      token_id: null,
-      result,
-      error_code: null,
-      save_status: result === "applied" ? "pending" : null,
-      created_at: at,
-    })
-    .execute();
-  return id;
-}
-
-/** The customer asks to cancel at `at`; `reactivated`: and takes it back. */
-async function cancels(accountId: string, customer: string, at: Date, reactivated = false) {
-  const recorded = await repos().cancellations.record(
-    cancellation(accountId, {
-      customer_id: customer,
-      subscription_id: `sub_${customer}`,
-      requested_at: at,
-    }),
-  );
-  if (reactivated) {
-    await repos().cancellations.reactivate({
-      account_id: accountId,
-      connection_id: recorded.cancellation.connection_id ?? "",
-      subscription_id: `sub_${customer}`,
-    });
-  }
-}
+const { exposure, cancels, saved: decideSaved } = offerRows(db, repos);
 
 describe("retention shown an offer against held out", () => {
   it("counts each live customer once, in the group of their first exposure, once the window is over", async () => {
@@ -143,14 +95,8 @@ describe("GET /offers/performance", () => {
     await exposure(accountId, "s3", "applied", old, { offerId: offer.id });
     await exposure(accountId, "s4", "failed", old, { offerId: offer.id });
     await exposure(accountId, "s5", "applied", old, { offerId: offer.id, testMode: true });
-    const verdict = (amount: number, currency: string) => ({
-      status: "saved" as const,
-      reason: "invoice_paid",
-      savedMrr: { amount, currency },
-      invoiceId: "in_1",
-    });
-    await repos().offerAcceptances.decideSave(accountId, saved, verdict(2900, "usd"));
-    await repos().offerAcceptances.decideSave(accountId, savedEur, verdict(1500, "eur"));
+    await decideSaved(accountId, saved, { amount: 2900, currency: "usd" });
+    await decideSaved(accountId, savedEur, { amount: 1500, currency: "eur" });
     await repos().offerAcceptances.decideSave(accountId, lost, {
       status: "lost",
       reason: "cancel_scheduled",
