@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isHeldOut } from "../../src/offers/eligibility.js";
 import { stripeWithPro } from "../helpers/billing-account.js";
 import { DISCOUNT_OFFER, offerWidgetServer } from "../helpers/offer-widget.js";
 
@@ -10,6 +11,8 @@ const subscribed = () => {
 };
 const ann = subscribed();
 const bob = subscribed();
+// For the holdout: subscribed before the connection, so its backfill syncs them.
+const customers = Array.from({ length: 8 }, subscribed);
 const widget = offerWidgetServer(fake);
 const { offerFor, accept } = widget;
 
@@ -61,5 +64,49 @@ describe("the widget's offer step", () => {
         .server()
         .app.repos.offerAcceptances.appliedForCustomer(widget.server().accountId, bob.id),
     ).toEqual([]);
+  });
+});
+
+describe("who was shown an offer, and who was held out", () => {
+  it("records each, per customer on a stable side, and shows a held-out customer nothing", async () => {
+    const { server } = widget;
+    const accountId = server().accountId;
+    await server().app.repos.offers.updateSettings(accountId, { holdout_percent: 50 });
+    try {
+      const heldOut = customers.filter((c) => isHeldOut(accountId, c.id, 50));
+      const shown = customers.filter((c) => !isHeldOut(accountId, c.id, 50));
+      expect(heldOut.length).toBeGreaterThan(0);
+      expect(shown.length).toBeGreaterThan(0);
+      for (const customer of customers) {
+        for (let asked = 0; asked < 2; asked++) {
+          const offer = await offerFor(customer.id);
+          expect(offer === null, customer.id).toBe(heldOut.includes(customer));
+        }
+      }
+      const rows = await server()
+        .database.db.selectFrom("offer_acceptances")
+        .select(["customer_id", "result", "subscription_id", "save_status"])
+        .where("account_id", "=", accountId)
+        .where(
+          "customer_id",
+          "in",
+          customers.map((c) => c.id),
+        )
+        .execute();
+      const expected = customers.flatMap((c) => {
+        const row = {
+          customer_id: c.id,
+          result: heldOut.includes(c) ? "held_out" : "shown",
+          subscription_id: c.subscription,
+          save_status: null,
+        };
+        return [row, row];
+      });
+      const order = (a: { customer_id: string }, b: { customer_id: string }) =>
+        a.customer_id.localeCompare(b.customer_id);
+      expect(rows.sort(order)).toEqual(expected.sort(order));
+    } finally {
+      await server().app.repos.offers.updateSettings(accountId, { holdout_percent: 0 });
+    }
   });
 });
