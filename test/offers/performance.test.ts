@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, createUser, signIn } from "../helpers/auth.js";
+import { type Client, ownerAndMember } from "../helpers/auth.js";
 import { offerRows } from "../helpers/offer-rows.js";
 import { DISCOUNT_OFFER } from "../helpers/offer-widget.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -11,10 +11,7 @@ let member: Client;
 
 beforeAll(async () => {
   server = await startTestServer({ listen: false });
-  await createUser(server, "owner@example.com", { accounts: [[server.accountId, "owner"]] });
-  await createUser(server, "member@example.com", { accounts: [[server.accountId, "member"]] });
-  owner = await signIn(server, "owner@example.com");
-  member = await signIn(server, "member@example.com");
+  ({ owner, member } = await ownerAndMember(server));
 });
 afterAll(() => server?.close());
 

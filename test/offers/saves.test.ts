@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { scheduleCancellation } from "../../src/billing/stripe/fake/subscription-changes.js";
 import { offerSaveCheck, SAVE_RECHECK_MS } from "../../src/offers/save-check.js";
-import { fakeStripe } from "../billing/stripe/fake.js";
 import { VirtualClock } from "../billing/virtual-clock.js";
+import { stripeWithPro } from "../helpers/billing-account.js";
 import { jobContext } from "../helpers/job-context.js";
 import { offerWidgetServer } from "../helpers/offer-widget.js";
 import { testSecrets } from "../helpers/secrets.js";
@@ -14,20 +14,7 @@ const DAY = 24 * 3600_000;
 // The controlled clock of the provider and of the jobs' decisions: it starts now (accepts are
 // dated by the database) and moves only when a test moves it.
 const clock = new VirtualClock(Date.now());
-const { fake } = await fakeStripe({ now: clock.now });
-const stripe = fake.test;
-const pro = stripe.createPrice({
-  currency: "usd",
-  product: "prod_pro",
-  nickname: "Pro",
-  unitAmount: 2900,
-  recurring: { interval: "month" },
-});
-function subscribed() {
-  const customer = stripe.createCustomer();
-  const sub = stripe.createSubscription({ customer: customer.id, items: [{ price: pro.id }] });
-  return { id: customer.id, subscription: sub.id };
-}
+const { fake, stripe, subscribed } = await stripeWithPro(clock.now);
 const [ann, bob, cat, dan, eve] = [
   subscribed(),
   subscribed(),

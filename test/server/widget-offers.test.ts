@@ -3,12 +3,7 @@ import { isHeldOut } from "../../src/offers/eligibility.js";
 import { stripeWithPro } from "../helpers/billing-account.js";
 import { DISCOUNT_OFFER, offerWidgetServer } from "../helpers/offer-widget.js";
 
-const { fake, stripe, pro } = await stripeWithPro();
-const subscribed = () => {
-  const c = stripe.createCustomer();
-  const sub = stripe.createSubscription({ customer: c.id, items: [{ price: pro.id }] });
-  return { id: c.id, subscription: sub.id };
-};
+const { fake, stripe, subscribed } = await stripeWithPro();
 const ann = subscribed();
 const bob = subscribed();
 // For the holdout: subscribed before the connection, so its backfill syncs them.
