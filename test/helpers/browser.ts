@@ -158,6 +158,7 @@ export const BROKEN_CONFIG = {
   texts: widgetTexts("en").texts,
   brand: { color: "#4f46e5" },
   comment_max_length: 5000,
+  offers: false,
 };
 
 export async function startBrokenWidgetServer(
@@ -205,6 +206,7 @@ export function paramsSource(values: Record<string, unknown>, callbacks = true):
   if (!callbacks) return json;
   return `${json.slice(0, -1)},
   callback_send: function (data) { return window.__bcSend(data); },
+  callback_saved: function (data) { return window.__bcSaved(data); },
   callback_error: function (err) { return window.__bcError(err); }
 }`;
 }
@@ -217,13 +219,17 @@ export function htmlPage(body: string, title = "Account settings"): string {
 
 export interface Callbacks {
   sent: Record<string, unknown>[];
+  saved: Record<string, unknown>[];
   errors: { code: string; message: string; details?: unknown }[];
 }
 
 export async function recordCallbacks(page: Page): Promise<Callbacks> {
-  const calls: Callbacks = { sent: [], errors: [] };
+  const calls: Callbacks = { sent: [], saved: [], errors: [] };
   await page.exposeFunction("__bcSend", (data: Record<string, unknown>) => {
     calls.sent.push(data);
+  });
+  await page.exposeFunction("__bcSaved", (data: Record<string, unknown>) => {
+    calls.saved.push(data);
   });
   await page.exposeFunction("__bcError", (err: Callbacks["errors"][number]) => {
     calls.errors.push(err);
