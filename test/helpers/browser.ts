@@ -11,10 +11,14 @@ import { startTestServer, type TestServer, type TestServerOptions } from "./serv
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const WIDGET_FILE = `${ROOT}dist/widget/barecancel.js`;
+/** The offer step, which the widget loads for accounts with offers. */
+export const OFFER_STEP_FILE = `${ROOT}dist/widget/barecancel-offer.js`;
 
 /** Builds the widget when dist/ is missing or older than its sources (plain `vitest run`). */
 export function ensureWidgetBuilt(): void {
-  const built = existsSync(WIDGET_FILE) ? statSync(WIDGET_FILE).mtimeMs : 0;
+  const built = Math.min(
+    ...[WIDGET_FILE, OFFER_STEP_FILE].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)),
+  );
   const dir = `${ROOT}src/widget/`;
   const newest = Math.max(...readdirSync(dir).map((f) => statSync(dir + f).mtimeMs));
   if (newest > built)
