@@ -26,7 +26,7 @@ const basic = stripe.createPrice({
 });
 // Each test takes its own subscribed customer: one accepted offer per customer is the rule.
 // They exist before the sync, which is what the offer step reads them from.
-const pool = Array.from({ length: 8 }, () => {
+const pool = Array.from({ length: 11 }, () => {
   const customer = stripe.createCustomer();
   const sub = stripe.createSubscription({ customer: customer.id, items: [{ price: pro.id }] });
   return { id: customer.id, subscription: sub.id };
@@ -301,6 +301,47 @@ describe("leaving is always one click away", () => {
     await page.waitForURL(site.origin + target);
     expect(offerCalls).toEqual([`${env.server.url}/api/widget/offer`]);
     expect(calls.sent).toHaveLength(1);
+  });
+});
+
+describe("the offer step never blocks the cancel", () => {
+  it.each([
+    {
+      name: "the offer step's script fails to load",
+      path: "**/barecancel-offer.js",
+      hang: false,
+      error: { code: "offer_failed", message: "the offer step did not load" },
+    },
+    {
+      name: "the offer call fails",
+      path: "**/api/widget/offer",
+      hang: false,
+      error: { code: "offer_failed", details: expect.objectContaining({ network: true }) },
+    },
+    {
+      name: "the offer call hangs",
+      path: "**/api/widget/offer",
+      hang: true,
+      error: { code: "timeout", message: "offer took longer than 3000 ms" },
+    },
+  ])("$name: the cancel goes on and callback_error hears why", async ({ path, hang, error }) => {
+    const { page, site } = env;
+    const calls = await recordCallbacks(page);
+    const customer = nextCustomer();
+    // The widget's own timers run on a clock the test moves: no waiting out the timeout.
+    await page.clock.install();
+    await page.route(path, (route) => (hang ? undefined : route.abort()));
+    const target = await openCancelPage(page, customer.id);
+    const offerCall = hang && page.waitForRequest("**/api/widget/offer");
+    await answer(page, 0);
+    if (offerCall) {
+      await offerCall;
+      await env.eventsOf(customer.id);
+      await page.clock.runFor(3100);
+    }
+    await page.waitForURL(site.origin + target);
+    expect(calls.sent).toEqual([expect.objectContaining({ reason_id: reasons[0]?.id })]);
+    expect(calls.errors).toEqual([expect.objectContaining(error)]);
   });
 });
 
