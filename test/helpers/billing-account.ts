@@ -50,6 +50,17 @@ export function fakeStripeEnv(fake: { url: string }): Record<string, string> {
   return { STRIPE_API_BASE: fake.url, STRIPE_TEST_RATE_LIMIT: "0", STRIPE_RATE_LIMIT: "0" };
 }
 
+/** Runs the background worker until no job is left: a new connection's sync, say. */
+export async function syncAll(server: TestServer, env: Record<string, string>) {
+  const worker = createWorker({
+    config: loadConfig({ ...env, WORKER: "off" }),
+    database: server.database,
+    secrets: testSecrets,
+    log: silent,
+  });
+  while ((await worker.runOnce()) > 0) {}
+}
+
 /**
  * Connects the test server's account to the fake Stripe's test mode through the dashboard
  * route, as its owner would, and runs the worker until the sync has brought everything in.
@@ -64,13 +75,7 @@ export async function connectFakeStripe(server: TestServer, env: Record<string, 
   ).json().reasons;
   const connected = await owner.request("POST", `${base}/billing/stripe`, { api_key: TEST_KEY });
   if (connected.statusCode !== 201) throw new Error(`connect failed: ${connected.body}`);
-  const worker = createWorker({
-    config: loadConfig({ ...env, WORKER: "off" }),
-    database: server.database,
-    secrets: testSecrets,
-    log: silent,
-  });
-  while ((await worker.runOnce()) > 0) {}
+  await syncAll(server, env);
   const account = await server.app.repos.accounts.find(server.accountId);
   return { reasons, hashSecret: account?.customer_hash_secret ?? "" };
 }

@@ -90,16 +90,31 @@ async function openCancelPage(page: Page, customer: string, options: { hash?: bo
   return target;
 }
 
-/** Clicks cancel, picks the reason with `index` and sends it. */
-async function answer(page: Page, index: number) {
+/**
+ * A fresh customer on their settings page clicks cancel, picks the reason with `index` and
+ * sends it; the site's callbacks are recorded.
+ */
+async function cancelWith(index: number, options: { hash?: boolean } = {}) {
+  const { page } = env;
+  const calls = await recordCallbacks(page);
+  const customer = nextCustomer();
+  const target = await openCancelPage(page, customer.id, options);
   await page.getByRole("link", { name: "Cancel subscription" }).click();
   await page.getByRole("radio", { name: reasons[index]?.text, exact: true }).check();
   await button(page, "submit").click();
+  return { page, calls, customer, target };
 }
 
 /** The offer as shown: its title is the dialog's heading. */
 const offerHeading = (page: Page, index: number) =>
   modal(page).getByRole("heading", { name: OFFERS[index]?.title });
+
+/** `cancelWith`, up to the reason's offer on screen. */
+async function atOffer(index: number) {
+  const at = await cancelWith(index);
+  await offerHeading(at.page, index).waitFor();
+  return at;
+}
 
 const writesFor = (subscription: string, from: number) =>
   fake.requests
@@ -150,12 +165,7 @@ describe("an offer after the reason", () => {
   ])(
     "$kind: accepting applies it at Stripe, tells callback_saved, and cancels nothing",
     async ({ index, kind, writes }) => {
-      const { page } = env;
-      const calls = await recordCallbacks(page);
-      const customer = nextCustomer();
-      const target = await openCancelPage(page, customer.id);
-      await answer(page, index);
-      await offerHeading(page, index).waitFor();
+      const { page, calls, customer, target } = await atOffer(index);
       // Focus moves to the offer, so a screen reader reads it out.
       expect(await focusedName(page)).toBe(`modal:h2:${OFFERS[index]?.title}`);
       await modal(page).getByText(`${OFFERS[index]?.title}: stay with us`).waitFor();
@@ -189,15 +199,10 @@ describe("an offer after the reason", () => {
   );
 
   it("the talk-to-us link opens in a new tab and counts as staying", async () => {
-    const { page, context } = env;
-    const calls = await recordCallbacks(page);
-    const customer = nextCustomer();
-    const target = await openCancelPage(page, customer.id);
-    await answer(page, 3);
-    await offerHeading(page, 3).waitFor();
+    const { page, calls, customer, target } = await atOffer(3);
     const link = modal(page).getByRole("link", { name: texts().offer_contact });
     expect(await link.getAttribute("href")).toBe(`${env.site.origin}/talk`);
-    const [tab] = await Promise.all([context.waitForEvent("page"), link.click()]);
+    const [tab] = await Promise.all([env.context.waitForEvent("page"), link.click()]);
     await tab.waitForURL(`${env.site.origin}/talk`);
     const saved = await waitFor(() => calls.saved[0], "callback_saved");
     expect(saved).toMatchObject({ kind: "contact_link", customer_oid: customer.id });
@@ -218,18 +223,13 @@ const looks = (control: Locator) =>
 
 describe("leaving is always one click away", () => {
   it("declining continues the cancel as before; it looks like the offer's button", async () => {
-    const { page, site } = env;
-    const calls = await recordCallbacks(page);
-    const customer = nextCustomer();
-    const target = await openCancelPage(page, customer.id);
-    await answer(page, 0);
-    await offerHeading(page, 0).waitFor();
+    const { page, calls, customer, target } = await atOffer(0);
     expect(await looks(button(page, "offer_decline"))).toEqual(
       await looks(button(page, "offer_accept")),
     );
     const from = fake.requests.length;
     await button(page, "offer_decline").click();
-    await page.waitForURL(site.origin + target);
+    await page.waitForURL(env.site.origin + target);
     const [event] = await env.eventsOf(customer.id);
     expect(calls.sent).toEqual([
       expect.objectContaining({ event_id: event?.id, reason_id: reasons[0]?.id }),
@@ -239,12 +239,7 @@ describe("leaving is always one click away", () => {
   });
 
   it("keyboard: focus is on the offer, and Esc declines", async () => {
-    const { page, site } = env;
-    const calls = await recordCallbacks(page);
-    const customer = nextCustomer();
-    const target = await openCancelPage(page, customer.id);
-    await answer(page, 1);
-    await offerHeading(page, 1).waitFor();
+    const { page, calls, target } = await atOffer(1);
     expect(await focusedName(page)).toBe(`modal:h2:${OFFERS[1]?.title}`);
     // Tab stays in the dialog: the decline button, the offer, then round to the close button.
     await page.keyboard.press("Tab");
@@ -253,18 +248,13 @@ describe("leaving is always one click away", () => {
     await page.keyboard.press("Tab");
     expect(await focusedName(page)).toBe(`modal:button:${texts().close}`);
     await page.keyboard.press("Escape");
-    await page.waitForURL(site.origin + target);
+    await page.waitForURL(env.site.origin + target);
     expect(calls.sent).toHaveLength(1);
     expect(calls.saved).toEqual([]);
   });
 
   it("a failed apply says so, and the customer can still cancel", async () => {
-    const { page, site } = env;
-    const calls = await recordCallbacks(page);
-    const customer = nextCustomer();
-    const target = await openCancelPage(page, customer.id);
-    await answer(page, 0);
-    await offerHeading(page, 0).waitFor();
+    const { page, calls, target } = await atOffer(0);
     fake.inject(
       { kind: "server_error", status: 400, shouldRetry: false },
       { path: "/v1/coupons", times: 2 },
@@ -285,20 +275,19 @@ describe("leaving is always one click away", () => {
       }),
     ]);
     await button(page, "offer_decline").click();
-    await page.waitForURL(site.origin + target);
+    await page.waitForURL(env.site.origin + target);
     expect(calls.sent).toHaveLength(1);
     expect(calls.saved).toEqual([]);
   });
 
   it("a customer no offer fits (unverified) goes straight on to the cancel", async () => {
-    const { page, site } = env;
-    const calls = await recordCallbacks(page);
-    const customer = nextCustomer();
     const offerCalls: string[] = [];
-    page.on("request", (r) => r.url().includes("/api/widget/offer") && offerCalls.push(r.url()));
-    const target = await openCancelPage(page, customer.id, { hash: false });
-    await answer(page, 0);
-    await page.waitForURL(site.origin + target);
+    env.page.on(
+      "request",
+      (r) => r.url().includes("/api/widget/offer") && offerCalls.push(r.url()),
+    );
+    const { page, calls, target } = await cancelWith(0, { hash: false });
+    await page.waitForURL(env.site.origin + target);
     expect(offerCalls).toEqual([`${env.server.url}/api/widget/offer`]);
     expect(calls.sent).toHaveLength(1);
   });
@@ -325,21 +314,17 @@ describe("the offer step never blocks the cancel", () => {
       error: { code: "timeout", message: "offer took longer than 3000 ms" },
     },
   ])("$name: the cancel goes on and callback_error hears why", async ({ path, hang, error }) => {
-    const { page, site } = env;
-    const calls = await recordCallbacks(page);
-    const customer = nextCustomer();
     // The widget's own timers run on a clock the test moves: no waiting out the timeout.
-    await page.clock.install();
-    await page.route(path, (route) => (hang ? undefined : route.abort()));
-    const target = await openCancelPage(page, customer.id);
-    const offerCall = hang && page.waitForRequest("**/api/widget/offer");
-    await answer(page, 0);
+    await env.page.clock.install();
+    await env.page.route(path, (route) => (hang ? undefined : route.abort()));
+    const offerCall = hang && env.page.waitForRequest("**/api/widget/offer");
+    const { page, calls, customer, target } = await cancelWith(0);
     if (offerCall) {
       await offerCall;
       await env.eventsOf(customer.id);
       await page.clock.runFor(3100);
     }
-    await page.waitForURL(site.origin + target);
+    await page.waitForURL(env.site.origin + target);
     expect(calls.sent).toEqual([expect.objectContaining({ reason_id: reasons[0]?.id })]);
     expect(calls.errors).toEqual([expect.objectContaining(error)]);
   });
