@@ -5,13 +5,11 @@ import { h } from "./dom.js";
 import { OFFER_HOOK, type OfferContext } from "./offer.js";
 import { report } from "./report.js";
 
-// Short: the cancel waits for this answer, and no offer is better than a slow one.
-const OFFER_TIMEOUT = 3000;
 // The provider is called while this runs; "No thanks, cancel" stays clickable meanwhile.
 const ACCEPT_TIMEOUT = 10_000;
 
+/** What the step uses of the server's offer (src/contract/offers.ts). */
 interface Offer {
-  kind: string;
   title: string;
   description: string | null;
   url: string | null;
@@ -31,7 +29,7 @@ async function run(ctx: OfferContext): Promise<boolean> {
   const { offer } = (await ctx.call(
     "/api/widget/offer",
     post({ ...who, reason_id: ctx.reason_id }),
-    OFFER_TIMEOUT,
+    ctx.ms,
     "offer_failed",
   )) as { offer: Offer | null };
   if (!offer) return false;

@@ -17,13 +17,16 @@ export interface OfferContext {
   reason_id: string;
   texts: Texts;
   show: Modal["show"];
+  /** What is left of the time the cancel may wait for an offer, in milliseconds. */
+  ms: number;
 }
 
 /** Settles once the customer is done with the offer: true when they took it and stay. */
 export type OfferStep = (ctx: OfferContext) => Promise<boolean>;
 
-// Usually loaded long before: fetching starts when the modal opens.
-const LOAD_TIMEOUT = 2500;
+// The longest the cancel waits for an offer, the step's script included (usually loaded
+// long before: fetching starts when the modal opens). No offer is better than a slow one.
+const OFFER_TIMEOUT = 3000;
 
 let step: Promise<OfferStep> | undefined;
 
@@ -53,8 +56,9 @@ export function loadOfferStep(): Promise<OfferStep> {
  */
 export async function offerStep(p: Params, modal: Modal, texts: Texts, reason_id: string) {
   try {
-    const run = await withTimeout(loadOfferStep(), LOAD_TIMEOUT, "offer");
-    return await run({ call, p, reason_id, texts, show: modal.show });
+    const until = Date.now() + OFFER_TIMEOUT;
+    const run = await withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer");
+    return await run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now() });
   } catch (e) {
     report(p, e);
     return false;

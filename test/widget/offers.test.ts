@@ -311,7 +311,7 @@ describe("the offer step never blocks the cancel", () => {
       name: "the offer call hangs",
       path: "**/api/widget/offer",
       hang: true,
-      error: { code: "timeout", message: "offer took longer than 3000 ms" },
+      error: { code: "timeout", message: expect.stringMatching(/^offer took longer than \d+ ms$/) },
     },
   ])("$name: the cancel goes on and callback_error hears why", async ({ path, hang, error }) => {
     // The widget's own timers run on a clock the test moves: no waiting out the timeout.
