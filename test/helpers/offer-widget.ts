@@ -4,9 +4,9 @@ import type { FakeStripe } from "../../src/billing/stripe/fake/server.js";
 import { loadConfig } from "../../src/config.js";
 import type { OfferInput } from "../../src/db/repositories/offers.js";
 import { createWorker } from "../../src/server/worker.js";
-import { TEST_KEY } from "../billing/stripe/fake.js";
 import { silent } from "../jobs/setup.js";
-import { type Client, createUser, signIn } from "./auth.js";
+import { type Client, signIn } from "./auth.js";
+import { connectFakeStripe, fakeStripeEnv } from "./billing-account.js";
 import { testSecrets } from "./secrets.js";
 import { startTestServer, type TestServer } from "./server.js";
 
@@ -33,12 +33,7 @@ export function offerWidgetServer(
   options: { now?: () => number; env?: Record<string, string> } = {},
 ) {
   const { now = Date.now } = options;
-  const env = {
-    STRIPE_API_BASE: fake.url,
-    STRIPE_TEST_RATE_LIMIT: "0",
-    STRIPE_RATE_LIMIT: "0",
-    ...options.env,
-  };
+  const env = { ...fakeStripeEnv(fake), ...options.env };
   const config = loadConfig({ ...env, WORKER: "off" });
   let server: TestServer;
   let owner: Client;
@@ -48,12 +43,10 @@ export function offerWidgetServer(
 
   beforeAll(async () => {
     server = await startTestServer({ listen: false, env });
-    await createUser(server, "owner@example.com", { accounts: [[server.accountId, "owner"]] });
+    const connected = await connectFakeStripe(server, env);
     owner = await signIn(server, "owner@example.com");
-    const base = `/api/accounts/${server.accountId}`;
-    reasonId = (await owner.request("GET", `${base}/reasons`)).json().reasons[0].id;
-    const connected = await owner.request("POST", `${base}/billing/stripe`, { api_key: TEST_KEY });
-    expect(connected.statusCode).toBe(201);
+    reasonId = connected.reasons[0]?.id ?? "";
+    secret = connected.hashSecret;
     worker = createWorker({
       config,
       database: server.database,
@@ -61,12 +54,10 @@ export function offerWidgetServer(
       log: silent,
       now,
     });
-    await drain();
     await server.app.repos.offers.create(server.accountId, {
       ...DISCOUNT_OFFER,
       reason_ids: [reasonId],
     });
-    secret = (await server.app.repos.accounts.find(server.accountId))?.customer_hash_secret ?? "";
   });
   afterAll(() => server?.close());
 
