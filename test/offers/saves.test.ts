@@ -1,6 +1,9 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { scheduleCancellation } from "../../src/billing/stripe/fake/subscription-changes.js";
 import { offerSaveCheck, SAVE_RECHECK_MS } from "../../src/offers/save-check.js";
+import { WebhookPayload } from "../../src/webhooks/payload.js";
 import { VirtualClock } from "../billing/virtual-clock.js";
 import { stripeWithPro } from "../helpers/billing-account.js";
 import { jobContext } from "../helpers/job-context.js";
@@ -67,13 +70,20 @@ async function daysLater(days: number) {
   await widget.drain();
 }
 
-/** What the receiver got of `type`, by acceptance. */
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+/** The payload's schema, as the OpenAPI document publishes it. */
+const validPayload = addFormats(new Ajv2020({ strict: false })).compile(WebhookPayload);
+
+/** What the receiver got of `type`: each body valid as published, its retention data. */
 const received = (type: string) =>
   receiver
     .accepted()
     .map((r) => JSON.parse(r.body))
     .filter((body) => body.type === type)
-    .map((body) => body.data.retention);
+    .map((body) => {
+      expect(validPayload(body), JSON.stringify(validPayload.errors)).toBe(true);
+      return body.data.retention;
+    });
 
 describe("proof of saves, on a controlled clock", () => {
   const ids: Record<string, string> = {};
