@@ -6,6 +6,7 @@ import { createJobQueue } from "../jobs/job-queue.js";
 import { createRunner } from "../jobs/runner.js";
 import type { WorkerLogger } from "../jobs/work-queue.js";
 import { emailSend } from "../mail/send-email.js";
+import { offerSaveCheck } from "../offers/save-check.js";
 import { billingBackfill } from "../sync/backfill.js";
 import { billingEvent } from "../sync/billing-event.js";
 import { billingCatchUp } from "../sync/catch-up.js";
@@ -20,6 +21,7 @@ export const JOB_KINDS: readonly JobKind[] = [
   billingEvent,
   billingCatchUp,
   emailSend,
+  offerSaveCheck,
 ];
 
 export interface WorkerOptions {
@@ -28,10 +30,12 @@ export interface WorkerOptions {
   /** Opens the webhook signing secrets. */
   secrets: Keyring;
   log: WorkerLogger;
+  /** What jobs decide by (`JobServices.now`); the system clock unless a test controls it. */
+  now?: () => number;
 }
 
 /** The background worker: webhook deliveries and every registered kind of job. */
-export function createWorker({ config, database, secrets, log }: WorkerOptions) {
+export function createWorker({ config, database, secrets, log, now = Date.now }: WorkerOptions) {
   return createRunner({
     database,
     log,
@@ -51,7 +55,7 @@ export function createWorker({ config, database, secrets, log }: WorkerOptions) 
         concurrency: config.jobs.concurrency,
         logDays: config.jobs.logDays,
         log,
-        services: { db: database.db, secrets, config, log },
+        services: { db: database.db, secrets, config, log, now },
       }),
     ],
   });

@@ -31,6 +31,8 @@ export interface Fixture {
   billingConnectionId: string;
   /** A portal cancellation of the customer, put down to `reasonId`. */
   cancellationId: string;
+  /** A retention offer for `reasonId`. */
+  offerId: string;
 }
 
 export interface AccountRoute {
@@ -298,6 +300,40 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     url: (f) => at(f, "/email-settings"),
     body: { reason_delay_minutes: 0 },
   },
+  { method: "GET", route: "/api/accounts/:accountId/offers", url: (f) => at(f, "/offers") },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/offers",
+    url: (f) => at(f, "/offers"),
+    body: { kind: "pause", title: "Hijacked", params: { months: 1 }, reason_ids: ["rsn_x"] },
+  },
+  {
+    method: "PUT",
+    route: "/api/accounts/:accountId/offers/:offerId",
+    url: (f) => at(f, `/offers/${f.offerId}`),
+    body: { kind: "pause", title: "Hijacked", params: { months: 1 }, reason_ids: ["rsn_x"] },
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/offers/:offerId",
+    url: (f) => at(f, `/offers/${f.offerId}`),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/offer-settings",
+    url: (f) => at(f, "/offer-settings"),
+  },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/offer-settings",
+    url: (f) => at(f, "/offer-settings"),
+    body: { holdout_percent: 50 },
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/offers/performance",
+    url: (f) => at(f, "/offers/performance"),
+  },
   {
     method: "GET",
     route: "/api/accounts/:accountId/reporting-currency",
@@ -398,6 +434,13 @@ export async function createFixture(server: TestServer, label: string): Promise<
     provider_feedback: "other",
     reason_id: reason.reason.id,
   });
+  const offer = await owner.request("POST", `${base}/offers`, {
+    kind: "contact_link",
+    title: `${label} secret offer`,
+    params: { url: `https://${label}.example.com/talk` },
+    reason_ids: [reason.reason.id],
+  });
+  expect(offer.statusCode).toBe(201);
   return {
     accountId,
     accountName,
@@ -419,6 +462,7 @@ export async function createFixture(server: TestServer, label: string): Promise<
     deliveryId: deliveries[0].id,
     billingConnectionId: billing.id,
     cancellationId: cancellation.id,
+    offerId: offer.json().offer.id,
   };
 }
 
@@ -445,6 +489,8 @@ export function secretsOf(f: Fixture): string[] {
     f.deliveryId,
     f.billingConnectionId,
     f.cancellationId,
+    f.offerId,
+    `${f.accountName.split(" ")[0]} secret offer`,
     `${f.accountName.split(" ")[0]} secret reason`,
   ];
 }

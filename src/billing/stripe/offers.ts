@@ -2,13 +2,16 @@ import type Stripe from "stripe";
 import { BillingError } from "../billing-error.js";
 import type {
   BillingOfferActions,
+  BillingPrice,
   BillingSubscription,
   DiscountTerms,
   OfferActionOptions,
 } from "../provider.js";
 import type { StripeConnection } from "./connection.js";
 import { isMissing } from "./errors.js";
+import { firstChargedInvoiceSince } from "./invoices.js";
 import { mapFetched, SUBSCRIPTION_EXPAND } from "./lists.js";
+import { mapPrice } from "./map.js";
 
 /**
  * One coupon per set of terms, named by them: a second discount offer with the same terms
@@ -97,6 +100,9 @@ export function stripeOfferActions(connection: StripeConnection): BillingOfferAc
   }
 
   return {
+    firstChargedInvoiceSince: (subscriptionId, since, signal) =>
+      firstChargedInvoiceSince(connection, subscriptionId, since, signal),
+
     async applyDiscount(subscriptionId, terms, options) {
       const coupon = await ensureCoupon(terms, options);
       return update(subscriptionId, { discounts: [{ coupon }] }, options);
@@ -129,6 +135,15 @@ export function stripeOfferActions(connection: StripeConnection): BillingOfferAc
       }
       const items = [{ id: item.id, price: priceId }];
       return update(subscriptionId, { items, proration_behavior: proration }, options);
+    },
+
+    async price(priceId, signal): Promise<BillingPrice | null> {
+      try {
+        return mapPrice(await call(() => stripe.prices.retrieve(priceId), signal));
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
     },
 
     extendTrial(subscriptionId, trialEnd, options) {

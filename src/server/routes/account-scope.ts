@@ -13,6 +13,8 @@ import { insightsRoutes } from "./insights.js";
 import { inviteRoutes } from "./invites.js";
 import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
+import { offerPerformanceRoutes } from "./offer-performance.js";
+import { offerRoutes } from "./offers.js";
 import { reasonRoutes } from "./reasons.js";
 import { reportingCurrencyRoutes } from "./reporting-currency.js";
 import { setupRoutes } from "./setup.js";
@@ -48,5 +50,7 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(cancellationReasonRoutes);
   await app.register(billingRoutes);
   await app.register(emailRoutes);
+  await app.register(offerRoutes);
   await app.register(reportingCurrencyRoutes);
+  await app.register(offerPerformanceRoutes);
 }
