@@ -1,16 +1,11 @@
 import type { WidgetTexts } from "../contract/widget-texts.js";
+import { escapeHtml } from "../escape-html.js";
 
 /**
  * The hosted reason form and its answers (thanks, refusals) as whole HTML pages: no script,
  * one inline style, readable by a screen reader (a fieldset with its legend, labels, the error
  * announced and tied to the field it is about).
  */
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
-  );
 
 /** Only a plain colour reaches the style sheet (it is the owner's, but checked anyway). */
 const safeColor = (color: string) => (/^#[0-9a-fA-F]{3,8}$/.test(color) ? color : "#4f46e5");
