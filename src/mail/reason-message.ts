@@ -7,10 +7,10 @@ import type { OutgoingEmail } from "./transport.js";
 
 const DAY_MS = 86_400_000;
 
-/** A reason email ready to go, or why it no longer should. */
+/** An email ready to go (with its form link's expiry, if it has one), or why it no longer should. */
 export type PreparedEmail =
-  | { message: OutgoingEmail; linkExpiresAt: Date }
-  | { skip: "answered" | "reactivated" | "no_customer_email" | "gone" };
+  | { message: OutgoingEmail; linkExpiresAt: Date | null }
+  | { skip: string };
 
 /** The message: who asks, why, the link, and that answering is optional. */
 export function reasonEmailMessage(

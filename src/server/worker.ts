@@ -5,6 +5,7 @@ import type { JobKind } from "../jobs/job-kind.js";
 import { createJobQueue } from "../jobs/job-queue.js";
 import { createRunner } from "../jobs/runner.js";
 import type { WorkerLogger } from "../jobs/work-queue.js";
+import { campaignTick } from "../mail/campaign-tick.js";
 import { emailSend } from "../mail/send-email.js";
 import { billingBackfill } from "../sync/backfill.js";
 import { billingEvent } from "../sync/billing-event.js";
@@ -20,6 +21,7 @@ export const JOB_KINDS: readonly JobKind[] = [
   billingEvent,
   billingCatchUp,
   emailSend,
+  campaignTick,
 ];
 
 export interface WorkerOptions {

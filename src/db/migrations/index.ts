@@ -19,6 +19,7 @@ import * as billingProviderNames from "./0018-billing-provider-names.js";
 import * as reportingCurrency from "./0019-reporting-currency.js";
 import * as email from "./0020-email.js";
 import * as offers from "./0021-offers.js";
+import * as campaigns from "./0023-campaigns.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   "0019-reporting-currency": reportingCurrency,
   "0020-email": email,
   "0021-offers": offers,
+  "0023-campaigns": campaigns,
 };
 
 export const migrationProvider: MigrationProvider = {
