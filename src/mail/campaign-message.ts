@@ -17,7 +17,7 @@ export const SAMPLE_PLAN = "Pro";
  */
 export async function campaignValues(
   repos: Repositories,
-  campaign: Campaign,
+  campaign: Pick<Campaign, "account_id" | "offer_id" | "reason_ids">,
   cancellation: Cancellation | null,
   unsubscribe: string,
 ): Promise<TemplateValues> {

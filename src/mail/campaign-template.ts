@@ -82,3 +82,27 @@ export function renderHtml(template: string, values: TemplateValues): string {
     .map((paragraph) => `<p>${paragraph.trim().replace(/\r?\n/g, "<br>")}</p>`)
     .join("\n");
 }
+
+/**
+ * Every step's subject and body checked, the field of the first broken one named
+ * (`steps[1].body`); `{{offer}}` only when the campaign has an offer to name.
+ */
+export function checkSteps(
+  steps: ReadonlyArray<{ subject: string; body: string }>,
+  hasOffer: boolean,
+  prefix = "steps",
+): void {
+  steps.forEach((step, index) => {
+    for (const part of ["subject", "body"] as const) {
+      const field = prefix === "step" ? `step.${part}` : `${prefix}[${index}].${part}`;
+      const used = checkTemplate(step[part], field);
+      if (used.has("offer") && !hasOffer) {
+        throw new AppError(
+          "invalid_template",
+          `${field} uses {{offer}}, but the campaign has no offer_id.`,
+          { field },
+        );
+      }
+    }
+  });
+}

@@ -102,3 +102,19 @@ export function messagePage(title: string, message: string, role: "status" | "al
     `<h1>${escapeHtml(title)}</h1>\n<p role="${role}">${escapeHtml(message)}</p>`,
   );
 }
+
+/**
+ * A question with one button that posts back to the page's own address: what a link that
+ * changes something (an unsubscribe) shows first, since mail scanners open links.
+ */
+export function confirmPage(title: string, message: string, button: string): string {
+  return page(
+    "en",
+    title,
+    "#4f46e5",
+    `<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(message)}</p>
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit">${escapeHtml(button)}</button></form>`,
+  );
+}
