@@ -166,8 +166,10 @@ export function createCampaignsRepository(db: Database) {
 
     /**
      * Enrolls, up to `limit`, the account's voluntary cancellations that ended by `now`, after
-     * an active campaign for their reason was made, with a customer address known: in the
-     * oldest such campaign, the first step due its delay after the end. Idempotent: one
+     * an active campaign for their reason was made (or in the day before: providers date to
+     * the second, and a campaign made the day someone left should reach them), with a
+     * customer address known: in the oldest such campaign, the first step due its delay
+     * after the end. Older churn is never written to: a new campaign mails no one's past. Idempotent: one
      * enrollment per cancellation. A reason given after the end (a late answer) still counts.
      */
     async enrollEnded(accountId: string, now: Date, limit = 200): Promise<number> {
@@ -189,7 +191,7 @@ export function createCampaignsRepository(db: Database) {
         join lateral (
           select k.id, k.steps from campaigns k
           where k.account_id = c.account_id and k.active
-            and k.created_at <= coalesce(c.ended_at, c.ends_at)
+            and k.created_at <= coalesce(c.ended_at, c.ends_at) + interval '1 day'
             and k.reason_ids @> jsonb_build_array(${effectiveReasonOf("c")})
           order by k.created_at, k.id
           limit 1

@@ -35,7 +35,7 @@ export async function unsubscribeRoutes(parent: FastifyInstance) {
     const emailId = checkUnsubscribeToken(sync.secrets, token);
     if (emailId === null) throw new AppError("unsubscribe_link_invalid");
     const email = await repos.emails.find(emailId);
-    if (!email || email.kind !== "campaign" || email.to_address === null) {
+    if (email?.kind !== "campaign" || email.to_address === null) {
       throw new AppError("not_found", "This link names nothing we sent.");
     }
     return { ...email, to_address: email.to_address };
