@@ -132,6 +132,7 @@ export async function campaignRoutes(parent: FastifyInstance) {
     },
     async (request) => {
       const accountId = membershipOf(request).account_id;
+      await campaignOf(accountId, request.params.id);
       const input = campaignInput(request.body);
       const campaign = await withRefFields(() =>
         campaigns.update(accountId, request.params.id, input),
