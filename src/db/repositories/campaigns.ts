@@ -3,7 +3,7 @@ import { effectiveReasonOf } from "../cancellation-reason.js";
 import type { Database } from "../database.js";
 import { DomainError } from "../domain-error.js";
 import { newId } from "../ids.js";
-import { decodeKeysetCursor, encodeKeysetCursor } from "../keyset-cursor.js";
+import { newestFirstPage } from "../keyset-cursor.js";
 import type { Campaign, CampaignEnrollment, CampaignStep, EnrollmentState } from "../schema.js";
 import { inTransaction } from "../transaction.js";
 
@@ -352,27 +352,8 @@ export function createCampaignsRepository(db: Database) {
         .selectAll()
         .where("account_id", "=", accountId);
       if (filter.campaignId) query = query.where("campaign_id", "=", filter.campaignId);
-      const after = page.cursor ? decodeKeysetCursor(page.cursor) : null;
-      if (after) {
-        query = query.where((eb) =>
-          eb.or([
-            eb("created_at", "<", after.at),
-            eb.and([eb("created_at", "=", after.at), eb("id", "<", after.id)]),
-          ]),
-        );
-      }
-      const rows = await query
-        .orderBy("created_at", "desc")
-        .orderBy("id", "desc")
-        .limit(page.limit + 1)
-        .execute();
-      const enrollments = rows.slice(0, page.limit);
-      const last = enrollments.at(-1);
-      const more = rows.length > page.limit && last;
-      return {
-        enrollments,
-        nextCursor: more ? encodeKeysetCursor(last.created_at, last.id) : null,
-      };
+      const { rows, nextCursor } = await newestFirstPage(query, page);
+      return { enrollments: rows, nextCursor };
     },
   };
 }

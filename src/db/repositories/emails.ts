@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Database } from "../database.js";
 import { newId } from "../ids.js";
-import { decodeKeysetCursor, encodeKeysetCursor } from "../keyset-cursor.js";
+import { newestFirstPage } from "../keyset-cursor.js";
 import type { Cancellation, EmailRow, EmailSettings } from "../schema.js";
 
 /** What an account has until it changes them. */
@@ -266,25 +266,9 @@ export function createEmailsRepository(db: Database) {
       accountId: string,
       page: { limit: number; cursor?: string | null },
     ): Promise<{ emails: EmailRow[]; nextCursor: string | null }> {
-      let query = db.selectFrom("emails").selectAll().where("account_id", "=", accountId);
-      const after = page.cursor ? decodeKeysetCursor(page.cursor) : null;
-      if (after) {
-        query = query.where((eb) =>
-          eb.or([
-            eb("created_at", "<", after.at),
-            eb.and([eb("created_at", "=", after.at), eb("id", "<", after.id)]),
-          ]),
-        );
-      }
-      const rows = await query
-        .orderBy("created_at", "desc")
-        .orderBy("id", "desc")
-        .limit(page.limit + 1)
-        .execute();
-      const emails = rows.slice(0, page.limit);
-      const last = emails.at(-1);
-      const more = rows.length > page.limit && last;
-      return { emails, nextCursor: more ? encodeKeysetCursor(last.created_at, last.id) : null };
+      const query = db.selectFrom("emails").selectAll().where("account_id", "=", accountId);
+      const { rows, nextCursor } = await newestFirstPage(query, page);
+      return { emails: rows, nextCursor };
     },
   };
 }
