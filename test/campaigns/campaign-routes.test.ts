@@ -49,6 +49,18 @@ describe("writing campaigns", () => {
       .where("kind", "=", "campaign.tick")
       .executeTakeFirst();
     expect(tick).toMatchObject({ dedupe_key: `campaign-tick:${live.server().accountId}` });
+    // The worker runs it, and it comes back a quarter of an hour later while there is work.
+    await live.drain();
+    const again = await campaigns.flow
+      .db()
+      .selectFrom("jobs")
+      .selectAll()
+      .where("id", "=", tick?.id ?? "")
+      .executeTakeFirstOrThrow();
+    expect(again.status).toBe("pending");
+    // Both by the database's clock, in the statement that settled the run.
+    const gap = new Date(again.run_at).getTime() - new Date(again.updated_at).getTime();
+    expect(gap).toBe(15 * 60_000);
   });
 
   it("refuses templates with an unknown variable or unbalanced braces, naming the field", async () => {
