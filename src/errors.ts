@@ -43,6 +43,7 @@ export const errorTable = {
     message: "The offer token is forged, expired, or for another customer.",
   },
   not_found: { status: 404, message: "Not found." },
+  offer_not_found: { status: 404, message: "This account has no such offer." },
   unknown_provider: { status: 404, message: "No billing provider of this name is known here." },
   already_set_up: { status: 409, message: "The first user exists already: sign in instead." },
   email_taken: { status: 409, message: "A user with this email exists already." },
@@ -98,6 +99,10 @@ export const errorTable = {
   },
   unknown_offer: { status: 422, message: "offer_id is not one of this account's offers." },
   unknown_reason: { status: 422, message: "reason_id is not one of this account's reasons." },
+  unknown_price: {
+    status: 422,
+    message: "None of this account's billing connections has a price of this id.",
+  },
   idempotency_key_reused: {
     status: 422,
     message: "This Idempotency-Key was used with a different request: use a new key.",

@@ -260,6 +260,8 @@ export interface BillingOfferActions {
     proration: ProrationBehavior,
     options: OfferActionOptions,
   ): Promise<BillingSubscription>;
+  /** The price a switch would move to (checked when an offer names it); null: none of this id. */
+  price(priceId: string, signal?: AbortSignal): Promise<BillingPrice | null>;
   /** The trial (or a new one) ends at `trialEnd` (Unix seconds), with nothing billed now. */
   extendTrial(
     subscriptionId: string,

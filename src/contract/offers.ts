@@ -56,3 +56,110 @@ export const WidgetOfferAcceptReply = Type.Object({
     test_mode: Type.Boolean(),
   }),
 });
+
+// --- The dashboard's offer administration (/api/accounts/:accountId/offers) ---
+
+const Id = Type.String({ minLength: 1, maxLength: 100 });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const BillingInterval = Type.Union([
+  Type.Literal("day"),
+  Type.Literal("week"),
+  Type.Literal("month"),
+  Type.Literal("year"),
+]);
+
+/**
+ * Every kind's parameters, each bounded here; which ones a kind needs (and which it must not
+ * have) is checked with the kind (src/offers/offer-input.ts), so each refusal names its field.
+ */
+export const OfferParamsBody = Type.Object(
+  {
+    /** discount: percent off (1 to 100), or an amount off in minor units with its currency. */
+    percent_off: Type.Optional(Type.Number({ minimum: 1, maximum: 100 })),
+    amount_off: Type.Optional(Type.Integer({ minimum: 1 })),
+    currency: Type.Optional(Type.String({ pattern: "^[A-Za-z]{3}$" })),
+    duration_in_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 36 })),
+    /** pause: months without collection. */
+    months: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })),
+    /** price_switch: the provider's price id to move to. */
+    price_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: "^\\S+$" })),
+    proration: Type.Optional(
+      Type.Union([
+        Type.Literal("create_prorations"),
+        Type.Literal("none"),
+        Type.Literal("always_invoice"),
+      ]),
+    ),
+    /** trial_extension: days added to the trial. */
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })),
+    /** contact_link: where "talk to us" leads (http or https). */
+    url: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type OfferParamsBody = Static<typeof OfferParamsBody>;
+
+/** An offer as the dashboard creates or replaces it (PUT sends it whole). */
+export const OfferBody = Type.Object(
+  {
+    kind: OfferKind,
+    title: Type.String({ minLength: 1, maxLength: 80, pattern: "\\S" }),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+    params: OfferParamsBody,
+    /** The account's reasons it answers: at least one, each once. */
+    reason_ids: Type.Array(Id, { minItems: 1, maxItems: 100, uniqueItems: true }),
+    /** Conditions on the customer's subscription; null or left out: any. */
+    plan: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 255, pattern: "\\S" }))),
+    min_tenure_days: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 36500 }))),
+    max_tenure_days: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 36500 }))),
+    billing_interval: Type.Optional(Nullable(BillingInterval)),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type OfferBody = Static<typeof OfferBody>;
+
+export const OfferRouteParams = Type.Object({ accountId: Id, offerId: Id });
+
+export const ApiOffer = Type.Object({
+  id: Type.String(),
+  kind: OfferKind,
+  title: Type.String(),
+  description: Nullable(Type.String()),
+  /** Only the kind's own parameters. */
+  params: OfferParamsBody,
+  reason_ids: Type.Array(Type.String()),
+  plan: Nullable(Type.String()),
+  min_tenure_days: Nullable(Type.Integer()),
+  max_tenure_days: Nullable(Type.Integer()),
+  billing_interval: Nullable(BillingInterval),
+  active: Type.Boolean(),
+  created_at: Type.String({ format: "date-time" }),
+  updated_at: Type.String({ format: "date-time" }),
+});
+export type ApiOffer = Static<typeof ApiOffer>;
+
+/** Oldest first: for a customer, the first offer that fits is the one shown. */
+export const OffersReply = Type.Object({ offers: Type.Array(ApiOffer) });
+export const OfferReply = Type.Object({ offer: ApiOffer });
+
+const WindowMonths = Type.Integer({ minimum: 1, maximum: 120 });
+const HoldoutPercent = Type.Integer({ minimum: 0, maximum: 50 });
+
+export const OfferSettings = Type.Object({
+  /** A customer accepts at most one offer in this many months. */
+  window_months: WindowMonths,
+  /** This share of eligible customers (chosen per customer, stably) is shown no offer. */
+  holdout_percent: HoldoutPercent,
+});
+export type OfferSettings = Static<typeof OfferSettings>;
+
+export const OfferSettingsBody = Type.Object(
+  { window_months: Type.Optional(WindowMonths), holdout_percent: Type.Optional(HoldoutPercent) },
+  { additionalProperties: false },
+);
+export type OfferSettingsBody = Static<typeof OfferSettingsBody>;
+
+export const OfferSettingsReply = Type.Object({ settings: OfferSettings });

@@ -11,6 +11,12 @@ export interface WidgetTexts {
   reason_required: string;
   comment_required: string;
   sending: string;
+  /** The offer step (src/widget/offer-step.ts), shown only to accounts with offers. */
+  offer_accept: string;
+  offer_contact: string;
+  offer_decline: string;
+  offer_saved: string;
+  offer_failed: string;
 }
 
 const TEXTS: Record<string, WidgetTexts> = {
@@ -26,6 +32,11 @@ const TEXTS: Record<string, WidgetTexts> = {
     reason_required: "Please choose a reason.",
     comment_required: "Please tell us a bit more.",
     sending: "Sending…",
+    offer_accept: "Accept offer",
+    offer_contact: "Talk to us",
+    offer_decline: "No thanks, cancel",
+    offer_saved: "Thank you for staying!",
+    offer_failed: "Sorry, we couldn't apply this offer. You can still cancel.",
   },
   de: {
     title: "Bevor Sie gehen…",
@@ -39,6 +50,12 @@ const TEXTS: Record<string, WidgetTexts> = {
     reason_required: "Bitte wählen Sie einen Grund.",
     comment_required: "Bitte erzählen Sie uns etwas mehr.",
     sending: "Wird gesendet…",
+    offer_accept: "Angebot annehmen",
+    offer_contact: "Mit uns sprechen",
+    offer_decline: "Nein danke, kündigen",
+    offer_saved: "Danke, dass Sie bleiben!",
+    offer_failed:
+      "Das Angebot konnte leider nicht angewendet werden. Sie können trotzdem kündigen.",
   },
   fr: {
     title: "Avant de partir…",
@@ -52,6 +69,11 @@ const TEXTS: Record<string, WidgetTexts> = {
     reason_required: "Veuillez choisir une raison.",
     comment_required: "Dites-nous en un peu plus, s'il vous plaît.",
     sending: "Envoi…",
+    offer_accept: "Accepter l'offre",
+    offer_contact: "Nous parler",
+    offer_decline: "Non merci, résilier",
+    offer_saved: "Merci de rester avec nous !",
+    offer_failed: "Désolé, l'offre n'a pas pu être appliquée. Vous pouvez tout de même résilier.",
   },
   es: {
     title: "Antes de irte…",
@@ -65,6 +87,11 @@ const TEXTS: Record<string, WidgetTexts> = {
     reason_required: "Elige un motivo, por favor.",
     comment_required: "Cuéntanos un poco más, por favor.",
     sending: "Enviando…",
+    offer_accept: "Aceptar la oferta",
+    offer_contact: "Hablar con nosotros",
+    offer_decline: "No, gracias, cancelar",
+    offer_saved: "¡Gracias por quedarte!",
+    offer_failed: "Lo sentimos, no pudimos aplicar la oferta. Aún puedes cancelar.",
   },
 };
 

@@ -24,6 +24,8 @@ export const WidgetConfigReply = Type.Object({
     logo_url: Type.Union([Type.String(), Type.Null()]),
   }),
   comment_max_length: Type.Integer(),
+  /** Whether any offer is active: the widget loads its offer step only then. */
+  offers: Type.Boolean(),
 });
 
 export const WidgetEventBody = Type.Object({

@@ -10,7 +10,13 @@ export default defineConfig({
   base: "/",
   plugins: [react()],
   // The app's own server serves the build; `vite dev` proxies the API to it.
-  server: { proxy: { "/api": "http://127.0.0.1:3000", "/barecancel.js": "http://127.0.0.1:3000" } },
+  server: {
+    proxy: {
+      "/api": "http://127.0.0.1:3000",
+      "/barecancel.js": "http://127.0.0.1:3000",
+      "/barecancel-offer.js": "http://127.0.0.1:3000",
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL("../../dist/dashboard", import.meta.url)),
     emptyOutDir: true,

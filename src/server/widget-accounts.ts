@@ -20,28 +20,31 @@ export interface WidgetAccount {
   activeReasons: Reason[];
   /** Every reason, archived too: a widget loaded before an archive may still send one. */
   reasonsById: Map<string, Reason>;
+  /** Some offer is active, so the widget should load its offer step. */
+  hasOffers: boolean;
 }
 
 /**
  * What the public widget routes need for a token, cached for `ttlMs` so ingest does not
- * hit the database twice per event. A revoked token, an edited reason or a new logo shows
- * within ttlMs.
+ * hit the database twice per event. A revoked token, an edited reason, a new logo or an
+ * offer turned on or off shows within ttlMs.
  */
 export function createWidgetAccounts(
-  repos: Pick<Repositories, "embedTokens" | "accounts" | "reasons" | "widgetLogos">,
+  repos: Pick<Repositories, "embedTokens" | "accounts" | "reasons" | "widgetLogos" | "offers">,
   ttlMs: number,
   guard: TokenGuessGuard,
 ) {
-  const { embedTokens: tokens, accounts, reasons, widgetLogos: logos } = repos;
+  const { embedTokens: tokens, accounts, reasons, widgetLogos: logos, offers } = repos;
   const cache = new Map<string, { expires: number; value: Promise<WidgetAccount | undefined> }>();
 
   async function load(tokenId: string): Promise<WidgetAccount | undefined> {
     const accountId = await tokens.accountOf(tokenId);
     if (!accountId) return undefined;
-    const [account, all, logo] = await Promise.all([
+    const [account, all, logo, offered] = await Promise.all([
       accounts.find(accountId),
       reasons.list(accountId, { includeArchived: true }),
       logos.info(accountId),
+      offers.list(accountId),
     ]);
     if (!account) return undefined;
     return {
@@ -56,6 +59,7 @@ export function createWidgetAccounts(
       allowedOrigins: account.allowed_origins,
       activeReasons: all.filter((r) => r.archived_at === null),
       reasonsById: new Map(all.map((r) => [r.id, r])),
+      hasOffers: offered.some((o) => o.active),
     };
   }
 

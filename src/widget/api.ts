@@ -16,7 +16,12 @@ export type Texts = Record<
   | "close"
   | "reason_required"
   | "comment_required"
-  | "sending",
+  | "sending"
+  | "offer_accept"
+  | "offer_contact"
+  | "offer_decline"
+  | "offer_saved"
+  | "offer_failed",
   string
 >;
 
@@ -25,6 +30,7 @@ export interface Config {
   texts: Texts;
   brand?: { color?: string; logo_url?: string | null };
   comment_max_length?: number;
+  offers?: boolean;
 }
 
 export interface StoredEvent {
@@ -67,7 +73,8 @@ export async function call(path: string, init: RequestInit, ms: number, code: st
     throw fail(code, error.message || `HTTP ${res.status}`, { status: res.status, error });
   } catch (e) {
     if ((e as WidgetError).details) throw e;
-    if (abort.signal.aborted) throw timeout(ms, code === "config_failed" ? "config" : "store");
+    // The step is the code's first word: config, store, offer.
+    if (abort.signal.aborted) throw timeout(ms, code.split("_")[0] as string);
     throw fail(code, String((e as Error)?.message || e), { network: true });
   } finally {
     clearTimeout(timer);

@@ -1,10 +1,10 @@
-import { CONFIG_TIMEOUT, loadConfig, type StoredEvent, withTimeout } from "./api.js";
+import { CONFIG_TIMEOUT, loadConfig, withTimeout } from "./api.js";
+import { callSend } from "./callbacks.js";
 import { type Choice, type Modal, openModal } from "./modal.js";
+import { loadOfferStep, offerStep } from "./offer.js";
 import { type EventBody, storeEvent } from "./outbox.js";
-import type { Params, SendData } from "./params.js";
-import { fail, report } from "./report.js";
-
-const SEND_TIMEOUT = 5000;
+import type { Params } from "./params.js";
+import { report } from "./report.js";
 
 function randomKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -25,44 +25,17 @@ function eventBody(p: Params, choice: Choice, key: string): EventBody {
 }
 
 /**
- * The site's own callback. For sites without a link or form it IS the cancel, so it runs
- * even when nothing could be stored; a slow or throwing callback cannot hold the cancel up.
+ * Ask, store, perhaps offer something, tell the site, then let the cancel go on; a taken
+ * offer ends it there. `proceed` is the cancel itself.
  */
-export async function callSend(p: Params, choice: Choice | null, event: StoredEvent | null) {
-  const data: SendData = {
-    event_id: null,
-    kind: null,
-    reason_id: null,
-    reason: null,
-    comment: null,
-    customer_oid: p.customer_oid,
-    subscription_oids: p.subscription_oids,
-    test_mode: p.test_mode,
-    ...choice,
-    ...event,
-  };
-  if (event) data.event_id = event.id;
-  const send = p.callback_send;
-  if (typeof send !== "function") return;
-  const run = Promise.resolve()
-    .then(() => send(data))
-    .catch((e) => {
-      throw fail("callback_failed", String(e?.message || e));
-    });
-  try {
-    await withTimeout(run, SEND_TIMEOUT, "callback_send");
-  } catch (e) {
-    report(p, e);
-  }
-}
-
-/** Ask, store, tell the site, then let the cancel go on. `proceed` is the cancel itself. */
 export async function runFlow(p: Params, trigger: Element, proceed: () => void): Promise<void> {
   let modal: Modal | undefined;
   try {
     const config = await withTimeout(loadConfig(p), CONFIG_TIMEOUT, "config");
     const key = randomKey();
     modal = openModal(config, p.comment_required, trigger);
+    // Fetched while the customer reads the question, so an offer shows without a wait.
+    if (config.offers) loadOfferStep().catch(() => {});
     const choice = await modal.choice;
     if (!choice) {
       // Closing cancels nothing; the dismissal is only counted, so nobody waits for it. It is
@@ -70,13 +43,16 @@ export async function runFlow(p: Params, trigger: Element, proceed: () => void):
       storeEvent(eventBody(p, { kind: "dismissal" }, key)).catch((e) => report(p, e));
       return;
     }
-    let event: StoredEvent | null = null;
-    try {
-      event = await storeEvent(eventBody(p, choice, key));
-    } catch (e) {
+    // Stored while the offer is asked for: the answer is kept in storage before it is
+    // sent, so neither a taken offer nor a closed tab loses it.
+    const stored = storeEvent(eventBody(p, choice, key)).catch((e) => {
       report(p, e);
+      return null;
+    });
+    if (config.offers && choice.reason_id) {
+      if (await offerStep(p, modal, config.texts, choice.reason_id)) return modal.close();
     }
-    await callSend(p, choice, event);
+    await callSend(p, choice, await stored);
   } catch (e) {
     // No config, no <dialog> support, or a bug of ours: the customer still gets to cancel.
     report(p, e);

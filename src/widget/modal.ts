@@ -15,6 +15,11 @@ export interface Choice {
 export interface Modal {
   /** An answer or a skip; null when closed (the modal is gone by then). */
   choice: Promise<Choice | null>;
+  /**
+   * Puts a later step (the offer) in the dialog in place of the question, under the close
+   * button; from then on Esc, the close button and the backdrop call `leave`.
+   */
+  show(leave: () => void, ...nodes: Node[]): void;
   close(): void;
 }
 
@@ -75,6 +80,7 @@ export function openModal(
 
   let busy = false;
   let closed = false;
+  let leave: (() => void) | undefined;
   let settle: (choice: Choice | null) => void = () => {};
   const choice = new Promise<Choice | null>((resolve) => {
     settle = resolve;
@@ -88,6 +94,7 @@ export function openModal(
     (returnFocus as HTMLElement).focus?.({ preventScroll: true });
   };
   const dismiss = () => {
+    if (leave) return leave();
     if (busy) return;
     remove();
     settle(null);
@@ -145,10 +152,11 @@ export function openModal(
   dialog.addEventListener("keydown", (e) => {
     // showModal makes the page inert, but Tab can still leave for the browser's own UI.
     if (e.key === "Tab") {
-      const edge = e.shiftKey ? close : submit;
-      if (root.activeElement === edge) {
+      const ends = form.querySelectorAll<HTMLElement>("button,a");
+      const last = ends[ends.length - 1] as HTMLElement;
+      if (root.activeElement === (e.shiftKey ? close : last)) {
         e.preventDefault();
-        (e.shiftKey ? submit : close).focus();
+        (e.shiftKey ? last : close).focus();
       }
     }
   });
@@ -160,5 +168,12 @@ export function openModal(
   document.body.append(host);
   dialog.showModal();
   radios[0]?.focus();
-  return { choice, close: remove };
+  const show = (onLeave: () => void, ...nodes: Node[]) => {
+    leave = onLeave;
+    // Not busy any more: a second Esc that closes the dialog regardless must reach `leave`.
+    busy = false;
+    form.replaceChildren(close, ...nodes);
+    form.removeAttribute("aria-busy");
+  };
+  return { choice, show, close: remove };
 }

@@ -27,6 +27,7 @@ export interface Params extends ErrorSink {
   customer_oid_hash?: string;
   locale: string;
   callback_send?: unknown;
+  callback_saved?: unknown;
 }
 
 /** Read afresh every time: the snippet may replace `window.barecancel` after we loaded. */
@@ -73,6 +74,7 @@ export function readParams(raw = rawParams()): Params {
       35,
     ),
     callback_send: raw.callback_send,
+    callback_saved: raw.callback_saved,
     callback_error: raw.callback_error,
   };
 }

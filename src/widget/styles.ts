@@ -18,7 +18,7 @@ textarea{display:block;width:100%;min-height:88px;padding:10px 12px;border:1px s
 .e{color:#b91c1c;font-size:14px;margin-bottom:12px}
 label[for]{margin-top:16px}
 .a{display:flex;flex-wrap:wrap-reverse;justify-content:flex-end;gap:8px;margin-top:20px}
-button{padding:10px 16px;border:1px solid #cbd5e1;border-radius:10px;background:#fff;font-weight:600;cursor:pointer}
+button,.b{padding:10px 16px;border:1px solid #cbd5e1;border-radius:10px;background:#fff;font-weight:600;cursor:pointer;text-decoration:none}
 .g{background:var(--c);border-color:var(--c);color:#fff}
 .x{position:absolute;top:14px;right:14px;width:36px;height:36px;padding:0;border:0;font-size:24px;color:#475569}
 :focus-visible{outline:2px solid var(--c);outline-offset:2px}

@@ -1,5 +1,6 @@
 import { loadConfig } from "./api.js";
-import { callSend, runFlow } from "./flow.js";
+import { callSend } from "./callbacks.js";
+import { runFlow } from "./flow.js";
 import { HOST_TAG } from "./modal.js";
 import { type Params, type RawParams, rawParams, readParams, triggerSelector } from "./params.js";
 import { report } from "./report.js";

@@ -33,6 +33,8 @@ export interface Fixture {
   cancellationId: string;
   /** A win-back campaign for `reasonId`. */
   campaignId: string;
+  /** A retention offer for `reasonId`. */
+  offerId: string;
 }
 
 export interface AccountRoute {
@@ -349,6 +351,35 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     route: "/api/accounts/:accountId/campaign-enrollments",
     url: (f) => at(f, "/campaign-enrollments"),
   },
+  { method: "GET", route: "/api/accounts/:accountId/offers", url: (f) => at(f, "/offers") },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/offers",
+    url: (f) => at(f, "/offers"),
+    body: { kind: "pause", title: "Hijacked", params: { months: 1 }, reason_ids: ["rsn_x"] },
+  },
+  {
+    method: "PUT",
+    route: "/api/accounts/:accountId/offers/:offerId",
+    url: (f) => at(f, `/offers/${f.offerId}`),
+    body: { kind: "pause", title: "Hijacked", params: { months: 1 }, reason_ids: ["rsn_x"] },
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/offers/:offerId",
+    url: (f) => at(f, `/offers/${f.offerId}`),
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/offer-settings",
+    url: (f) => at(f, "/offer-settings"),
+  },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/offer-settings",
+    url: (f) => at(f, "/offer-settings"),
+    body: { holdout_percent: 50 },
+  },
   {
     method: "GET",
     route: "/api/accounts/:accountId/reporting-currency",
@@ -455,6 +486,13 @@ export async function createFixture(server: TestServer, label: string): Promise<
     steps: [STEP],
   });
   expect(campaign.statusCode).toBe(201);
+  const offer = await owner.request("POST", `${base}/offers`, {
+    kind: "contact_link",
+    title: `${label} secret offer`,
+    params: { url: `https://${label}.example.com/talk` },
+    reason_ids: [reason.reason.id],
+  });
+  expect(offer.statusCode).toBe(201);
   return {
     accountId,
     accountName,
@@ -477,6 +515,7 @@ export async function createFixture(server: TestServer, label: string): Promise<
     billingConnectionId: billing.id,
     cancellationId: cancellation.id,
     campaignId: campaign.json().campaign.id,
+    offerId: offer.json().offer.id,
   };
 }
 
@@ -505,6 +544,8 @@ export function secretsOf(f: Fixture): string[] {
     f.cancellationId,
     f.campaignId,
     `${f.accountName.split(" ")[0]} secret campaign`,
+    f.offerId,
+    `${f.accountName.split(" ")[0]} secret offer`,
     `${f.accountName.split(" ")[0]} secret reason`,
   ];
 }

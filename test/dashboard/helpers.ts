@@ -10,6 +10,7 @@ import type {
   Page,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import type { Role } from "../../src/db/schema.js";
 import { createUser, PASSWORD } from "../helpers/auth.js";
 import { launchBrowser } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -123,13 +124,17 @@ export async function newPage(
 
 let users = 0;
 
-/** A user who owns the server's account, signed in through the API (the cookie lands in the context). */
+/**
+ * A user who owns the server's account (or is a member of it, with `role`), signed in through
+ * the API (the cookie lands in the context).
+ */
 export async function signedInPage(
   env: DashboardEnv,
   options: BrowserContextOptions = {},
+  role: Role = "owner",
 ): Promise<{ context: BrowserContext; page: Page; email: string }> {
-  const email = `owner${++users}-${process.pid}@example.com`;
-  await createUser(env.server, email, { accounts: [[env.server.accountId, "owner"]] });
+  const email = `${role}${++users}-${process.pid}@example.com`;
+  await createUser(env.server, email, { accounts: [[env.server.accountId, role]] });
   const { context, page } = await newPage(env, options);
   const response = await context.request.post(`${env.server.url}/api/auth/login`, {
     data: { email, password: PASSWORD },

@@ -80,3 +80,15 @@ export async function signIn(
       }),
   };
 }
+
+/** An owner and a member of the server's own account, each signed in. */
+export async function ownerAndMember(
+  server: TestServer,
+): Promise<{ owner: Client; member: Client }> {
+  await createUser(server, "owner@example.com", { accounts: [[server.accountId, "owner"]] });
+  await createUser(server, "member@example.com", { accounts: [[server.accountId, "member"]] });
+  return {
+    owner: await signIn(server, "owner@example.com"),
+    member: await signIn(server, "member@example.com"),
+  };
+}

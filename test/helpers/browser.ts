@@ -11,10 +11,14 @@ import { startTestServer, type TestServer, type TestServerOptions } from "./serv
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const WIDGET_FILE = `${ROOT}dist/widget/barecancel.js`;
+/** The offer step, which the widget loads for accounts with offers. */
+export const OFFER_STEP_FILE = `${ROOT}dist/widget/barecancel-offer.js`;
 
 /** Builds the widget when dist/ is missing or older than its sources (plain `vitest run`). */
 export function ensureWidgetBuilt(): void {
-  const built = existsSync(WIDGET_FILE) ? statSync(WIDGET_FILE).mtimeMs : 0;
+  const built = Math.min(
+    ...[WIDGET_FILE, OFFER_STEP_FILE].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)),
+  );
   const dir = `${ROOT}src/widget/`;
   const newest = Math.max(...readdirSync(dir).map((f) => statSync(dir + f).mtimeMs));
   if (newest > built)
@@ -158,6 +162,7 @@ export const BROKEN_CONFIG = {
   texts: widgetTexts("en").texts,
   brand: { color: "#4f46e5" },
   comment_max_length: 5000,
+  offers: false,
 };
 
 export async function startBrokenWidgetServer(
@@ -205,6 +210,7 @@ export function paramsSource(values: Record<string, unknown>, callbacks = true):
   if (!callbacks) return json;
   return `${json.slice(0, -1)},
   callback_send: function (data) { return window.__bcSend(data); },
+  callback_saved: function (data) { return window.__bcSaved(data); },
   callback_error: function (err) { return window.__bcError(err); }
 }`;
 }
@@ -217,13 +223,17 @@ export function htmlPage(body: string, title = "Account settings"): string {
 
 export interface Callbacks {
   sent: Record<string, unknown>[];
+  saved: Record<string, unknown>[];
   errors: { code: string; message: string; details?: unknown }[];
 }
 
 export async function recordCallbacks(page: Page): Promise<Callbacks> {
-  const calls: Callbacks = { sent: [], errors: [] };
+  const calls: Callbacks = { sent: [], saved: [], errors: [] };
   await page.exposeFunction("__bcSend", (data: Record<string, unknown>) => {
     calls.sent.push(data);
+  });
+  await page.exposeFunction("__bcSaved", (data: Record<string, unknown>) => {
+    calls.saved.push(data);
   });
   await page.exposeFunction("__bcError", (err: Callbacks["errors"][number]) => {
     calls.errors.push(err);

@@ -3,15 +3,11 @@ import {
   cancelNow,
   scheduleCancellation,
 } from "../../src/billing/stripe/fake/subscription-changes.js";
-import { loadConfig } from "../../src/config.js";
-import { createWorker } from "../../src/server/worker.js";
 import { TEST_KEY } from "../billing/stripe/fake.js";
 import { postWidgetEvent } from "../helpers/api.js";
 import { type Client, createAccount, createUser, signIn } from "../helpers/auth.js";
-import { stripeWithPro } from "../helpers/billing-account.js";
-import { testSecrets } from "../helpers/secrets.js";
+import { fakeStripeEnv, stripeWithPro, syncAll } from "../helpers/billing-account.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
-import { silent } from "../jobs/setup.js";
 
 // Real time: the cancellations are dated now, and the insights below ask about these days.
 const { fake, stripe, pro } = await stripeWithPro();
@@ -34,7 +30,7 @@ stripe.change(
 stripe.change(cara.subscription, cancelNow({ comment: "Going elsewhere" }));
 stripe.change(dan.subscription, cancelNow());
 
-const env = { STRIPE_API_BASE: fake.url, STRIPE_TEST_RATE_LIMIT: "0", STRIPE_RATE_LIMIT: "0" };
+const env = fakeStripeEnv(fake);
 let server: TestServer;
 let owner: Client;
 let member: Client;
@@ -59,13 +55,7 @@ beforeAll(async () => {
 
   const connected = await owner.request("POST", `${base}/billing/stripe`, { api_key: TEST_KEY });
   expect(connected.statusCode).toBe(201);
-  const worker = createWorker({
-    config: loadConfig({ ...env, WORKER: "off" }),
-    database: server.database,
-    secrets: testSecrets,
-    log: silent,
-  });
-  while ((await worker.runOnce()) > 0) {}
+  await syncAll(server, env);
   const answered = await postWidgetEvent(server, {
     access_token_id: server.accessTokenId,
     customer_oid: dan.id,

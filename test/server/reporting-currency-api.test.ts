@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeEvent } from "../helpers/api.js";
-import { type Client, createUser, signIn } from "../helpers/auth.js";
+import { type Client, ownerAndMember } from "../helpers/auth.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 let server: TestServer;
@@ -14,10 +14,7 @@ const range = `from=${today.slice(0, 8)}01&to=${today}`;
 beforeAll(async () => {
   server = await startTestServer({ listen: false });
   base = `/api/accounts/${server.accountId}`;
-  await createUser(server, "owner@example.com", { accounts: [[server.accountId, "owner"]] });
-  await createUser(server, "member@example.com", { accounts: [[server.accountId, "member"]] });
-  owner = await signIn(server, "owner@example.com");
-  member = await signIn(server, "member@example.com");
+  ({ owner, member } = await ownerAndMember(server));
   const reason = await server.database.db
     .selectFrom("reasons")
     .select("id")

@@ -29,6 +29,31 @@ describe("GET /api/widget/config", () => {
     expect(config.comment_max_length).toBe(5000);
   });
 
+  it("says whether an offer is active: the widget loads its offer step only then", async () => {
+    const offers = server.app.repos.offers;
+    const offersFlag = async () =>
+      (await getConfig(`access_token_id=${server.accessTokenId}`)).json().offers;
+    expect(await offersFlag()).toBe(false);
+    const input = {
+      kind: "contact_link" as const,
+      title: "Talk to us",
+      description: null,
+      params: { url: "https://example.com/talk" },
+      reason_ids: [],
+      plan: null,
+      min_tenure_days: null,
+      max_tenure_days: null,
+      billing_interval: null,
+      active: false,
+    };
+    const offer = await offers.create(server.accountId, input);
+    expect(await offersFlag()).toBe(false);
+    await offers.update(server.accountId, offer.id, { ...input, active: true });
+    expect(await offersFlag()).toBe(true);
+    await offers.remove(server.accountId, offer.id);
+    expect(await offersFlag()).toBe(false);
+  });
+
   it("leaves archived reasons out and follows a new order", async () => {
     const db = server.database.db;
     const [first, second] = await db

@@ -1,14 +1,8 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
 import type { OfferInput } from "../../src/db/repositories/offers.js";
-import { createWorker } from "../../src/server/worker.js";
-import { TEST_KEY } from "../billing/stripe/fake.js";
-import { createUser, signIn } from "../helpers/auth.js";
-import { stripeWithPro } from "../helpers/billing-account.js";
-import { testSecrets } from "../helpers/secrets.js";
+import { connectFakeStripe, fakeStripeEnv, stripeWithPro } from "../helpers/billing-account.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
-import { silent } from "../jobs/setup.js";
 
 const { fake, stripe, pro } = await stripeWithPro();
 const subscribed = () => {
@@ -18,7 +12,7 @@ const subscribed = () => {
 };
 const ann = subscribed();
 const bob = subscribed();
-const env = { STRIPE_API_BASE: fake.url, STRIPE_TEST_RATE_LIMIT: "0", STRIPE_RATE_LIMIT: "0" };
+const env = fakeStripeEnv(fake);
 let server: TestServer;
 let reasonId: string;
 let secret: string;
@@ -37,22 +31,10 @@ const discount: Omit<OfferInput, "reason_ids"> = {
 
 beforeAll(async () => {
   server = await startTestServer({ listen: false, env });
-  await createUser(server, "owner@example.com", { accounts: [[server.accountId, "owner"]] });
-  const owner = await signIn(server, "owner@example.com");
-  const base = `/api/accounts/${server.accountId}`;
-  reasonId = (await owner.request("GET", `${base}/reasons`)).json().reasons[0].id;
-  expect(
-    (await owner.request("POST", `${base}/billing/stripe`, { api_key: TEST_KEY })).statusCode,
-  ).toBe(201);
-  const worker = createWorker({
-    config: loadConfig({ ...env, WORKER: "off" }),
-    database: server.database,
-    secrets: testSecrets,
-    log: silent,
-  });
-  while ((await worker.runOnce()) > 0) {}
+  const connected = await connectFakeStripe(server, env);
+  reasonId = connected.reasons[0]?.id ?? "";
+  secret = connected.hashSecret;
   await server.app.repos.offers.create(server.accountId, { ...discount, reason_ids: [reasonId] });
-  secret = (await server.app.repos.accounts.find(server.accountId))?.customer_hash_secret ?? "";
 });
 
 afterAll(() => server?.close());

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { BillingError } from "../billing-error.js";
 import type {
   BillingOfferActions,
+  BillingPrice,
   BillingSubscription,
   DiscountTerms,
   OfferActionOptions,
@@ -9,6 +10,7 @@ import type {
 import type { StripeConnection } from "./connection.js";
 import { isMissing } from "./errors.js";
 import { mapFetched, SUBSCRIPTION_EXPAND } from "./lists.js";
+import { mapPrice } from "./map.js";
 
 /**
  * One coupon per set of terms, named by them: a second discount offer with the same terms
@@ -129,6 +131,15 @@ export function stripeOfferActions(connection: StripeConnection): BillingOfferAc
       }
       const items = [{ id: item.id, price: priceId }];
       return update(subscriptionId, { items, proration_behavior: proration }, options);
+    },
+
+    async price(priceId, signal): Promise<BillingPrice | null> {
+      try {
+        return mapPrice(await call(() => stripe.prices.retrieve(priceId), signal));
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
     },
 
     extendTrial(subscriptionId, trialEnd, options) {

@@ -15,7 +15,8 @@ import { prepareConfiguredSecrets, secretsNotice, shownPath } from "../secrets-k
 
 /** A fresh clone has no built widget or dashboard: build them rather than fail. */
 function ensureWidgetBuilt(): void {
-  if (!existsSync(path.join(WIDGET_DIR, "barecancel.js.br"))) {
+  // The offer step is built last: a checkout built before it existed lacks only that.
+  if (!existsSync(path.join(WIDGET_DIR, "barecancel-offer.js.br"))) {
     execFileSync(process.execPath, [path.join(ROOT, "bin/build-widget.js")], { stdio: "inherit" });
   }
   ensureDashboardBuilt();

@@ -8,6 +8,7 @@ import type * as cancellations from "../../contract/cancellations.js";
 import type * as dashboard from "../../contract/dashboard.js";
 import type * as emailSchemas from "../../contract/emails.js";
 import type * as invites from "../../contract/invites.js";
+import type * as offers from "../../contract/offers.js";
 import type * as reporting from "../../contract/reporting-currency.js";
 import type * as webhooks from "../../contract/webhooks.js";
 import { api, type Query, queryString } from "./client.js";
@@ -245,6 +246,16 @@ export function accountApi(accountId: string) {
       api.get<Static<typeof campaignSchemas.EnrollmentsReply>>(
         `${base}/campaign-enrollments?campaign_id=${encodeURIComponent(campaignId)}`,
       ),
+    offers: () => api.get<Static<typeof offers.OffersReply>>(`${base}/offers`),
+    createOffer: (body: offers.OfferBody) =>
+      api.post<Static<typeof offers.OfferReply>>(`${base}/offers`, body),
+    replaceOffer: (id: string, body: offers.OfferBody) =>
+      api.put<Static<typeof offers.OfferReply>>(`${base}/offers/${encodeURIComponent(id)}`, body),
+    removeOffer: (id: string) => api.delete<void>(`${base}/offers/${encodeURIComponent(id)}`),
+    offerSettings: () =>
+      api.get<Static<typeof offers.OfferSettingsReply>>(`${base}/offer-settings`),
+    setOfferSettings: (body: offers.OfferSettingsBody) =>
+      api.patch<Static<typeof offers.OfferSettingsReply>>(`${base}/offer-settings`, body),
 
     webhooks: () => api.get<Static<typeof webhooks.WebhooksReply>>(`${base}/webhooks`),
     addWebhook: (body: NewWebhookEndpoint) =>

@@ -7,6 +7,7 @@ const SECTIONS = [
   { page: "insights", label: "Insights" },
   { page: "comments", label: "Comments" },
   { page: "reasons", label: "Reasons" },
+  { page: "offers", label: "Offers" },
   { page: "setup", label: "Setup" },
   { page: "export", label: "Export" },
   { page: "webhooks", label: "Webhooks" },

@@ -27,6 +27,10 @@ function readable(message: string, field: string): string {
   if (min) return `The ${label} needs at least ${min[1]} characters.`;
   const max = message.match(/must NOT have more than (\d+) characters/);
   if (max) return `The ${label} can have at most ${max[1]} characters.`;
+  const most = message.match(/must be <= (\S+)$/);
+  if (most) return `Enter at most ${most[1]}.`;
+  const least = message.match(/must be >= (\S+)$/);
+  if (least) return `Enter at least ${least[1]}.`;
   if (/must have required property/.test(message)) return `Enter the ${label}.`;
   if (/must match pattern/.test(message)) return `Enter the ${label}.`;
   return message;

@@ -44,10 +44,19 @@ function currencyFormat(currency: string): Intl.NumberFormat {
   return format;
 }
 
-/** Minor units (cents) to the currency's major unit: yen have none, dinars three. */
+/** Digits of the currency's minor unit: yen have none, dinars three. */
+function minorDigits(currency: string): number {
+  return currencyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Minor units (cents) to the currency's major unit. */
 export function majorUnits(money: Money): number {
-  const digits = currencyFormat(money.currency).resolvedOptions().maximumFractionDigits ?? 2;
-  return money.amount / 10 ** digits;
+  return money.amount / 10 ** minorDigits(money.currency);
+}
+
+/** An amount typed in the currency's major unit ("4.99") to minor units (499). */
+export function minorUnits(major: number, currency: string): number {
+  return Math.round(major * 10 ** minorDigits(currency));
 }
 
 export function formatMoney(money: Money, options: { compact?: boolean } = {}): string {

@@ -31,6 +31,11 @@ const TEXT_LABELS: Record<keyof WidgetTexts, string> = {
   reason_required: "When no reason is picked",
   comment_required: "When a comment is required but empty",
   sending: "While sending",
+  offer_accept: "Offer: accept button",
+  offer_contact: "Offer: talk-to-us link",
+  offer_decline: "Offer: decline and cancel button",
+  offer_saved: "Offer: thanks after accepting",
+  offer_failed: "Offer: when it could not be applied",
 };
 
 export function textLabel(key: string): string {

@@ -2,7 +2,8 @@ import { type FormEvent, useEffect, useMemo, useState } from "react";
 import type { Static } from "typebox";
 import type * as schemas from "../../contract/campaigns.js";
 import { accountApi } from "../api/endpoints.js";
-import { Field } from "../components/field.js";
+import { Field, FieldFrame, SelectField } from "../components/field.js";
+import { type NumberSetting, NumberSettingsForm } from "../components/number-settings.js";
 import { EmptyState, Loaded } from "../components/states.js";
 import { formErrors, NO_ERRORS } from "../lib/form-errors.js";
 import { formatDateTime } from "../lib/format.js";
@@ -35,6 +36,7 @@ export default function CampaignsPage() {
   const owner = account.role === "owner";
   const list = useAsync(() => client.campaigns(), [client]);
   const reasons = useAsync(() => client.reasons(), [client]);
+  const offers = useAsync(() => client.offers(), [client]);
   const [editing, setEditing] = useState<ApiCampaign | "new" | null>(null);
 
   useEffect(() => {
@@ -65,6 +67,7 @@ export default function CampaignsPage() {
               client={client}
               campaign={editing === "new" ? null : editing}
               reasons={reasons.data?.reasons ?? []}
+              offers={offers.data?.offers ?? []}
               owner={owner}
               done={() => {
                 setEditing(null);
@@ -99,7 +102,17 @@ export default function CampaignsPage() {
                   </ul>
                 )}
               </section>
-              <DailyLimit client={client} initial={data.daily_limit} owner={owner} />
+              <section className="card" aria-labelledby="campaign-limit-heading">
+                <h2 id="campaign-limit-heading">Sending limit</h2>
+                <NumberSettingsForm
+                  fields={LIMIT_SETTING}
+                  initial={{ daily_limit: data.daily_limit }}
+                  owner={owner}
+                  save={(values) => client.setCampaignDailyLimit(values.daily_limit)}
+                  submitLabel="Save limit"
+                  className="campaign-limit"
+                />
+              </section>
             </>
           )
         }
@@ -108,56 +121,15 @@ export default function CampaignsPage() {
   );
 }
 
-function DailyLimit({
-  client,
-  initial,
-  owner,
-}: {
-  client: Client;
-  initial: number;
-  owner: boolean;
-}) {
-  const [limit, setLimit] = useState(String(initial));
-  const [errors, setErrors] = useState(NO_ERRORS);
-  const [saved, setSaved] = useState(false);
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setSaved(false);
-    try {
-      await client.setCampaignDailyLimit(Number(limit));
-      setErrors(NO_ERRORS);
-      setSaved(true);
-    } catch (error) {
-      setErrors(formErrors(error, ["daily_limit"]));
-    }
-  }
-  return (
-    <section className="card" aria-labelledby="campaign-limit-heading">
-      <h2 id="campaign-limit-heading">Sending limit</h2>
-      <form onSubmit={submit} className="campaign-limit">
-        <Field
-          label="Campaign emails a day"
-          hint="Past it, the day's other emails wait for the next day (UTC)."
-          type="number"
-          min={1}
-          max={100000}
-          value={limit}
-          disabled={!owner}
-          onChange={(e) => setLimit(e.target.value)}
-          error={errors.fields.daily_limit ?? errors.form ?? undefined}
-        />
-        {owner && (
-          <p>
-            <button type="submit" className="button">
-              Save limit
-            </button>
-            {saved && <span role="status"> Saved.</span>}
-          </p>
-        )}
-      </form>
-    </section>
-  );
-}
+const LIMIT_SETTING: NumberSetting<"daily_limit">[] = [
+  {
+    name: "daily_limit",
+    label: "Campaign emails a day",
+    hint: "Past it, the day's other emails wait for the next day (UTC).",
+    min: 1,
+    max: 100000,
+  },
+];
 
 /** The fields of a step, as the API names them in errors. */
 const stepFields = (steps: Step[]) =>
@@ -167,12 +139,14 @@ function CampaignEditor({
   client,
   campaign,
   reasons,
+  offers,
   owner,
   done,
 }: {
   client: Client;
   campaign: ApiCampaign | null;
   reasons: ReadonlyArray<{ id: string; text: string }>;
+  offers: ReadonlyArray<{ id: string; title: string }>;
   owner: boolean;
   done(): void;
 }) {
@@ -182,7 +156,7 @@ function CampaignEditor({
   const [steps, setSteps] = useState<Step[]>(campaign?.steps ?? [{ ...NEW_STEP, delay_days: 60 }]);
   const [shown, setShown] = useState(0);
   const [errors, setErrors] = useState(NO_ERRORS);
-  const offerId = campaign?.offer_id ?? null;
+  const [offerId, setOfferId] = useState<string | null>(campaign?.offer_id ?? null);
 
   const setStep = (index: number, change: Partial<Step>) =>
     setSteps((all) => all.map((step, i) => (i === index ? { ...step, ...change } : step)));
@@ -195,7 +169,7 @@ function CampaignEditor({
       else await client.createCampaign(body);
       done();
     } catch (error) {
-      setErrors(formErrors(error, ["name", "reason_ids", ...stepFields(steps)]));
+      setErrors(formErrors(error, ["name", "reason_ids", "offer_id", ...stepFields(steps)]));
     }
   }
 
@@ -238,6 +212,13 @@ function CampaignEditor({
               </p>
             )}
           </fieldset>
+          <SelectField
+            label="Offer ({{offer}} shows its title)"
+            options={[["", "No offer"], ...offers.map((o) => [o.id, o.title] as const)]}
+            value={offerId ?? ""}
+            onChange={(value) => setOfferId(value === "" ? null : value)}
+            error={errors.fields.offer_id}
+          />
           <label className="campaign-active">
             <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />{" "}
             Active
@@ -267,22 +248,20 @@ function CampaignEditor({
                   onChange={(e) => setStep(index, { subject: e.target.value })}
                   error={errors.fields[`steps[${index}].subject`]}
                 />
-                <div className="field">
-                  <label htmlFor={`step-body-${index}`}>Email {index + 1}: body</label>
-                  <textarea
-                    id={`step-body-${index}`}
-                    rows={6}
-                    value={step.body}
-                    onFocus={() => setShown(index)}
-                    onChange={(e) => setStep(index, { body: e.target.value })}
-                    aria-invalid={errors.fields[`steps[${index}].body`] ? true : undefined}
-                  />
-                  {errors.fields[`steps[${index}].body`] && (
-                    <p className="field-error" role="alert">
-                      {errors.fields[`steps[${index}].body`]}
-                    </p>
+                <FieldFrame
+                  label={`Email ${index + 1}: body`}
+                  error={errors.fields[`steps[${index}].body`]}
+                >
+                  {(control) => (
+                    <textarea
+                      {...control}
+                      rows={6}
+                      value={step.body}
+                      onFocus={() => setShown(index)}
+                      onChange={(e) => setStep(index, { body: e.target.value })}
+                    />
                   )}
-                </div>
+                </FieldFrame>
                 {steps.length > 1 && (
                   <button
                     type="button"

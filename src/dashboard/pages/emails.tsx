@@ -1,10 +1,9 @@
-import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import type { Static } from "typebox";
 import type * as emails from "../../contract/emails.js";
 import { accountApi } from "../api/endpoints.js";
-import { Field } from "../components/field.js";
+import { type NumberSetting, NumberSettingsForm } from "../components/number-settings.js";
 import { EmptyState, Loaded } from "../components/states.js";
-import { formErrors } from "../lib/form-errors.js";
 import { formatDateTime } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
 import { useSession } from "../session.js";
@@ -21,6 +20,23 @@ const STATUS_WORDS: Record<ApiEmail["status"], string> = {
   skipped: "Skipped",
   failed: "Failed",
 };
+
+const EMAIL_SETTINGS: NumberSetting<keyof EmailSettings>[] = [
+  {
+    name: "reason_delay_minutes",
+    label: "Send after (minutes)",
+    hint: "How long after the cancellation, if no answer came meanwhile (0 to 10080).",
+    min: 0,
+    max: 10080,
+  },
+  {
+    name: "reason_link_days",
+    label: "Link works for (days)",
+    hint: "The form's link works once, for this many days (1 to 90).",
+    min: 1,
+    max: 90,
+  },
+];
 
 const REASON_WORDS: Record<string, string> = {
   answered: "the customer answered meanwhile",
@@ -59,10 +75,12 @@ export default function EmailsPage() {
         <h2 id="email-settings-heading">Reason email</h2>
         <Loaded state={settings}>
           {(data) => (
-            <SettingsForm
+            <NumberSettingsForm
+              fields={EMAIL_SETTINGS}
               initial={data.settings}
               owner={owner}
-              save={(changes) => client.setEmailSettings(changes)}
+              save={async (values) => (await client.setEmailSettings(values)).settings}
+              className="email-settings"
             />
           )}
         </Loaded>
@@ -120,84 +138,5 @@ function EmailItem({ email }: { email: ApiEmail }) {
         </details>
       )}
     </li>
-  );
-}
-
-function SettingsForm({
-  initial,
-  owner,
-  save,
-}: {
-  initial: EmailSettings;
-  owner: boolean;
-  save(changes: Partial<EmailSettings>): Promise<{ settings: EmailSettings }>;
-}) {
-  const [delay, setDelay] = useState(String(initial.reason_delay_minutes));
-  const [days, setDays] = useState(String(initial.reason_link_days));
-  const [errors, setErrors] = useState<ReturnType<typeof formErrors>>({ fields: {}, form: null });
-  const [saved, setSaved] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setSaved(false);
-    try {
-      const reply = await save({
-        reason_delay_minutes: Number(delay),
-        reason_link_days: Number(days),
-      });
-      setDelay(String(reply.settings.reason_delay_minutes));
-      setDays(String(reply.settings.reason_link_days));
-      setErrors({ fields: {}, form: null });
-      setSaved(true);
-    } catch (error) {
-      setErrors(formErrors(error, ["reason_delay_minutes", "reason_link_days"]));
-    }
-  }
-
-  return (
-    <form onSubmit={submit} className="email-settings">
-      <Field
-        label="Send after (minutes)"
-        hint="How long after the cancellation, if no answer came meanwhile (0 to 10080)."
-        type="number"
-        min={0}
-        max={10080}
-        value={delay}
-        disabled={!owner}
-        onChange={(e) => setDelay(e.target.value)}
-        error={errors.fields.reason_delay_minutes}
-      />
-      <Field
-        label="Link works for (days)"
-        hint="The form's link works once, for this many days (1 to 90)."
-        type="number"
-        min={1}
-        max={90}
-        value={days}
-        disabled={!owner}
-        onChange={(e) => setDays(e.target.value)}
-        error={errors.fields.reason_link_days}
-      />
-      {errors.form && (
-        <p className="notice notice-error" role="alert">
-          {errors.form}
-        </p>
-      )}
-      {owner ? (
-        <p>
-          <button type="submit" className="button button-primary">
-            Save
-          </button>
-          {saved && (
-            <span role="status" className="hint">
-              {" "}
-              Saved.
-            </span>
-          )}
-        </p>
-      ) : (
-        <p className="hint">Only owners change these.</p>
-      )}
-    </form>
   );
 }

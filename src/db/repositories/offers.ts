@@ -16,6 +16,12 @@ export interface OfferInput {
   active: boolean;
 }
 
+/** The account's offer rules: one accept per customer in the window, and the holdout share. */
+export interface OfferSettingsRow {
+  window_months: number;
+  holdout_percent: number;
+}
+
 function columns(input: OfferInput) {
   return {
     ...input,
@@ -24,7 +30,20 @@ function columns(input: OfferInput) {
   };
 }
 
+const SETTINGS = [
+  "offer_window_months as window_months",
+  "offer_holdout_percent as holdout_percent",
+] as const;
+
 export function createOffersRepository(db: Database) {
+  function settings(accountId: string): Promise<OfferSettingsRow> {
+    return db
+      .selectFrom("accounts")
+      .select(SETTINGS)
+      .where("id", "=", accountId)
+      .executeTakeFirstOrThrow();
+  }
+
   return {
     /** Oldest first: the first offer that fits a customer is the one shown. */
     list(accountId: string): Promise<Offer[]> {
@@ -62,6 +81,30 @@ export function createOffersRepository(db: Database) {
         .where("id", "=", id)
         .returningAll()
         .executeTakeFirst();
+    },
+
+    settings,
+
+    /** Changes what is given; with nothing given, reads the settings as they are. */
+    updateSettings(
+      accountId: string,
+      changes: Partial<OfferSettingsRow>,
+    ): Promise<OfferSettingsRow> {
+      const set = {
+        ...(changes.window_months === undefined
+          ? {}
+          : { offer_window_months: changes.window_months }),
+        ...(changes.holdout_percent === undefined
+          ? {}
+          : { offer_holdout_percent: changes.holdout_percent }),
+      };
+      if (Object.keys(set).length === 0) return settings(accountId);
+      return db
+        .updateTable("accounts")
+        .set(set)
+        .where("id", "=", accountId)
+        .returning(SETTINGS)
+        .executeTakeFirstOrThrow();
     },
 
     async remove(accountId: string, id: string): Promise<boolean> {

@@ -14,6 +14,7 @@ import { insightsRoutes } from "./insights.js";
 import { inviteRoutes } from "./invites.js";
 import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
+import { offerRoutes } from "./offers.js";
 import { reasonRoutes } from "./reasons.js";
 import { reportingCurrencyRoutes } from "./reporting-currency.js";
 import { setupRoutes } from "./setup.js";
@@ -50,5 +51,6 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(billingRoutes);
   await app.register(emailRoutes);
   await app.register(campaignRoutes);
+  await app.register(offerRoutes);
   await app.register(reportingCurrencyRoutes);
 }

@@ -107,6 +107,7 @@ export async function widgetApiRoutes(parent: FastifyInstance) {
             : null,
         },
         comment_max_length: COMMENT_MAX_LENGTH,
+        offers: account.hasOffers,
       };
     },
   );

@@ -11,7 +11,7 @@ interface WidgetFiles {
   etag: string;
 }
 
-function loadWidget(dir: string): WidgetFiles {
+function loadScript(dir: string, file: string): WidgetFiles {
   const read = (name: string) => {
     try {
       return readFileSync(path.join(dir, name));
@@ -19,11 +19,11 @@ function loadWidget(dir: string): WidgetFiles {
       throw new Error(`${path.join(dir, name)} is missing: run "npm run build" first.`);
     }
   };
-  const identity = read("barecancel.js");
+  const identity = read(file);
   return {
     identity,
-    gzip: read("barecancel.js.gz"),
-    br: read("barecancel.js.br"),
+    gzip: read(`${file}.gz`),
+    br: read(`${file}.br`),
     etag: `"${contentHash(identity)}"`,
   };
 }
@@ -43,12 +43,11 @@ function pickEncoding(request: FastifyRequest): "br" | "gzip" | "identity" {
 }
 
 /**
- * The widget, compressed at build time and held in memory. The URL carries no version
- * (sites paste it once), so caches keep it a day and then revalidate with the ETag.
+ * One built script, compressed at build time and held in memory. The URL carries no
+ * version (sites paste it once), so caches keep it a day and then revalidate with the ETag.
  */
-export async function widgetScriptRoutes(app: FastifyInstance, options: { dir?: string }) {
-  const widget = loadWidget(options.dir ?? WIDGET_DIR);
-  const handler = async (request: FastifyRequest, reply: import("fastify").FastifyReply) => {
+function scriptHandler(widget: WidgetFiles) {
+  return async (request: FastifyRequest, reply: import("fastify").FastifyReply) => {
     reply
       .header("content-type", "application/javascript; charset=utf-8")
       .header("cache-control", "public, max-age=86400, stale-while-revalidate=604800")
@@ -61,6 +60,15 @@ export async function widgetScriptRoutes(app: FastifyInstance, options: { dir?: 
     if (encoding !== "identity") reply.header("content-encoding", encoding);
     return reply.send(widget[encoding === "identity" ? "identity" : encoding]);
   };
+}
+
+/** The widget, and its offer step, which it loads itself when the account has offers. */
+export async function widgetScriptRoutes(app: FastifyInstance, options: { dir?: string }) {
+  const dir = options.dir ?? WIDGET_DIR;
+  const handler = scriptHandler(loadScript(dir, "barecancel.js"));
+  // The base script names this path (src/widget/offer.ts); its version follows the base's:
+  // an older base in a cache may load a newer step, so the hook between them only grows.
+  app.get("/barecancel-offer.js", scriptHandler(loadScript(dir, "barecancel-offer.js")));
   app.get("/barecancel.js", handler);
   // Baremetrics' own path: an existing snippet needs only its host changed.
   app.get("/js/application.js", handler);

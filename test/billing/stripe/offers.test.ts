@@ -126,6 +126,16 @@ describe("Stripe offer actions", () => {
     ).rejects.toMatchObject({ code: "unsupported_subscription" });
   });
 
+  it("finds a price a switch may name, and says null for an unknown one", async () => {
+    expect(await offers.price(cheaper.id)).toMatchObject({
+      id: cheaper.id,
+      currency: "usd",
+      unitAmount: 1000,
+      recurring: { interval: "month" },
+    });
+    expect(await offers.price("price_nothing")).toBeNull();
+  });
+
   it("extends the trial without billing now", async () => {
     const sub = subscribed();
     const trialEnd = Math.floor(clock.now() / 1000) + 14 * 86_400;

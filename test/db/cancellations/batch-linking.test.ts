@@ -3,17 +3,13 @@ import type { DatabaseHandle } from "../../../src/db/database.js";
 import { DEFAULT_LINK_WINDOW_DAYS as WINDOW } from "../../../src/db/repositories/cancellation-answers.js";
 import type { EventRow } from "../../../src/db/schema.js";
 import { createTestDatabase } from "../../helpers/database.js";
-import { accountWithReasons, cancellation, storeAnswer } from "./fixtures.js";
+import { accountWithReasons, cancellation, daysFromRequest, storeAnswer } from "./fixtures.js";
 
 let database: DatabaseHandle;
 beforeAll(async () => {
   database = await createTestDatabase();
 });
 afterAll(() => database.close());
-
-const DAY = 86_400_000;
-const REQUESTED = Date.parse("2026-03-10T12:00:00Z");
-const at = (days: number) => new Date(REQUESTED + days * DAY);
 
 /**
  * An account with cancellations recorded before the answers arrive, and a mixed batch of
@@ -29,18 +25,20 @@ async function mixedBatch() {
     { subscription_id: "sub_4", customer_id: "cus_3", lost_mrr: { amount: 900, currency: "eur" } },
     { subscription_id: "sub_5", customer_id: "cus_3", lost_mrr: { amount: 100, currency: "usd" } },
   ]) {
-    await repos.cancellations.record(cancellation(accountId, { requested_at: at(0), ...extra }));
+    await repos.cancellations.record(
+      cancellation(accountId, { requested_at: daysFromRequest(0), ...extra }),
+    );
   }
   const batch: EventRow[] = [];
   for (const extra of [
     { subscription_oids: ["sub_3", "sub_unknown"], customer_oid: "cus_other" },
-    { created_at: at(-1) },
-    { created_at: at(2), mrr_amount: 1, mrr_currency: "usd" },
-    { kind: "skip" as const, created_at: at(3) },
+    { created_at: daysFromRequest(-1) },
+    { created_at: daysFromRequest(2), mrr_amount: 1, mrr_currency: "usd" },
+    { kind: "skip" as const, created_at: daysFromRequest(3) },
     { customer_oid: "cus_nobody" },
     { customer_oid: "cus_3" },
     { kind: "dismissal" as const },
-    { created_at: at(8) },
+    { created_at: daysFromRequest(8) },
   ]) {
     batch.push(await storeAnswer(database, accountId, extra));
   }

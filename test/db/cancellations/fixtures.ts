@@ -15,6 +15,12 @@ export async function accountWithReasons(
   return { accountId: account.id, reasons: await repos.reasons.list(account.id), repos };
 }
 
+const DAY = 86_400_000;
+/** When the fixture cancellation is requested. */
+export const REQUESTED = Date.parse("2026-03-10T12:00:00Z");
+/** A time `days` (may be fractional or negative) from the fixture cancellation's request. */
+export const daysFromRequest = (days: number) => new Date(REQUESTED + days * DAY);
+
 /** A voluntary cancellation at period end through the portal, set to end; `extra` overrides. */
 export function cancellation(
   accountId: string,
@@ -29,7 +35,7 @@ export function cancellation(
     path: "portal",
     timing: "period_end",
     state: "scheduled",
-    requested_at: new Date("2026-03-10T12:00:00Z"),
+    requested_at: new Date(REQUESTED),
     ends_at: new Date("2026-04-01T00:00:00Z"),
     lost_mrr: { amount: 5000, currency: "usd" },
     plan: "Pro",

@@ -2,18 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../../src/db/database.js";
 import { DEFAULT_LINK_WINDOW_DAYS as WINDOW } from "../../../src/db/repositories/cancellation-answers.js";
 import { createTestDatabase } from "../../helpers/database.js";
-import { accountWithReasons, cancellation, storeAnswer } from "./fixtures.js";
+import {
+  accountWithReasons,
+  cancellation,
+  daysFromRequest,
+  REQUESTED,
+  storeAnswer,
+} from "./fixtures.js";
 
 let database: DatabaseHandle;
 beforeAll(async () => {
   database = await createTestDatabase();
 });
 afterAll(() => database.close());
-
-const DAY = 86_400_000;
-/** The fixture cancellation is requested at this time. */
-const REQUESTED = Date.parse("2026-03-10T12:00:00Z");
-const daysFromRequest = (days: number) => new Date(REQUESTED + days * DAY);
 
 async function linksOf(cancellationId: string) {
   return database.db

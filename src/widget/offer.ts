@@ -1,0 +1,66 @@
+import { base, call, type Texts, withTimeout } from "./api.js";
+import type { Modal } from "./modal.js";
+import type { Params } from "./params.js";
+import { fail, report } from "./report.js";
+
+/** Where the offer step's script leaves its entry point for the base script. */
+export const OFFER_HOOK = Symbol.for("barecancel.offer");
+
+/**
+ * What the base script lends the offer step. Kept small, as every byte of it is in the
+ * base: the step brings the rest (the callback, its error reports) in its own script.
+ */
+export interface OfferContext {
+  /** The base's, which knows the server's address. */
+  call: typeof call;
+  p: Params;
+  reason_id: string;
+  texts: Texts;
+  show: Modal["show"];
+  /** What is left of the time the cancel may wait for an offer, in milliseconds. */
+  ms: number;
+}
+
+/** Settles once the customer is done with the offer: true when they took it and stay. */
+export type OfferStep = (ctx: OfferContext) => Promise<boolean>;
+
+// The longest the cancel waits for an offer, the step's script included (usually loaded
+// long before: fetching starts when the modal opens). No offer is better than a slow one.
+const OFFER_TIMEOUT = 3000;
+
+let step: Promise<OfferStep> | undefined;
+
+/** Adds the offer step's script to the page once; a failed load is tried again next time. */
+export function loadOfferStep(): Promise<OfferStep> {
+  if (!step) {
+    step = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = `${base}/barecancel-offer.js`;
+      // Loaded or not, the hook tells: a script that failed or did not run left none.
+      script.onload = script.onerror = () => {
+        const hook = (window as unknown as Record<symbol, OfferStep | undefined>)[OFFER_HOOK];
+        hook ? resolve(hook) : reject(fail("offer_failed", "the offer step did not load"));
+      };
+      document.head.append(script);
+    });
+    step.catch(() => {
+      step = undefined;
+    });
+  }
+  return step;
+}
+
+/**
+ * Shows the offer for the reason the customer gave, if there is one. Anything that goes
+ * wrong before the offer is on screen reads as "no offer": the cancel goes on.
+ */
+export async function offerStep(p: Params, modal: Modal, texts: Texts, reason_id: string) {
+  try {
+    const until = Date.now() + OFFER_TIMEOUT;
+    const run = await withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer");
+    return await run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now() });
+  } catch (e) {
+    report(p, e);
+    return false;
+  }
+}
