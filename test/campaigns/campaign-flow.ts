@@ -2,7 +2,7 @@ import type { ParsedMail } from "mailparser";
 import { beforeAll, expect } from "vitest";
 import { cancelNow } from "../../src/billing/stripe/fake/subscription-changes.js";
 import { runCampaigns } from "../../src/mail/campaign-tick.js";
-import { type Client, createUser, signIn } from "../helpers/auth.js";
+import { type Client, ownerAndMember } from "../helpers/auth.js";
 import { reasonFlow } from "../mail/reason-flow.js";
 import type { liveSync } from "../sync/live.js";
 
@@ -29,11 +29,7 @@ export function campaignFlow(live: Live) {
   const base = () => `/api/accounts/${live.server().accountId}`;
 
   beforeAll(async () => {
-    const accountId = live.server().accountId;
-    await createUser(live.server(), "owner@acme.test", { accounts: [[accountId, "owner"]] });
-    await createUser(live.server(), "member@acme.test", { accounts: [[accountId, "member"]] });
-    owner = await signIn(live.server(), "owner@acme.test");
-    member = await signIn(live.server(), "member@acme.test");
+    ({ owner, member } = await ownerAndMember(live.server()));
   });
 
   /** The account's reasons, in their order. */
