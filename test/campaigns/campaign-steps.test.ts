@@ -150,8 +150,30 @@ describe("a campaign's steps, on a controlled clock", () => {
     live.stripe.createSubscription({ customer: customer.id, items: [{ price: flow.pro.id }] });
     expect(await live.send(live.lastEvent())).toBe(200);
     await live.drain();
+    // Stopped when the sync sees the new subscription, before any tick.
+    expect(await campaigns.enrollmentOf(cancellation.id)).toMatchObject({
+      state: "stopped",
+      stop_reason: "resubscribed",
+      next_at: null,
+    });
     for (const day of [62, 69, 76]) await campaigns.tick(at(endedAt, day));
     expect(mailTo("cara@example.com")).toHaveLength(1);
+    expect(await campaigns.enrollmentOf(cancellation.id)).toMatchObject({
+      state: "stopped",
+      stop_reason: "resubscribed",
+    });
+  });
+
+  it("a customer who subscribed again before the tick enrolled them gets nothing", async () => {
+    const { customer, cancellation, endedAt } = await campaigns.ended(
+      "cid@example.com",
+      tooExpensive,
+    );
+    live.stripe.createSubscription({ customer: customer.id, items: [{ price: flow.pro.id }] });
+    expect(await live.send(live.lastEvent())).toBe(200);
+    await live.drain();
+    for (const day of [60, 62, 69, 76]) await campaigns.tick(at(endedAt, day));
+    expect(mailTo("cid@example.com")).toEqual([]);
     expect(await campaigns.enrollmentOf(cancellation.id)).toMatchObject({
       state: "stopped",
       stop_reason: "resubscribed",

@@ -278,6 +278,33 @@ export function createCampaignsRepository(db: Database) {
       return row.back ? "resubscribed" : null;
     },
 
+    /**
+     * The customer subscribes again (a subscription that pays, seen by the sync): their
+     * active enrollments stop at once, so the dashboard shows it before the next tick would.
+     */
+    async stopForResubscription(key: {
+      account_id: string;
+      connection_id: string;
+      customer_id: string;
+      status: string;
+      cancel_at_period_end: boolean;
+    }): Promise<void> {
+      if (!SUBSCRIBED.includes(key.status) || key.cancel_at_period_end) return;
+      await db
+        .updateTable("campaign_enrollments")
+        .set({
+          state: "stopped",
+          stop_reason: "resubscribed",
+          next_at: null,
+          updated_at: sql`now()`,
+        })
+        .where("account_id", "=", key.account_id)
+        .where("connection_id", "=", key.connection_id)
+        .where("customer_id", "=", key.customer_id)
+        .where("state", "=", "active")
+        .execute();
+    },
+
     async isUnsubscribed(accountId: string, email: string): Promise<boolean> {
       const row = await db
         .selectFrom("campaign_unsubscribes")
