@@ -239,8 +239,34 @@ export interface OfferActionOptions {
   signal?: AbortSignal;
 }
 
-/** Retention offers a provider can carry out; each answers the subscription as it is after. */
+export type InvoiceStatus = "draft" | "open" | "paid" | "void" | "uncollectible";
+
+/** An invoice, as far as proving a save needs it. */
+export interface BillingInvoice {
+  id: string;
+  subscriptionId: string | null;
+  status: InvoiceStatus;
+  /** What it asks for, in minor units of `currency`. */
+  amountDue: number;
+  currency: string;
+  created: number;
+}
+
+/**
+ * Retention offers a provider can carry out (each answers the subscription as it is after),
+ * and the one read that proves an offer kept a customer paying.
+ */
 export interface BillingOfferActions {
+  /**
+   * The first invoice of the subscription created at or after `since` (Unix seconds) that
+   * asks for money; null while there is none. A zero invoice (a trial, a 100% discount)
+   * proves nothing about paying.
+   */
+  firstChargedInvoiceSince(
+    subscriptionId: string,
+    since: number,
+    signal?: AbortSignal,
+  ): Promise<BillingInvoice | null>;
   /** Creates the coupon for these terms (or reuses it) and puts it on the subscription. */
   applyDiscount(
     subscriptionId: string,

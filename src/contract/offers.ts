@@ -147,17 +147,24 @@ export const OfferReply = Type.Object({ offer: ApiOffer });
 
 const WindowMonths = Type.Integer({ minimum: 1, maximum: 120 });
 const HoldoutPercent = Type.Integer({ minimum: 0, maximum: 50 });
+const SaveDays = Type.Integer({ minimum: 1, maximum: 180 });
 
 export const OfferSettings = Type.Object({
   /** A customer accepts at most one offer in this many months. */
   window_months: WindowMonths,
   /** This share of eligible customers (chosen per customer, stably) is shown no offer. */
   holdout_percent: HoldoutPercent,
+  /** An accept counts as a save once still paying this many days on (docs/offer-saves.md). */
+  save_days: SaveDays,
 });
 export type OfferSettings = Static<typeof OfferSettings>;
 
 export const OfferSettingsBody = Type.Object(
-  { window_months: Type.Optional(WindowMonths), holdout_percent: Type.Optional(HoldoutPercent) },
+  {
+    window_months: Type.Optional(WindowMonths),
+    holdout_percent: Type.Optional(HoldoutPercent),
+    save_days: Type.Optional(SaveDays),
+  },
   { additionalProperties: false },
 );
 export type OfferSettingsBody = Static<typeof OfferSettingsBody>;

@@ -4,21 +4,52 @@ const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Timestamp = Type.String({ format: "date-time" });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 
-export type WebhookEventType =
-  | "cancellation.created"
-  | "cancellation.updated"
-  | "retention.accepted";
+export type RetentionEventType = "retention.accepted" | "retention.saved";
+export type WebhookEventType = "cancellation.created" | "cancellation.updated" | RetentionEventType;
 export const WEBHOOK_EVENT_TYPES: WebhookEventType[] = [
   "cancellation.created",
   "cancellation.updated",
   "retention.accepted",
+  "retention.saved",
 ];
 
 const EventType = Type.Union([
   Type.Literal("cancellation.created"),
   Type.Literal("cancellation.updated"),
   Type.Literal("retention.accepted"),
+  Type.Literal("retention.saved"),
 ]);
+
+const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() });
+
+/**
+ * What `retention.*` deliveries carry (`data.retention`): the accepted offer and where its
+ * proof stands. Kept as it was when the delivery was queued, as cancellations are.
+ */
+export const WebhookRetention = Type.Object({
+  acceptance_id: Type.String(),
+  offer_id: Type.String(),
+  offer_kind: Type.String(),
+  customer_oid: Type.String(),
+  subscription_oid: Type.Union([Type.String(), Type.Null()]),
+  test_mode: Type.Boolean(),
+  accepted_at: Timestamp,
+  save: Type.Object({
+    status: Type.Union([
+      Type.Literal("pending"),
+      Type.Literal("saved"),
+      Type.Literal("lost"),
+      Type.Null(),
+    ]),
+    /** When the validation window ends. */
+    due_at: NullableTimestamp,
+    decided_at: NullableTimestamp,
+    saved_mrr: Type.Union([Money, Type.Null()]),
+    /** The provider's invoice that proved the save. */
+    invoice_oid: Type.Union([Type.String(), Type.Null()]),
+  }),
+});
+export type WebhookRetention = Static<typeof WebhookRetention>;
 const Kind = Type.Union([Type.Literal("webhook"), Type.Literal("slack")]);
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
 const Description = Type.String({ maxLength: 200 });

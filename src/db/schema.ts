@@ -38,6 +38,8 @@ export interface AccountsTable {
   offer_window_months: Generated<number>;
   /** Share of eligible customers shown no offer, to measure what offers change (0-50). */
   offer_holdout_percent: Generated<number>;
+  /** Days after an accept before it may count as a save (migration 0022, 1-180). */
+  offer_save_days: Generated<number>;
   /** Campaign emails sent a day (UTC) at most; the rest wait a day (migration 0023). */
   campaign_daily_limit: Generated<number>;
   created_at: CreatedAt;
@@ -170,11 +172,12 @@ export interface LoginThrottleTable {
 }
 
 export type WebhookKind = "webhook" | "slack";
-/** `retention.accepted` is reserved for retention offers: accepted, not emitted yet. */
+/** As the contract's `WebhookEventType` (the db layer imports nothing above it). */
 export type WebhookEventType =
   | "cancellation.created"
   | "cancellation.updated"
-  | "retention.accepted";
+  | "retention.accepted"
+  | "retention.saved";
 export type DeliveryStatus = "pending" | "delivered" | "failed";
 
 export interface WebhookEndpointsTable {
@@ -199,6 +202,16 @@ export interface WebhookEndpointsTable {
 /** An events row as JSON (timestamps as text), kept with a delivery. */
 export type EventSnapshot = Omit<EventRow, "created_at"> & { created_at: string };
 
+/**
+ * A `retention.*` delivery's payload, presented when it was queued (the contract's
+ * `WebhookRetention`; src/presenters/retention.ts): what the log and the sender read of it.
+ */
+export interface RetentionSnapshot {
+  acceptance_id: string;
+  customer_oid: string;
+  test_mode: boolean;
+}
+
 export interface WebhookDeliveriesTable {
   account_id: string;
   /** Stable across retries: receivers dedupe on it. Made by the database. */
@@ -207,7 +220,7 @@ export interface WebhookDeliveriesTable {
   /** A `WebhookEventType`, or `ping` for a test from the dashboard. */
   event_type: string;
   event_id: string | null;
-  event: EventSnapshot | null;
+  event: EventSnapshot | RetentionSnapshot | null;
   status: Generated<DeliveryStatus>;
   /** Attempts since the delivery was (re)queued: drives backoff and the cap. */
   attempts: Generated<number>;
@@ -607,9 +620,16 @@ export interface OffersTable {
   updated_at: TouchedAt;
 }
 
-export type OfferResult = "applied" | "failed" | "held_out";
+/** `shown`: offered, whatever the customer did next; the lift's treated group. */
+export type OfferResult = "shown" | "applied" | "failed" | "held_out";
 
-/** Every accept of an offer (and every customer held out), with its result. */
+/** Where proving an applied offer stands (src/offers/save-decision.ts). */
+export type SaveStatus = "pending" | "saved" | "lost";
+
+/** Optional on insert, so rows that are no save leave it out. */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** Every offer shown, accepted or failed (and every customer held out), with its result. */
 export interface OfferAcceptancesTable {
   id: string;
   account_id: string;
@@ -622,6 +642,14 @@ export interface OfferAcceptancesTable {
   token_id: string | null;
   result: OfferResult;
   error_code: string | null;
+  /** Null for rows that are no save to prove. */
+  save_status: Optional<SaveStatus>;
+  save_due_at: Optional<Date | string>;
+  save_decided_at: Optional<Date | string>;
+  save_reason: Optional<string>;
+  saved_mrr_amount: Optional<number>;
+  saved_mrr_currency: Optional<string>;
+  save_invoice_id: Optional<string>;
   created_at: CreatedAt;
 }
 

@@ -15,6 +15,11 @@ export interface JobServices {
   readonly secrets: Keyring;
   readonly config: Config;
   readonly log: WorkerLogger;
+  /**
+   * Milliseconds: the time handlers decide by (a window over, a delay passed); tests give a
+   * controlled clock. When jobs are due stays the database's clock.
+   */
+  readonly now: () => number;
 }
 
 /** What a handler gets besides its payload. */

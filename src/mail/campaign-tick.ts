@@ -93,7 +93,7 @@ export const campaignTick: JobKind<CampaignTickPayload> = defineJobKind({
   retry: { retryBaseMs: 60_000, maxDelayMs: 3600_000 },
   async run(payload, job) {
     const repos = createRepositories(job.services.db, { secrets: job.services.secrets });
-    await runCampaigns(repos, payload.accountId, new Date());
+    await runCampaigns(repos, payload.accountId, new Date(job.services.now()));
     const more = await repos.campaigns.hasWork(payload.accountId);
     return more ? { runAgainInMs: CAMPAIGN_TICK_MS } : undefined;
   },

@@ -5,6 +5,7 @@ import type { Offer, OfferAcceptance } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { type OfferFacts, refusalFor } from "./eligibility.js";
 import type { OfferTokenClaims } from "./offer-token.js";
+import { announceAccepted } from "./save-check.js";
 
 const DAY = 86_400;
 
@@ -78,10 +79,11 @@ export interface AcceptInput {
  * Accepts an offer shown under a verified token: refuses a replay, checks the rules again,
  * applies it at the provider (the token's nonce is the idempotency key, so a retried accept
  * applies once) and records the result. A provider failure is recorded as `failed` and
- * thrown as `offer_apply_failed`: nothing counts as accepted.
+ * thrown as `offer_apply_failed`: nothing counts as accepted. An accept on a subscription
+ * is a save to prove (`pending`); with the record go its check and `retention.accepted`.
  */
 export async function acceptOffer(
-  repos: Pick<Repositories, "offerAcceptances">,
+  repos: Repositories,
   provider: BillingProvider | null,
   input: AcceptInput,
 ): Promise<{ acceptance: OfferAcceptance; subscription: BillingSubscription | null }> {
@@ -120,10 +122,16 @@ export async function acceptOffer(
     });
     throw new AppError("offer_apply_failed", undefined, { cause: error });
   }
-  const acceptance = await repos.offerAcceptances.record(accountId, {
-    ...row,
-    result: "applied",
-    error_code: null,
+  const tracked = row.subscription_id !== null && row.connection_id !== null;
+  const acceptance = await repos.transaction(async (tx) => {
+    const recorded = await tx.offerAcceptances.record(accountId, {
+      ...row,
+      result: "applied",
+      error_code: null,
+      save_status: tracked ? "pending" : null,
+    });
+    if (recorded) await announceAccepted(tx, recorded);
+    return recorded;
   });
   if (!acceptance)
     throw new AppError("offer_already_accepted", undefined, { field: "offer_token" });

@@ -76,6 +76,14 @@ const WEBHOOKS = {
     "A cancellation changed",
     "Its reason or comment changed (REST API `PUT .../events/:id`).",
   ),
+  "retention.accepted": webhookOperation(
+    "A customer accepted a retention offer",
+    "The offer was applied at the billing provider; `data.retention.save.status` is `pending` until its validation window ends.",
+  ),
+  "retention.saved": webhookOperation(
+    "An accepted offer proved a save",
+    "After the validation window the subscription is still active, not set to cancel, and its next invoice is paid; `data.retention.save.saved_mrr` counts.",
+  ),
 };
 
 /**

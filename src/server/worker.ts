@@ -7,6 +7,7 @@ import { createRunner } from "../jobs/runner.js";
 import type { WorkerLogger } from "../jobs/work-queue.js";
 import { campaignTick } from "../mail/campaign-tick.js";
 import { emailSend } from "../mail/send-email.js";
+import { offerSaveCheck } from "../offers/save-check.js";
 import { billingBackfill } from "../sync/backfill.js";
 import { billingEvent } from "../sync/billing-event.js";
 import { billingCatchUp } from "../sync/catch-up.js";
@@ -21,6 +22,7 @@ export const JOB_KINDS: readonly JobKind[] = [
   billingEvent,
   billingCatchUp,
   emailSend,
+  offerSaveCheck,
   campaignTick,
 ];
 
@@ -30,10 +32,12 @@ export interface WorkerOptions {
   /** Opens the webhook signing secrets. */
   secrets: Keyring;
   log: WorkerLogger;
+  /** What jobs decide by (`JobServices.now`); the system clock unless a test controls it. */
+  now?: () => number;
 }
 
 /** The background worker: webhook deliveries and every registered kind of job. */
-export function createWorker({ config, database, secrets, log }: WorkerOptions) {
+export function createWorker({ config, database, secrets, log, now = Date.now }: WorkerOptions) {
   return createRunner({
     database,
     log,
@@ -53,7 +57,7 @@ export function createWorker({ config, database, secrets, log }: WorkerOptions) 
         concurrency: config.jobs.concurrency,
         logDays: config.jobs.logDays,
         log,
-        services: { db: database.db, secrets, config, log },
+        services: { db: database.db, secrets, config, log, now },
       }),
     ],
   });

@@ -1,9 +1,19 @@
 import type { ApiEvent } from "../contract/event.js";
-import type { EventSnapshot, WebhookDelivery, WebhookEndpoint } from "../db/schema.js";
+import type { WebhookRetention } from "../contract/webhooks.js";
+import type {
+  EventSnapshot,
+  RetentionSnapshot,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from "../db/schema.js";
 import { toApiEvent, toV1Event } from "../presenters/event.js";
 import type { WebhookPayload } from "./payload.js";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from "./signature.js";
-import { slackCancellationMessage, slackPingMessage } from "./slack-message.js";
+import {
+  slackCancellationMessage,
+  slackPingMessage,
+  slackRetentionMessage,
+} from "./slack-message.js";
 
 export const USER_AGENT = "Cancel-Insights-Webhooks/1";
 
@@ -25,15 +35,31 @@ function rowOf(snapshot: EventSnapshot) {
   return { ...snapshot, created_at: new Date(snapshot.created_at) };
 }
 
+/** An event's snapshot has no acceptance id. */
+function isRetention(snapshot: EventSnapshot | RetentionSnapshot): snapshot is RetentionSnapshot {
+  return "acceptance_id" in snapshot;
+}
+
+/**
+ * The db layer knows a few fields of a retention snapshot; it was written whole, in the
+ * contract's shape, by src/presenters/retention.ts when the delivery was queued.
+ */
+const asRetention = (snapshot: RetentionSnapshot) => snapshot as unknown as WebhookRetention;
+
+function dataOf(delivery: Delivery): WebhookPayload["data"] {
+  const snapshot = delivery.event;
+  if (!snapshot) return { endpoint_id: delivery.endpoint_id };
+  if (isRetention(snapshot)) return { retention: asRetention(snapshot) };
+  return { event: toV1Event(rowOf(snapshot)) };
+}
+
 export function webhookBody(delivery: Delivery): WebhookPayload {
   return {
     id: delivery.id,
     type: delivery.event_type,
     created_at: new Date(delivery.created_at).toISOString(),
     account_id: delivery.account_id,
-    data: delivery.event
-      ? { event: toV1Event(rowOf(delivery.event)) }
-      : { endpoint_id: delivery.endpoint_id },
+    data: dataOf(delivery),
   };
 }
 
@@ -45,6 +71,13 @@ export function customerUrl(publicUrl: string, accountId: string, customerOid: s
 
 function slackBody(delivery: Delivery, publicUrl: string): string {
   if (!delivery.event) return JSON.stringify(slackPingMessage());
+  if (isRetention(delivery.event)) {
+    const retention = asRetention(delivery.event);
+    const link = customerUrl(publicUrl, delivery.account_id, retention.customer_oid);
+    const type =
+      delivery.event_type === "retention.saved" ? "retention.saved" : "retention.accepted";
+    return JSON.stringify(slackRetentionMessage(type, retention, link));
+  }
   const event: ApiEvent = toApiEvent(rowOf(delivery.event));
   const type =
     delivery.event_type === "cancellation.updated"

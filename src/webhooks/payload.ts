@@ -1,5 +1,6 @@
 import { type Static, Type } from "typebox";
 import { V1Event } from "../contract/event.js";
+import { WebhookRetention } from "../contract/webhooks.js";
 
 /**
  * What a webhook endpoint receives (docs/webhooks.md). The same schema describes the
@@ -16,6 +17,10 @@ export const WebhookPayload = Type.Object({
     Type.Object(
       { event: V1Event },
       { description: "A cancellation: the event as the REST API shows it, as it was then." },
+    ),
+    Type.Object(
+      { retention: WebhookRetention },
+      { description: "A retention offer: accepted, or proven a save." },
     ),
     Type.Object({ endpoint_id: Type.String() }, { description: "A test ping." }),
   ]),

@@ -1,4 +1,5 @@
 import type { ApiEvent } from "../contract/event.js";
+import type { WebhookRetention } from "../contract/webhooks.js";
 
 /** Slack's mrkdwn treats these three as markup; everything else is text. */
 export function escapeMrkdwn(text: string): string {
@@ -76,4 +77,24 @@ export function slackCancellationMessage(
 export function slackPingMessage(): SlackMessage {
   const text = "Cancel Insights is connected: cancellations will be posted to this channel.";
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+}
+
+/** A Slack message for an accepted offer, or one proven a save. */
+export function slackRetentionMessage(
+  type: "retention.accepted" | "retention.saved",
+  retention: WebhookRetention,
+  customerUrl: string,
+): SlackMessage {
+  const mrr = retention.save.saved_mrr ? formatMrr(retention.save.saved_mrr) : null;
+  const what =
+    type === "retention.accepted"
+      ? `accepted a retention offer (${retention.offer_kind})`
+      : `was saved by a retention offer (${retention.offer_kind})${mrr ? `: ${mrr} MRR kept` : ""}`;
+  const test = retention.test_mode ? " [test]" : "";
+  const customer = escapeMrkdwn(retention.customer_oid);
+  const text = `*<${customerUrl}|${customer}>* ${escapeMrkdwn(what)}${test}`;
+  return {
+    text: escapeMrkdwn(`${retention.customer_oid} ${what}${test}`),
+    blocks: [{ type: "section", text: { type: "mrkdwn", text } }],
+  };
 }

@@ -99,7 +99,12 @@ describe("the OpenAPI document at /v1/openapi.json", () => {
 
   it("describes the webhooks an endpoint receives, with their payload", () => {
     const webhooks = (doc as unknown as { webhooks: Record<string, { post: Operation }> }).webhooks;
-    expect(Object.keys(webhooks).sort()).toEqual(["cancellation.created", "cancellation.updated"]);
+    expect(Object.keys(webhooks).sort()).toEqual([
+      "cancellation.created",
+      "cancellation.updated",
+      "retention.accepted",
+      "retention.saved",
+    ]);
     for (const [type, item] of Object.entries(webhooks)) {
       const body = (item.post as unknown as { requestBody: { content: Record<string, unknown> } })
         .requestBody.content["application/json"] as { schema: { properties: object } };

@@ -60,8 +60,10 @@ const MAY_IMPORT: Record<string, readonly string[] | "anything"> = {
   sync: ["sync", "billing", "db", "jobs", "presenters", "webhooks", "contract", "root", "mail"],
   // Email: its transport, the reason email and its signed link, the job that sends.
   mail: ["mail", "jobs", "db", "root"],
-  // Retention offers: who may get one, and carrying it out through a provider.
-  offers: ["offers", "billing", "db", "contract", "root"],
+  // Retention offers: who may get one, and carrying it out through a provider; proving saves
+  // is a job that asks the provider through the sync's shared one per connection, and
+  // queues webhooks presented in the contract's shape.
+  offers: ["offers", "billing", "db", "contract", "root", "jobs", "sync", "presenters"],
   server: "anything",
   cli: "anything",
   root: ["root", "db"],

@@ -382,6 +382,11 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
   },
   {
     method: "GET",
+    route: "/api/accounts/:accountId/offers/performance",
+    url: (f) => at(f, "/offers/performance"),
+  },
+  {
+    method: "GET",
     route: "/api/accounts/:accountId/reporting-currency",
     url: (f) => at(f, "/reporting-currency"),
   },

@@ -126,7 +126,11 @@ describe("a user of one account, on another account's routes", () => {
     const offers = (await owner.request("GET", `${base}/offers`)).json().offers;
     expect(offers).toMatchObject([{ id: bravo.offerId, title: "bravo secret offer" }]);
     const offerSettings = (await owner.request("GET", `${base}/offer-settings`)).json();
-    expect(offerSettings.settings).toEqual({ window_months: 12, holdout_percent: 0 });
+    expect(offerSettings.settings).toEqual({
+      window_months: 12,
+      holdout_percent: 0,
+      save_days: 30,
+    });
     // And the attacker's own account list never shows it.
     const mine = (await alpha.owner.request("GET", "/api/accounts")).json().accounts;
     expect(mine.map((a: { id: string }) => a.id)).toEqual([alpha.accountId]);

@@ -180,6 +180,34 @@ describe("a campaign's steps, on a controlled clock", () => {
     });
   });
 
+  it("the account's tick job, run by a worker, decides by the worker's clock", async () => {
+    const { cancellation, endedAt } = await campaigns.ended("hal@example.com", tooExpensive);
+    const clock = { now: at(endedAt, 60, -60_000).getTime() };
+    const worker = createWorker({
+      config: live.config,
+      database: live.server().database,
+      secrets: testSecrets,
+      log: silentLog,
+      now: () => clock.now,
+    });
+    /** The tick made due by the database's clock (when jobs run), then the worker drained. */
+    async function runTick() {
+      await flow
+        .db()
+        .updateTable("jobs")
+        .set({ run_at: new Date(0) })
+        .where("kind", "=", "campaign.tick")
+        .execute();
+      while ((await worker.runOnce()) > 0) {}
+    }
+    await runTick();
+    expect(await campaigns.enrollmentOf(cancellation.id)).toMatchObject({ next_step: 0 });
+    expect(mailTo("hal@example.com")).toEqual([]);
+    clock.now = at(endedAt, 60).getTime();
+    await runTick();
+    expect(subjects(mailTo("hal@example.com"))).toEqual(["Step 1 for"]);
+  });
+
   it("enrolls only voluntary cancellations put down to one of its reasons", async () => {
     const other = await campaigns.ended("dora@example.com", otherReason);
     await campaigns.tick(at(other.endedAt, 60));

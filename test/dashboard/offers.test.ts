@@ -1,6 +1,7 @@
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Reason } from "../../src/db/schema.js";
+import { offerRows } from "../helpers/offer-rows.js";
 import { accountUrl, inspect, screenshot, setupDashboardTests, signedInPage } from "./helpers.js";
 
 const env = setupDashboardTests();
@@ -179,5 +180,56 @@ describe("the offers page", () => {
     );
     await screenshot(page, "mobile-offers");
     expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
+
+describe("the offers' performance", () => {
+  it("shows each offer's figures, saved MRR, and the lift over the holdout", async () => {
+    const accountId = env.server.accountId;
+    const rows = offerRows(
+      () => env.server.database.db,
+      () => env.server.app.repos,
+    );
+    const offer = await env.server.app.repos.offers.create(accountId, {
+      kind: "discount",
+      title: "Half off for a month",
+      description: null,
+      params: { percent_off: 50, duration_in_months: 1 },
+      reason_ids: [reasons[0]?.id ?? ""],
+      plan: null,
+      min_tenure_days: null,
+      max_tenure_days: null,
+      billing_interval: null,
+      active: true,
+    });
+    await env.server.app.repos.offers.updateSettings(accountId, { holdout_percent: 10 });
+    const old = new Date(Date.now() - 40 * 24 * 3600_000);
+    const seen = { offerId: offer.id };
+    for (let i = 0; i < 20; i++) await rows.exposure(accountId, `p${i}`, "shown", old, seen);
+    for (let i = 0; i < 10; i++) await rows.exposure(accountId, `q${i}`, "held_out", old, seen);
+    for (let i = 0; i < 3; i++) await rows.cancels(accountId, `p${i}`, old);
+    for (let i = 0; i < 7; i++) await rows.cancels(accountId, `q${i}`, old);
+    const kept = await rows.exposure(accountId, "p10", "applied", old, seen);
+    await rows.saved(accountId, kept, { amount: 4900, currency: "usd" });
+    await rows.exposure(accountId, "p11", "applied", old, seen);
+
+    const page = await openOffersPage();
+    const section = page.getByRole("region", { name: "Performance" });
+    const row = section.getByRole("row", { name: /Half off for a month/ });
+    await row.waitFor();
+    expect(await row.getByRole("cell").allTextContents()).toEqual([
+      "20",
+      "2",
+      "1",
+      "1",
+      "0",
+      "$49.00",
+    ]);
+    // 17 of 20 stayed against 3 of 10: +55.0 points, Newcombe's interval 18.09 to 76.56.
+    await section.getByText("85%").waitFor();
+    await section.getByText("30%").waitFor();
+    await section.getByText("+55.0 pts").waitFor();
+    await section.getByText("95% interval +18.1 pts to +76.6 pts").waitFor();
+    await inspect(page, "offers-performance");
   });
 });

@@ -12,10 +12,11 @@ import type { TestServer } from "./server.js";
 
 /**
  * A fake Stripe for this test file, on real time (what changes is dated today, inside the
- * dashboard's default ranges), with a monthly USD "Pro" price in its test mode.
+ * dashboard's default ranges) unless given a controlled clock's `now`, with a monthly USD
+ * "Pro" price in its test mode.
  */
-export async function stripeWithPro() {
-  const { fake } = await fakeStripe({ now: Date.now });
+export async function stripeWithPro(now: () => number = Date.now) {
+  const { fake } = await fakeStripe({ now });
   const stripe = fake.test;
   const pro = stripe.createPrice({
     currency: "usd",
@@ -24,7 +25,13 @@ export async function stripeWithPro() {
     unitAmount: 2900,
     recurring: { interval: "month" },
   });
-  return { fake, stripe, pro };
+  /** A new customer on Pro: its id and its subscription's. */
+  const subscribed = () => {
+    const customer = stripe.createCustomer();
+    const sub = stripe.createSubscription({ customer: customer.id, items: [{ price: pro.id }] });
+    return { id: customer.id, subscription: sub.id };
+  };
+  return { fake, stripe, pro, subscribed };
 }
 
 /**

@@ -4,11 +4,11 @@ import {
   keepSubscription,
 } from "../../src/billing/stripe/fake/subscription-changes.js";
 import { newId } from "../../src/db/ids.js";
-import type { JobContext } from "../../src/jobs/job-kind.js";
 import { queueReasonEmail } from "../../src/mail/reason-email.js";
 import { emailSend } from "../../src/mail/send-email.js";
 import { createWorker } from "../../src/server/worker.js";
 import { postWidgetEvent } from "../helpers/api.js";
+import { jobContext } from "../helpers/job-context.js";
 import { testSecrets } from "../helpers/secrets.js";
 import { liveSync } from "../sync/live.js";
 import { silentLog } from "../sync/setup.js";
@@ -167,24 +167,18 @@ describe("the reason email, after a voluntary cancellation at the provider with 
 });
 
 describe("two workers", () => {
-  /** A job context as a worker gives one; the lease is not what this test is about. */
-  function context(attempt: number): JobContext {
-    return {
-      id: "job_test",
-      accountId: live.server().accountId,
-      attempt,
-      progress: null,
-      signal: new AbortController().signal,
-      heartbeat: async () => {},
-      setProgress: async () => {},
-      services: {
+  const context = (attempt: number) =>
+    jobContext(
+      {
         db: live.server().database.db,
         secrets: testSecrets,
         config: live.config,
         log: silentLog,
+        now: Date.now,
       },
-    };
-  }
+      live.server().accountId,
+      attempt,
+    );
 
   it("that both run the email's job (a stalled lease taken over) send it once", async () => {
     const { cancellation } = await flow.cancelled("eve@example.com");

@@ -396,9 +396,9 @@ describe("a refused offer names its field", () => {
 describe("offer settings", () => {
   const settings = () => member.request("GET", `${base}/offer-settings`);
 
-  it("start at a 12-month window and no holdout", async () => {
+  it("start at a 12-month window, no holdout and a 30-day save window", async () => {
     expect((await settings()).json()).toEqual({
-      settings: { window_months: 12, holdout_percent: 0 },
+      settings: { window_months: 12, holdout_percent: 0, save_days: 30 },
     });
   });
 
@@ -411,19 +411,37 @@ describe("offer settings", () => {
       [{ window_months: 1.5 }, "window_months"],
       [{ holdout_percent: -1 }, "holdout_percent"],
       [{ holdout_percent: 51 }, "holdout_percent"],
+      [{ save_days: 0 }, "save_days"],
+      [{ save_days: 181 }, "save_days"],
     ] as const) {
       const response = await owner.request("PATCH", `${base}/offer-settings`, body);
       expect(response.statusCode).toBe(400);
       expect(response.json().error).toMatchObject({ code: "validation_error", field });
     }
-    expect((await settings()).json().settings).toEqual({ window_months: 12, holdout_percent: 0 });
+    expect((await settings()).json().settings).toEqual({
+      window_months: 12,
+      holdout_percent: 0,
+      save_days: 30,
+    });
 
     const holdout = await owner.request("PATCH", `${base}/offer-settings`, { holdout_percent: 10 });
-    expect(holdout.json()).toEqual({ settings: { window_months: 12, holdout_percent: 10 } });
+    expect(holdout.json()).toEqual({
+      settings: { window_months: 12, holdout_percent: 10, save_days: 30 },
+    });
     const window = await owner.request("PATCH", `${base}/offer-settings`, { window_months: 6 });
-    expect(window.json()).toEqual({ settings: { window_months: 6, holdout_percent: 10 } });
-    // What the widget's rules read.
+    expect(window.json()).toEqual({
+      settings: { window_months: 6, holdout_percent: 10, save_days: 30 },
+    });
+    const saveDays = await owner.request("PATCH", `${base}/offer-settings`, { save_days: 45 });
+    expect(saveDays.json()).toEqual({
+      settings: { window_months: 6, holdout_percent: 10, save_days: 45 },
+    });
+    // What the widget's rules and the save checks read.
     const account = await server.app.repos.accounts.find(server.accountId);
-    expect(account).toMatchObject({ offer_window_months: 6, offer_holdout_percent: 10 });
+    expect(account).toMatchObject({
+      offer_window_months: 6,
+      offer_holdout_percent: 10,
+      offer_save_days: 45,
+    });
   });
 });

@@ -1,71 +1,15 @@
-import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OfferInput } from "../../src/db/repositories/offers.js";
-import { connectFakeStripe, fakeStripeEnv, stripeWithPro } from "../helpers/billing-account.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { describe, expect, it } from "vitest";
+import { isHeldOut } from "../../src/offers/eligibility.js";
+import { stripeWithPro } from "../helpers/billing-account.js";
+import { DISCOUNT_OFFER, offerWidgetServer } from "../helpers/offer-widget.js";
 
-const { fake, stripe, pro } = await stripeWithPro();
-const subscribed = () => {
-  const c = stripe.createCustomer();
-  const sub = stripe.createSubscription({ customer: c.id, items: [{ price: pro.id }] });
-  return { id: c.id, subscription: sub.id };
-};
+const { fake, stripe, subscribed } = await stripeWithPro();
 const ann = subscribed();
 const bob = subscribed();
-const env = fakeStripeEnv(fake);
-let server: TestServer;
-let reasonId: string;
-let secret: string;
-
-const discount: Omit<OfferInput, "reason_ids"> = {
-  kind: "discount",
-  title: "20% off for 3 months",
-  description: "Stay with us",
-  params: { percent_off: 20, duration_in_months: 3 },
-  plan: null,
-  min_tenure_days: null,
-  max_tenure_days: null,
-  billing_interval: null,
-  active: true,
-};
-
-beforeAll(async () => {
-  server = await startTestServer({ listen: false, env });
-  const connected = await connectFakeStripe(server, env);
-  reasonId = connected.reasons[0]?.id ?? "";
-  secret = connected.hashSecret;
-  await server.app.repos.offers.create(server.accountId, { ...discount, reason_ids: [reasonId] });
-});
-
-afterAll(() => server?.close());
-
-const hashOf = (customer: string) => createHmac("sha256", secret).update(customer).digest("hex");
-
-function post(url: string, body: Record<string, unknown>) {
-  return server.app.inject({
-    method: "POST",
-    url,
-    headers: { "content-type": "text/plain" },
-    payload: JSON.stringify({ access_token_id: server.accessTokenId, test_mode: true, ...body }),
-  });
-}
-
-async function offerFor(customer: string, verified = true) {
-  const response = await post("/api/widget/offer", {
-    customer_oid: customer,
-    reason_id: reasonId,
-    ...(verified ? { customer_oid_hash: hashOf(customer) } : {}),
-  });
-  expect(response.statusCode).toBe(200);
-  return response.json().offer;
-}
-
-const accept = (customer: string, token: string) =>
-  post("/api/widget/offer/accept", {
-    customer_oid: customer,
-    customer_oid_hash: hashOf(customer),
-    offer_token: token,
-  });
+// For the holdout: subscribed before the connection, so its backfill syncs them.
+const customers = Array.from({ length: 8 }, subscribed);
+const widget = offerWidgetServer(fake);
+const { offerFor, accept } = widget;
 
 describe("the widget's offer step", () => {
   it("never shows an unverified customer a billing offer", async () => {
@@ -74,7 +18,7 @@ describe("the widget's offer step", () => {
 
   it("shows a verified customer the offer, and accepting applies it at Stripe once", async () => {
     const offer = await offerFor(ann.id);
-    expect(offer).toMatchObject({ kind: "discount", title: discount.title, url: null });
+    expect(offer).toMatchObject({ kind: "discount", title: DISCOUNT_OFFER.title, url: null });
     // Another customer cannot use Ann's token, nor can a forged one pass.
     expect((await accept(bob.id, offer.offer_token)).json().error.code).toBe("invalid_offer_token");
     const forged = `${offer.offer_token.slice(0, -3)}AAA`;
@@ -111,7 +55,53 @@ describe("the widget's offer step", () => {
     expect(failed.statusCode).toBe(502);
     expect(failed.json().error.code).toBe("offer_apply_failed");
     expect(
-      await server.app.repos.offerAcceptances.appliedForCustomer(server.accountId, bob.id),
+      await widget
+        .server()
+        .app.repos.offerAcceptances.appliedForCustomer(widget.server().accountId, bob.id),
     ).toEqual([]);
+  });
+});
+
+describe("who was shown an offer, and who was held out", () => {
+  it("records each, per customer on a stable side, and shows a held-out customer nothing", async () => {
+    const { server } = widget;
+    const accountId = server().accountId;
+    await server().app.repos.offers.updateSettings(accountId, { holdout_percent: 50 });
+    try {
+      const heldOut = customers.filter((c) => isHeldOut(accountId, c.id, 50));
+      const shown = customers.filter((c) => !isHeldOut(accountId, c.id, 50));
+      expect(heldOut.length).toBeGreaterThan(0);
+      expect(shown.length).toBeGreaterThan(0);
+      for (const customer of customers) {
+        for (let asked = 0; asked < 2; asked++) {
+          const offer = await offerFor(customer.id);
+          expect(offer === null, customer.id).toBe(heldOut.includes(customer));
+        }
+      }
+      const rows = await server()
+        .database.db.selectFrom("offer_acceptances")
+        .select(["customer_id", "result", "subscription_id", "save_status"])
+        .where("account_id", "=", accountId)
+        .where(
+          "customer_id",
+          "in",
+          customers.map((c) => c.id),
+        )
+        .execute();
+      const expected = customers.flatMap((c) => {
+        const row = {
+          customer_id: c.id,
+          result: heldOut.includes(c) ? "held_out" : "shown",
+          subscription_id: c.subscription,
+          save_status: null,
+        };
+        return [row, row];
+      });
+      const order = (a: { customer_id: string }, b: { customer_id: string }) =>
+        a.customer_id.localeCompare(b.customer_id);
+      expect(rows.sort(order)).toEqual(expected.sort(order));
+    } finally {
+      await server().app.repos.offers.updateSettings(accountId, { holdout_percent: 0 });
+    }
   });
 });

@@ -34,7 +34,12 @@ describe("webhook endpoints in the dashboard API", () => {
       url: "https://hooks.example.com/cancel",
       kind: "webhook",
       description: "Warehouse",
-      event_types: ["cancellation.created", "cancellation.updated"],
+      event_types: [
+        "cancellation.created",
+        "cancellation.updated",
+        "retention.accepted",
+        "retention.saved",
+      ],
       enabled: true,
       include_test: false,
       secret: expect.stringMatching(/^whsec_\w{32}$/),
@@ -47,6 +52,7 @@ describe("webhook endpoints in the dashboard API", () => {
       "cancellation.created",
       "cancellation.updated",
       "retention.accepted",
+      "retention.saved",
     ]);
 
     const changed = await env.owner.request("PATCH", `${env.base}/webhooks/${endpoint.id}`, {

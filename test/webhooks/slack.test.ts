@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../../src/db/ids.js";
-import { escapeMrkdwn, formatMrr } from "../../src/webhooks/slack-message.js";
+import {
+  escapeMrkdwn,
+  formatMrr,
+  slackRetentionMessage,
+} from "../../src/webhooks/slack-message.js";
 import { waitFor } from "../helpers/browser.js";
 import { createReceiver, type Receiver } from "./receiver.js";
 import { startWebhookTest, type WebhookTestEnv } from "./setup.js";
@@ -98,5 +102,35 @@ describe("MRR in Slack", () => {
     expect(formatMrr({ amount: 4900, currency: "jpy" })).toBe("¥4,900");
     expect(formatMrr({ amount: 1250, currency: "eur" })).toBe("€12.50");
     expect(formatMrr({ amount: 1500, currency: "xyz1" })).toBe("15.00 XYZ1");
+  });
+});
+
+describe("retention in Slack", () => {
+  const retention = {
+    acceptance_id: "ofa_1",
+    offer_id: "ofr_1",
+    offer_kind: "discount",
+    customer_oid: "cus_<b>&",
+    subscription_oid: "sub_1",
+    test_mode: true,
+    accepted_at: "2026-11-26T12:40:00.000Z",
+    save: {
+      status: "saved" as const,
+      due_at: "2026-12-26T12:40:00.000Z",
+      decided_at: "2026-12-27T00:00:00.000Z",
+      saved_mrr: { amount: 4900, currency: "usd" },
+      invoice_oid: "in_1",
+    },
+  };
+
+  it("says who accepted, who was saved and the MRR kept, escaped, with the test marker", () => {
+    const link = "https://insights.example.com/c";
+    const saved = slackRetentionMessage("retention.saved", retention, link);
+    expect(saved.text).toBe(
+      "cus_&lt;b&gt;&amp; was saved by a retention offer (discount): $49.00 MRR kept [test]",
+    );
+    expect(JSON.stringify(saved.blocks)).toContain(`<${link}|cus_&lt;b&gt;&amp;>`);
+    const accepted = slackRetentionMessage("retention.accepted", retention, link);
+    expect(accepted.text).toBe("cus_&lt;b&gt;&amp; accepted a retention offer (discount) [test]");
   });
 });

@@ -9,6 +9,7 @@ import type {
 } from "../provider.js";
 import type { StripeConnection } from "./connection.js";
 import { isMissing } from "./errors.js";
+import { firstChargedInvoiceSince } from "./invoices.js";
 import { mapFetched, SUBSCRIPTION_EXPAND } from "./lists.js";
 import { mapPrice } from "./map.js";
 
@@ -99,6 +100,9 @@ export function stripeOfferActions(connection: StripeConnection): BillingOfferAc
   }
 
   return {
+    firstChargedInvoiceSince: (subscriptionId, since, signal) =>
+      firstChargedInvoiceSince(connection, subscriptionId, since, signal),
+
     async applyDiscount(subscriptionId, terms, options) {
       const coupon = await ensureCoupon(terms, options);
       return update(subscriptionId, { discounts: [{ coupon }] }, options);

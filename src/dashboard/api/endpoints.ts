@@ -8,6 +8,7 @@ import type * as cancellations from "../../contract/cancellations.js";
 import type * as dashboard from "../../contract/dashboard.js";
 import type * as emailSchemas from "../../contract/emails.js";
 import type * as invites from "../../contract/invites.js";
+import type * as offerPerformance from "../../contract/offer-performance.js";
 import type * as offers from "../../contract/offers.js";
 import type * as reporting from "../../contract/reporting-currency.js";
 import type * as webhooks from "../../contract/webhooks.js";
@@ -256,6 +257,8 @@ export function accountApi(accountId: string) {
       api.get<Static<typeof offers.OfferSettingsReply>>(`${base}/offer-settings`),
     setOfferSettings: (body: offers.OfferSettingsBody) =>
       api.patch<Static<typeof offers.OfferSettingsReply>>(`${base}/offer-settings`, body),
+    offerPerformance: () =>
+      api.get<offerPerformance.OfferPerformanceReply>(`${base}/offers/performance`),
 
     webhooks: () => api.get<Static<typeof webhooks.WebhooksReply>>(`${base}/webhooks`),
     addWebhook: (body: NewWebhookEndpoint) =>

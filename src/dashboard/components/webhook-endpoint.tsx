@@ -10,7 +10,8 @@ import "./webhook-endpoint.css";
 const EVENT_LABELS: Record<WebhookEventType, string> = {
   "cancellation.created": "A customer cancels",
   "cancellation.updated": "A cancellation's reason or comment changes",
-  "retention.accepted": "A customer accepts a retention offer (once offers exist)",
+  "retention.accepted": "A customer accepts a retention offer",
+  "retention.saved": "An accepted offer is proven a save (still paying after the window)",
 };
 
 export interface EventChoice {

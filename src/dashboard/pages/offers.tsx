@@ -5,6 +5,7 @@ import type { Reason } from "../api/types.js";
 import { type NumberSetting, NumberSettingsForm } from "../components/number-settings.js";
 import { OfferCard } from "../components/offer-card.js";
 import { OfferForm } from "../components/offer-form.js";
+import { OfferPerformance } from "../components/offer-performance.js";
 import { EmptyState, Loaded } from "../components/states.js";
 import { useAsync } from "../lib/use-async.js";
 import { useSession } from "../session.js";
@@ -25,11 +26,18 @@ const OFFER_SETTINGS: NumberSetting<keyof OfferSettings>[] = [
     min: 0,
     max: 50,
   },
+  {
+    name: "save_days",
+    label: "Save proven after (days)",
+    hint: "An accepted offer counts as a save once the customer is still subscribed, not set to cancel, and has paid the next invoice this many days on (1 to 180). Accepts already under way keep the window they started with.",
+    min: 1,
+    max: 180,
+  },
 ];
 
 /**
- * Retention offers: the list (with the form to add or edit one) and the settings. Each
- * section is its own card, so the offers' figures (acceptance, saves, lift) come as one more.
+ * Retention offers: the list (with the form to add or edit one), their figures (acceptance,
+ * saves, lift) and the settings, each section its own card.
  */
 export default function OffersPage() {
   const { account } = useSession();
@@ -40,6 +48,7 @@ export default function OffersPage() {
     return { offers: list.offers, reasons: reasons.reasons };
   }, [client]);
   const settings = useAsync(() => client.offerSettings(), [client]);
+  const performance = useAsync(() => client.offerPerformance(), [client]);
 
   useEffect(() => {
     document.title = `Offers · ${account.name} · Cancel Insights`;
@@ -72,7 +81,10 @@ export default function OffersPage() {
           )}
         </Loaded>
       </section>
-      {/* The offers' performance (GET /offers/performance) comes here, as a card of its own. */}
+      <section className="card" aria-labelledby="offer-performance-heading">
+        <h2 id="offer-performance-heading">Performance</h2>
+        <Loaded state={performance}>{(data) => <OfferPerformance data={data} />}</Loaded>
+      </section>
       <section className="card" aria-labelledby="offer-settings-heading">
         <h2 id="offer-settings-heading">Settings</h2>
         <Loaded state={settings}>

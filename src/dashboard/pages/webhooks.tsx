@@ -106,6 +106,8 @@ function AddEndpoint({
   const [types, setTypes] = useState<WebhookEventType[]>([
     "cancellation.created",
     "cancellation.updated",
+    "retention.accepted",
+    "retention.saved",
   ]);
   const [includeTest, setIncludeTest] = useState(false);
   const { run, busy, notice } = useAction();

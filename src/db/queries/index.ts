@@ -13,6 +13,7 @@ import type { InsightsFilter } from "./insights-filter.js";
 import { insightsSummary } from "./insights-summary.js";
 import { knownPlans } from "./known-plans.js";
 import { type LostMrrFilter, lostMrrByReason } from "./lost-mrr-by-reason.js";
+import { offerPerformance, retentionGroups } from "./offer-performance.js";
 import { reactivations } from "./reactivations.js";
 import { reasonTrend, type TrendInterval } from "./reason-trend.js";
 import {
@@ -48,6 +49,9 @@ export function createQueries(db: Database) {
       customerBilling(db, accountId, customerId),
     unmatchedAnswers: (options: Parameters<typeof unmatchedAnswers>[1]) =>
       unmatchedAnswers(db, options),
+    offerPerformance: (accountId: string) => offerPerformance(db, accountId),
+    retentionGroups: (accountId: string, options: { days: number; now: Date }) =>
+      retentionGroups(db, accountId, options),
   });
 }
 

@@ -16,10 +16,14 @@ export interface OfferInput {
   active: boolean;
 }
 
-/** The account's offer rules: one accept per customer in the window, and the holdout share. */
+/**
+ * The account's offer rules: one accept per customer in the window, the holdout share, and
+ * the days before an accept may count as a save.
+ */
 export interface OfferSettingsRow {
   window_months: number;
   holdout_percent: number;
+  save_days: number;
 }
 
 function columns(input: OfferInput) {
@@ -33,6 +37,7 @@ function columns(input: OfferInput) {
 const SETTINGS = [
   "offer_window_months as window_months",
   "offer_holdout_percent as holdout_percent",
+  "offer_save_days as save_days",
 ] as const;
 
 export function createOffersRepository(db: Database) {
@@ -97,6 +102,7 @@ export function createOffersRepository(db: Database) {
         ...(changes.holdout_percent === undefined
           ? {}
           : { offer_holdout_percent: changes.holdout_percent }),
+        ...(changes.save_days === undefined ? {} : { offer_save_days: changes.save_days }),
       };
       if (Object.keys(set).length === 0) return settings(accountId);
       return db

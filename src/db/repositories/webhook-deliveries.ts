@@ -2,7 +2,12 @@ import { sql } from "kysely";
 import type { Database } from "../database.js";
 import { DomainError } from "../domain-error.js";
 import { randomToken } from "../ids.js";
-import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "../schema.js";
+import type {
+  RetentionSnapshot,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from "../schema.js";
 import type { Keyring } from "../secrets/keyring.js";
 import { openSigningSecrets } from "./webhook-endpoints.js";
 
@@ -159,6 +164,25 @@ export function createWebhookDeliveriesRepository(db: Database, { secrets }: { s
         where n.account_id = ${accountId} and n.id = any(${[...eventIds]}::text[])
           and e.enabled and 'cancellation.updated' = any(e.event_types)
           and n.kind in ('answer', 'skip') and (e.include_test or not n.test_mode)`.execute(db);
+      return Number(result.numAffectedRows ?? 0);
+    },
+
+    /**
+     * A `retention.*` delivery to each enabled endpoint subscribed to `type` (test-mode ones
+     * only to endpoints that take test data), carrying `snapshot` as it is now. Called in
+     * the transaction that records the accept or the decision, so none is lost or doubled.
+     */
+    async enqueueRetention(
+      accountId: string,
+      type: "retention.accepted" | "retention.saved",
+      snapshot: RetentionSnapshot,
+    ): Promise<number> {
+      const result = await sql`
+        insert into webhook_deliveries (account_id, endpoint_id, event_type, event_id, event)
+        select e.account_id, e.id, ${type}, ${snapshot.acceptance_id}, ${JSON.stringify(snapshot)}::jsonb
+        from webhook_endpoints e
+        where e.account_id = ${accountId} and e.enabled and ${type} = any(e.event_types)
+          and (e.include_test or not ${snapshot.test_mode})`.execute(db);
       return Number(result.numAffectedRows ?? 0);
     },
 

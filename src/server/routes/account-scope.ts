@@ -14,6 +14,7 @@ import { insightsRoutes } from "./insights.js";
 import { inviteRoutes } from "./invites.js";
 import { keyRoutes } from "./keys.js";
 import { memberRoutes } from "./members.js";
+import { offerPerformanceRoutes } from "./offer-performance.js";
 import { offerRoutes } from "./offers.js";
 import { reasonRoutes } from "./reasons.js";
 import { reportingCurrencyRoutes } from "./reporting-currency.js";
@@ -53,4 +54,5 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(campaignRoutes);
   await app.register(offerRoutes);
   await app.register(reportingCurrencyRoutes);
+  await app.register(offerPerformanceRoutes);
 }

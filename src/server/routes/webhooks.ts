@@ -23,8 +23,6 @@ import { newSigningSecret } from "../../webhooks/signature.js";
 import { checkWebhookUrl } from "../../webhooks/target.js";
 import { membershipOf, requireOwner } from "../auth/require-account.js";
 
-const DEFAULT_EVENT_TYPES = WEBHOOK_EVENT_TYPES.filter((t) => t !== "retention.accepted");
-
 function changesOf(body: UpdateWebhookBody, allowPrivate: boolean): WebhookEndpointChanges {
   return {
     ...(body.url === undefined ? {} : { url: checkWebhookUrl(body.url.trim(), allowPrivate) }),
@@ -78,7 +76,7 @@ export async function webhookRoutes(parent: FastifyInstance) {
           url: checkWebhookUrl(body.url.trim(), allowPrivateTargets),
           kind: body.kind ?? "webhook",
           description: body.description?.trim() ?? "",
-          event_types: body.event_types ?? DEFAULT_EVENT_TYPES,
+          event_types: body.event_types ?? WEBHOOK_EVENT_TYPES,
           enabled: body.enabled ?? true,
           include_test: body.include_test ?? false,
         },

@@ -52,22 +52,26 @@ export async function widgetOfferRoutes(parent: FastifyInstance) {
         request.log.info({ refusal: chosen.refusal }, "no offer shown");
         return { offer: null };
       }
-      const settings = await repos.accounts.find(account.accountId);
-      if (isHeldOut(account.accountId, body.customer_oid, settings?.offer_holdout_percent ?? 0)) {
-        await repos.offerAcceptances.record(account.accountId, {
-          offer_id: chosen.offer.id,
-          offer_kind: chosen.offer.kind,
+      const { offer } = chosen;
+      // Who was shown it and who was held out: the two groups the lift compares.
+      const exposure = (result: "shown" | "held_out") =>
+        repos.offerAcceptances.record(account.accountId, {
+          offer_id: offer.id,
+          offer_kind: offer.kind,
           connection_id: null,
           customer_id: body.customer_oid,
           subscription_id: facts.subscription?.id ?? null,
           test_mode: testMode,
           token_id: null,
-          result: "held_out",
+          result,
           error_code: null,
         });
+      const settings = await repos.accounts.find(account.accountId);
+      if (isHeldOut(account.accountId, body.customer_oid, settings?.offer_holdout_percent ?? 0)) {
+        await exposure("held_out");
         return { offer: null };
       }
-      const { offer } = chosen;
+      await exposure("shown");
       const { token } = issueOfferToken(account.customerHashSecret, {
         accountId: account.accountId,
         customerId: body.customer_oid,

@@ -183,3 +183,39 @@ describe("Stripe offer actions", () => {
     ).rejects.toMatchObject({ code: "request_failed", providerCode: "resource_missing" });
   });
 });
+
+describe("the first charged invoice since an accept", () => {
+  it("is the oldest invoice since then that asks for money, across pages, by subscription", async () => {
+    const sub = subscribed();
+    const other = subscribed();
+    account.createInvoice(sub.id, { status: "paid" });
+    clock.advance(60_000);
+    const since = Math.floor(clock.now() / 1000);
+    expect(await offers.firstChargedInvoiceSince(sub.id, since)).toBeNull();
+    account.createInvoice(sub.id, { amountDue: 0, status: "paid" });
+    account.createInvoice(other.id);
+    clock.advance(1000);
+    const first = account.createInvoice(sub.id);
+    // More than a page (100) of later invoices: the walk goes on to the oldest.
+    for (let i = 0; i < 105; i++) {
+      clock.advance(1000);
+      account.createInvoice(sub.id, { status: "paid" });
+    }
+    const before = fake.requests.length;
+    expect(await offers.firstChargedInvoiceSince(sub.id, since)).toEqual({
+      id: first.id,
+      subscriptionId: sub.id,
+      status: "open",
+      amountDue: 2000,
+      currency: "usd",
+      created: first.created,
+    });
+    const lists = fake.requests.slice(before).filter((r) => r.path === "/v1/invoices");
+    expect(lists).toHaveLength(2);
+    account.settleInvoice(first.id, "void");
+    expect(await offers.firstChargedInvoiceSince(sub.id, since)).toMatchObject({
+      id: first.id,
+      status: "void",
+    });
+  });
+});

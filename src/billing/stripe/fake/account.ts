@@ -6,6 +6,7 @@ import {
   generatedSubscriptions,
   timeline,
 } from "./generated.js";
+import { invoiceObject, settledInvoice } from "./invoice-object.js";
 import {
   type CouponInput,
   couponObject,
@@ -60,6 +61,7 @@ export class FakeStripeAccount {
   readonly subscriptions: Table<Stripe.Subscription>;
   readonly prices = new Table<Stripe.Price>();
   readonly coupons = new Table<Stripe.Coupon>();
+  readonly invoices = new Table<Stripe.Invoice>();
   readonly events: Table<Stripe.Event>;
   private readonly log: EventLog;
   private readonly now: () => number;
@@ -205,6 +207,40 @@ export class FakeStripeAccount {
         }
       },
     });
+  }
+
+  /**
+   * The subscription's invoice for its next period, dated now: open (being collected) unless
+   * told otherwise; the amount is its items' unless given (0 for a trial's).
+   */
+  createInvoice(
+    subscriptionId: string,
+    fields: { amountDue?: number; status?: Stripe.Invoice.Status } = {},
+  ): Stripe.Invoice {
+    const subscription = this.need(this.subscriptions, subscriptionId);
+    const itemsAmount = subscription.items.data.reduce(
+      (sum, item) => sum + (item.price.unit_amount ?? 0) * (item.quantity ?? 1),
+      0,
+    );
+    const invoice = invoiceObject(
+      {
+        id: this.id("in"),
+        created: this.seconds(),
+        subscription,
+        amountDue: fields.amountDue ?? itemsAmount,
+        status: fields.status ?? "open",
+      },
+      this.livemode,
+    );
+    this.invoices.put(invoice);
+    return invoice;
+  }
+
+  /** The invoice paid, voided or marked uncollectible now. */
+  settleInvoice(id: string, status: "paid" | "void" | "uncollectible"): Stripe.Invoice {
+    const settled = settledInvoice(this.need(this.invoices, id), status, this.seconds());
+    this.invoices.put(settled);
+    return settled;
   }
 
   /** The subscription as a list or fetch without expansions shows it. */

@@ -93,6 +93,27 @@ const listCoupons: Handler = (account, params) => {
   return account.coupons.page(pageQuery(params, account.coupons, "coupon"), "/v1/coupons");
 };
 
+const INVOICE_STATUSES = ["draft", "open", "paid", "uncollectible", "void"];
+
+const listInvoices: Handler = (account, params) => {
+  allowOnly(params, [...PAGING, "created", "status", "customer", "subscription"]);
+  expansions(params, "data.", EXPANDABLE.other);
+  const status = text(params, "status");
+  if (status !== undefined && !INVOICE_STATUSES.includes(status)) {
+    throw invalid("status", `Invalid status: must be one of ${INVOICE_STATUSES.join(", ")}`);
+  }
+  const customer = text(params, "customer");
+  const subscription = text(params, "subscription");
+  const where = (i: Stripe.Invoice) =>
+    (status === undefined || i.status === status) &&
+    (customer === undefined || i.customer === customer) &&
+    (subscription === undefined || i.parent?.subscription_details?.subscription === subscription);
+  return account.invoices.page(
+    pageQuery(params, account.invoices, "invoice", where),
+    "/v1/invoices",
+  );
+};
+
 const listEvents: Handler = (account, params) => {
   allowOnly(params, [...PAGING, "created", "type", "types"]);
   expansions(params, "data.", EXPANDABLE.other);
@@ -108,7 +129,7 @@ const listEvents: Handler = (account, params) => {
 };
 
 /** A GET of one object that takes no expansions. */
-function getOne<K extends "customers" | "prices" | "coupons" | "events">(
+function getOne<K extends "customers" | "prices" | "coupons" | "invoices" | "events">(
   table: K,
   kind: string,
 ): Handler {
@@ -131,6 +152,8 @@ const ROUTES: [RegExp, Handler][] = [
   [/^\/v1\/prices\/([^/]+)$/, getOne("prices", "price")],
   [/^\/v1\/coupons$/, listCoupons],
   [/^\/v1\/coupons\/([^/]+)$/, getOne("coupons", "coupon")],
+  [/^\/v1\/invoices$/, listInvoices],
+  [/^\/v1\/invoices\/([^/]+)$/, getOne("invoices", "invoice")],
   [/^\/v1\/events$/, listEvents],
   [/^\/v1\/events\/([^/]+)$/, getOne("events", "event")],
 ];
