@@ -1,5 +1,13 @@
 import { type Kysely, sql } from "kysely";
 
+/** Replaces the check of the kinds an email may be (Postgres' own name for it). */
+async function emailKinds(db: Kysely<unknown>, kinds: string) {
+  await sql`alter table emails drop constraint emails_kind_check`.execute(db);
+  await sql
+    .raw(`alter table emails add constraint emails_kind_check check (kind in ${kinds})`)
+    .execute(db);
+}
+
 /**
  * Win-back campaigns: per reason, a sequence of emails to customers whose cancellation ended
  * (steps with a delay, a subject and a body template); one enrollment per cancellation that
@@ -86,9 +94,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint("campaign_unsubscribes_pkey", ["account_id", "email"])
     .execute();
 
-  await sql`alter table emails drop constraint emails_kind_check`.execute(db);
-  await sql`alter table emails add constraint emails_kind_check
-    check (kind in ('reason', 'campaign'))`.execute(db);
+  await emailKinds(db, "('reason', 'campaign')");
   await db.schema
     .alterTable("emails")
     // Plain text: the log keeps a campaign's emails when the campaign is deleted.
@@ -115,9 +121,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .dropColumn("step_index")
     .dropColumn("is_test")
     .execute();
-  await sql`alter table emails drop constraint emails_kind_check`.execute(db);
-  await sql`alter table emails add constraint emails_kind_check
-    check (kind in ('reason'))`.execute(db);
+  await emailKinds(db, "('reason')");
   await db.schema.dropTable("campaign_unsubscribes").execute();
   await db.schema.dropTable("campaign_enrollments").execute();
   await db.schema.dropTable("campaigns").execute();
