@@ -1,4 +1,5 @@
 import { base, call, type Texts, withTimeout } from "./api.js";
+import { h } from "./dom.js";
 import type { Modal } from "./modal.js";
 import type { Params } from "./params.js";
 import { fail, report } from "./report.js";
@@ -19,9 +20,17 @@ export interface OfferContext {
   show: Modal["show"];
   /** What is left of the time the cancel may wait for an offer, in milliseconds. */
   ms: number;
+  /**
+   * "No thanks, cancel", on screen while the offer loads; the step shows it beside the
+   * offer. Its click is the cancel: the base stops waiting for the step then.
+   */
+  no: HTMLButtonElement;
 }
 
-/** Settles once the customer is done with the offer: true when they took it and stay. */
+/**
+ * Settles with true once the customer took the offer and is done with the thanks, with
+ * false when there is no offer; a click on `no` settles the cancel without it.
+ */
 export type OfferStep = (ctx: OfferContext) => Promise<boolean>;
 
 // The longest the cancel waits for an offer, the step's script included (usually loaded
@@ -55,10 +64,21 @@ export function loadOfferStep(): Promise<OfferStep> {
  * wrong before the offer is on screen reads as "no offer": the cancel goes on.
  */
 export async function offerStep(p: Params, modal: Modal, texts: Texts, reason_id: string) {
+  // "No thanks, cancel" is there from the first moment, not only once an offer is: one
+  // click goes on with the cancel at once, whatever the wait would have brought. Esc, the
+  // close button and the backdrop click it too.
+  const no = h("button", { type: "button" }, texts.offer_decline);
+  const left = new Promise<false>((resolve) => {
+    no.onclick = () => resolve(false);
+  });
+  const heading = h("h2", { id: "t", tabindex: -1 }, texts.sending);
+  modal.show(() => no.click(), heading, h("div", { class: "a" }, no));
   try {
     const until = Date.now() + OFFER_TIMEOUT;
-    const run = await withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer");
-    return await run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now() });
+    const offered = withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer").then((run) =>
+      run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now(), no }),
+    );
+    return await Promise.race([left, offered]);
   } catch (e) {
     report(p, e);
     return false;
