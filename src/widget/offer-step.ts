@@ -20,11 +20,6 @@ const post = (body: Record<string, unknown>) => ({ method: "POST", body: JSON.st
 
 async function run(ctx: OfferContext): Promise<boolean> {
   const { texts: t, p, no } = ctx;
-  // Once the customer chose to cancel, nothing this step still waits for may show.
-  let left = false;
-  no.addEventListener("click", () => {
-    left = true;
-  });
   const who = {
     access_token_id: p.access_token_id,
     customer_oid: p.customer_oid,
@@ -37,7 +32,8 @@ async function run(ctx: OfferContext): Promise<boolean> {
     ctx.ms,
     "offer_failed",
   )) as { offer: Offer | null };
-  if (!offer || left) return false;
+  // Once the customer chose to cancel (`no` disabled), nothing this step waited for shows.
+  if (!offer || no.disabled) return false;
 
   return new Promise((resolve) => {
     const problem = h("p", { class: "e", role: "alert", hidden: "" });
@@ -70,13 +66,13 @@ async function run(ctx: OfferContext): Promise<boolean> {
         )) as { accepted: unknown };
         // Declined meanwhile: the customer's choice wins, the cancel is under way and the
         // site hears of that alone (docs/offers.md, "Accept and decline").
-        if (left) return;
+        if (no.disabled) return;
         callSite(p, p.callback_saved, reply.accepted, "callback_saved");
         // Closed by the customer (the close button, Esc): nothing here runs out on a timer.
         ctx.show(() => resolve(true), h("h2", { id: "t", tabindex: -1 }, t.offer_saved));
       } catch (e) {
         report(p, e);
-        if (left) return;
+        if (no.disabled) return;
         yes.remove();
         problem.textContent = t.offer_failed;
         problem.hidden = false;

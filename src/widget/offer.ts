@@ -22,7 +22,8 @@ export interface OfferContext {
   ms: number;
   /**
    * "No thanks, cancel", on screen while the offer loads; the step shows it beside the
-   * offer. Its click is the cancel: the base stops waiting for the step then.
+   * offer. Its click is the cancel: the base stops waiting for the step then, and disables
+   * it, which is how the step knows.
    */
   no: HTMLButtonElement;
 }
@@ -69,14 +70,20 @@ export async function offerStep(p: Params, modal: Modal, texts: Texts, reason_id
   // close button and the backdrop click it too.
   const no = h("button", { type: "button" }, texts.offer_decline);
   const left = new Promise<false>((resolve) => {
-    no.onclick = () => resolve(false);
+    no.onclick = () => {
+      // Disabled, it tells the step too, whenever that arrives, that the customer left.
+      no.disabled = true;
+      resolve(false);
+    };
   });
   const heading = h("h2", { id: "t", tabindex: -1 }, texts.sending);
   modal.show(() => no.click(), heading, h("div", { class: "a" }, no));
   try {
     const until = Date.now() + OFFER_TIMEOUT;
-    const offered = withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer").then((run) =>
-      run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now(), no }),
+    const offered = withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer").then(
+      (run) =>
+        !no.disabled &&
+        run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now(), no }),
     );
     return await Promise.race([left, offered]);
   } catch (e) {
