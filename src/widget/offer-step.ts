@@ -20,6 +20,8 @@ const post = (body: Record<string, unknown>) => ({ method: "POST", body: JSON.st
 
 async function run(ctx: OfferContext): Promise<boolean> {
   const { texts: t, p, no } = ctx;
+  // The customer left (`no` disabled) while this script loaded: no offer is asked for.
+  if (no.disabled) return false;
   const who = {
     access_token_id: p.access_token_id,
     customer_oid: p.customer_oid,

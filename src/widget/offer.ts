@@ -80,10 +80,8 @@ export async function offerStep(p: Params, modal: Modal, texts: Texts, reason_id
   modal.show(() => no.click(), heading, h("div", { class: "a" }, no));
   try {
     const until = Date.now() + OFFER_TIMEOUT;
-    const offered = withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer").then(
-      (run) =>
-        !no.disabled &&
-        run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now(), no }),
+    const offered = withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer").then((run) =>
+      run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now(), no }),
     );
     return await Promise.race([left, offered]);
   } catch (e) {
