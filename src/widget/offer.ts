@@ -64,28 +64,30 @@ export function loadOfferStep(): Promise<OfferStep> {
  * Shows the offer for the reason the customer gave, if there is one. Anything that goes
  * wrong before the offer is on screen reads as "no offer": the cancel goes on.
  */
-export async function offerStep(p: Params, modal: Modal, texts: Texts, reason_id: string) {
-  // "No thanks, cancel" is there from the first moment, not only once an offer is: one
-  // click goes on with the cancel at once, whatever the wait would have brought. Esc, the
-  // close button and the backdrop click it too.
-  const no = h("button", { type: "button" }, texts.offer_decline);
-  const left = new Promise<false>((resolve) => {
+export function offerStep(p: Params, modal: Modal, texts: Texts, reason_id: string) {
+  const until = Date.now() + OFFER_TIMEOUT;
+  return new Promise<boolean>((resolve) => {
+    // "No thanks, cancel" is there from the first moment, not only once an offer is: one
+    // click goes on with the cancel at once, whatever the wait would have brought. Esc,
+    // the close button and the backdrop click it too.
+    const no = h("button", { type: "button" }, texts.offer_decline);
     no.onclick = () => {
       // Disabled, it tells the step too, whenever that arrives, that the customer left.
       no.disabled = true;
       resolve(false);
     };
-  });
-  const heading = h("h2", { id: "t", tabindex: -1 }, texts.sending);
-  modal.show(() => no.click(), heading, h("div", { class: "a" }, no));
-  try {
-    const until = Date.now() + OFFER_TIMEOUT;
-    const offered = withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer").then((run) =>
-      run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now(), no }),
+    modal.show(
+      () => no.click(),
+      h("h2", { id: "t", tabindex: -1 }, texts.sending),
+      h("div", { class: "a" }, no),
     );
-    return await Promise.race([left, offered]);
-  } catch (e) {
-    report(p, e);
-    return false;
-  }
+    withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer")
+      .then((run) =>
+        run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now(), no }),
+      )
+      .then(resolve, (e) => {
+        report(p, e);
+        resolve(false);
+      });
+  });
 }
