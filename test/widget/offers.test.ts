@@ -102,6 +102,11 @@ interface CancelOptions {
    */
   trigger?: "link" | "button";
   customer?: Customer;
+  /**
+   * The site's callback_send is recorded but never settles, so the dialog stays up for
+   * the callback's 5 s: what the widget shows meanwhile can be seen.
+   */
+  sendHangs?: boolean;
 }
 
 /** A settings page whose cancel link is the trigger, for a verified customer unless told. */
@@ -133,6 +138,17 @@ async function cancelWith(index: number, options: CancelOptions = {}) {
   const calls = await recordCallbacks(page);
   const customer = options.customer ?? nextCustomer();
   const target = await openCancelPage(page, customer.id, options);
+  if (options.sendHangs) {
+    await page.evaluate(() => {
+      const params = (window as unknown as { barecancel: { params: Record<string, unknown> } })
+        .barecancel.params;
+      const send = params.callback_send as (data: unknown) => void;
+      params.callback_send = (data: unknown) => {
+        send(data);
+        return new Promise(() => {});
+      };
+    });
+  }
   await page.getByRole(options.trigger ?? "link", { name: "Cancel subscription" }).click();
   const reason = reasons[OFFERS[index]?.reason ?? -1]?.text;
   await page.getByRole("radio", { name: reason, exact: true }).check();
@@ -379,11 +395,12 @@ describe("leaving is always one click away", () => {
       // The script is fetched as the modal opens: held from the start, it is still loading.
       const held = await hold(env.page, path);
       const offerCalls = countOfferCalls(env.page);
-      const { page, calls } = await cancelWith(0, { trigger: "button" });
+      const { page, calls } = await cancelWith(0, { trigger: "button", sendHangs: true });
       await held.reached;
       await button(page, "offer_decline").click();
-      await modal(page).waitFor({ state: "detached" });
-      expect(calls.sent).toEqual([expect.objectContaining({ reason_id: reasons[0]?.id })]);
+      // The cancel went on at once; the dialog stays while the site's callback runs.
+      const sent = await waitFor(() => calls.sent[0], "callback_send");
+      expect(sent).toMatchObject({ reason_id: reasons[0]?.id });
 
       const late = page.waitForEvent("requestfinished", (r) => r.url().endsWith(path.slice(3)));
       held.release();
@@ -392,7 +409,10 @@ describe("leaving is always one click away", () => {
       await page.evaluate(
         () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
       );
-      expect(await modal(page).count()).toBe(0);
+      // The dialog still says it is sending the cancel: the late offer is not shown.
+      expect(await modal(page).getByRole("heading", { name: texts().sending }).count()).toBe(1);
+      expect(await offerHeading(page, 0).count()).toBe(0);
+      expect(await button(page, "offer_accept").count()).toBe(0);
       // Left before the script ran: the offer is never asked for.
       expect(offerCalls).toHaveLength(path.endsWith(".js") ? 0 : 1);
       expect(calls.sent).toHaveLength(1);
