@@ -71,6 +71,11 @@ export const errorTable = {
     message:
       "This link is not one we sent: it was altered or cut short. Use the link in the email as it is.",
   },
+  unsubscribe_link_invalid: {
+    status: 400,
+    message:
+      "This unsubscribe link is not one we sent: it was altered or cut short. Use the link in the email as it is.",
+  },
   link_used: { status: 410, message: "This link was used already: your answer is recorded." },
   link_expired: { status: 410, message: "This link has expired." },
   offer_not_eligible: {
@@ -88,6 +93,11 @@ export const errorTable = {
     status: 422,
     message: "This URL points at a local or private address, which webhooks may not reach.",
   },
+  invalid_template: {
+    status: 422,
+    message: "The template has an unknown variable or an unbalanced {{ or }}.",
+  },
+  unknown_offer: { status: 422, message: "offer_id is not one of this account's offers." },
   unknown_reason: { status: 422, message: "reason_id is not one of this account's reasons." },
   unknown_price: {
     status: 422,

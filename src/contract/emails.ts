@@ -35,7 +35,8 @@ export const EmailStatus = Type.Union([
 /** One email of the log; an outbox email carries its message, to read in the dashboard. */
 export const ApiEmail = Type.Object({
   id: Type.String(),
-  kind: Type.Literal("reason"),
+  /** `reason`: asks why; `campaign`: a win-back campaign's step. */
+  kind: Type.Union([Type.Literal("reason"), Type.Literal("campaign")]),
   status: EmailStatus,
   to: Type.Union([Type.String(), Type.Null()]),
   subject: Type.Union([Type.String(), Type.Null()]),
@@ -48,6 +49,11 @@ export const ApiEmail = Type.Object({
   /** The answer given through the email's link, if any. */
   event_id: Type.Union([Type.String(), Type.Null()]),
   message: Type.Union([Type.Object({ text: Type.String(), html: Type.String() }), Type.Null()]),
+  /** A campaign email's campaign and step (index from 0). */
+  campaign_id: Type.Union([Type.String(), Type.Null()]),
+  step_index: Type.Union([Type.Integer(), Type.Null()]),
+  /** A test send from the dashboard, with sample values. */
+  is_test: Type.Boolean(),
 });
 export type ApiEmail = Static<typeof ApiEmail>;
 

@@ -19,6 +19,7 @@ const ExportPage = lazy(() => import("./pages/export.js"));
 const SettingsPage = lazy(() => import("./pages/settings/settings-page.js"));
 const WebhooksPage = lazy(() => import("./pages/webhooks.js"));
 const EmailsPage = lazy(() => import("./pages/emails.js"));
+const CampaignsPage = lazy(() => import("./pages/campaigns.js"));
 const OffersPage = lazy(() => import("./pages/offers.js"));
 
 type State =
@@ -187,6 +188,7 @@ function SignedIn({
   else if (page === "export" && rest.length === 0) content = <ExportPage />;
   else if (page === "webhooks" && rest.length === 0) content = <WebhooksPage />;
   else if (page === "emails" && rest.length === 0) content = <EmailsPage />;
+  else if (page === "campaigns" && rest.length === 0) content = <CampaignsPage />;
   else if (page === "offers" && rest.length === 0) content = <OffersPage />;
   else if (page === "settings" && rest.length === 0) content = <SettingsPage />;
   else if (page === "" && rest.length === 0) return <Redirect to={accountPath(value.account.id)} />;

@@ -13,7 +13,8 @@ export type DomainErrorCode =
   | "secret_unreadable"
   | "billing_already_connected"
   | "billing_sync_running"
-  | "unknown_reason";
+  | "unknown_reason"
+  | "unknown_offer";
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -40,7 +40,9 @@ export type IdPrefix =
   | "can"
   | "eml"
   | "ofr"
-  | "ofa";
+  | "ofa"
+  | "cmp"
+  | "enr";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken()}`;

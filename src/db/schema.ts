@@ -40,6 +40,8 @@ export interface AccountsTable {
   offer_holdout_percent: Generated<number>;
   /** Days after an accept before it may count as a save (migration 0022, 1-180). */
   offer_save_days: Generated<number>;
+  /** Campaign emails sent a day (UTC) at most; the rest wait a day (migration 0023). */
+  campaign_daily_limit: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -551,7 +553,7 @@ export interface EmailSettingsTable {
   updated_at: TouchedAt;
 }
 
-export type EmailKind = "reason";
+export type EmailKind = "reason" | "campaign";
 /**
  * scheduled (its job waits), sending (a worker took it: never sent twice), sent (by SMTP),
  * outbox (no SMTP: kept to read in the dashboard), skipped (no longer wanted), failed.
@@ -576,6 +578,12 @@ export interface EmailsTable {
   created_at: CreatedAt;
   updated_at: TouchedAt;
   sent_at: Timestamp | null;
+  /** A campaign email's campaign, enrollment and step index (migration 0023). */
+  campaign_id: string | null;
+  enrollment_id: string | null;
+  step_index: number | null;
+  /** A test send from the dashboard, with sample values. */
+  is_test: Generated<boolean>;
 }
 
 export type OfferKind = "discount" | "pause" | "price_switch" | "trial_extension" | "contact_link";
@@ -645,6 +653,52 @@ export interface OfferAcceptancesTable {
   created_at: CreatedAt;
 }
 
+/** One email of a campaign: sent `delay_days` after the step before (the first: after the end). */
+export interface CampaignStep {
+  delay_days: number;
+  subject: string;
+  body: string;
+}
+
+/** A win-back campaign: emails to customers whose cancellation for its reasons ended. */
+export interface CampaignsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  reason_ids: Json<string[]>;
+  offer_id: string | null;
+  steps: Json<CampaignStep[]>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+}
+
+export type EnrollmentState = "active" | "stopped" | "completed" | "unsubscribed";
+
+/** A cancellation's way through a campaign's steps. */
+export interface CampaignEnrollmentsTable {
+  id: string;
+  account_id: string;
+  campaign_id: string;
+  cancellation_id: string;
+  connection_id: string | null;
+  customer_id: string;
+  email: string;
+  next_step: Generated<number>;
+  next_at: Timestamp | null;
+  state: Generated<EnrollmentState>;
+  stop_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+}
+
+/** An address that wants no campaign email from the account any more. */
+export interface CampaignUnsubscribesTable {
+  account_id: string;
+  email: string;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   exchange_rates: ExchangeRatesTable;
@@ -676,6 +730,9 @@ export interface DB {
   emails: EmailsTable;
   offers: OffersTable;
   offer_acceptances: OfferAcceptancesTable;
+  campaigns: CampaignsTable;
+  campaign_enrollments: CampaignEnrollmentsTable;
+  campaign_unsubscribes: CampaignUnsubscribesTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -701,3 +758,5 @@ export type EmailSettings = Selectable<EmailSettingsTable>;
 export type EmailRow = Selectable<EmailsTable>;
 export type Offer = Selectable<OffersTable>;
 export type OfferAcceptance = Selectable<OfferAcceptancesTable>;
+export type Campaign = Selectable<CampaignsTable>;
+export type CampaignEnrollment = Selectable<CampaignEnrollmentsTable>;

@@ -1,21 +1,16 @@
 import type { Repositories } from "../db/repositories/index.js";
 import type { EmailRow } from "../db/schema.js";
 import type { Keyring } from "../db/secrets/keyring.js";
+import { escapeHtml } from "../escape-html.js";
 import { reasonLinkToken } from "./reason-link.js";
 import type { OutgoingEmail } from "./transport.js";
 
 const DAY_MS = 86_400_000;
 
-/** A reason email ready to go, or why it no longer should. */
+/** An email ready to go (with its form link's expiry, if it has one), or why it no longer should. */
 export type PreparedEmail =
-  | { message: OutgoingEmail; linkExpiresAt: Date }
-  | { skip: "answered" | "reactivated" | "no_customer_email" | "gone" };
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
-  );
+  | { message: OutgoingEmail; linkExpiresAt: Date | null }
+  | { skip: string };
 
 /** The message: who asks, why, the link, and that answering is optional. */
 export function reasonEmailMessage(

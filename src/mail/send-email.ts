@@ -1,5 +1,6 @@
 import { createRepositories } from "../db/repositories/index.js";
 import { defineJobKind, type JobKind } from "../jobs/job-kind.js";
+import { prepareCampaignEmail } from "./campaign-message.js";
 import { prepareReasonEmail } from "./reason-message.js";
 import { mailTransport } from "./transport.js";
 
@@ -23,7 +24,8 @@ function smtpFailure(error: unknown): Error {
 }
 
 /**
- * Sends one email of the `emails` table (its dedupe key is the email's id: one job per email).
+ * Sends one email of the `emails` table, a reason email or a campaign's (its dedupe key is the
+ * email's id: one job per email).
  * The job may run twice (a worker that stalls past its lease), the email never: a worker
  * takes it (`scheduled` to `sending`) before it talks to the SMTP server, and one that finds
  * it `sending` already knows a send may have happened and does not risk a second.
@@ -46,7 +48,8 @@ export const emailSend: JobKind<EmailSendPayload> = defineJobKind({
     }
     if (email.status !== "scheduled") return undefined;
 
-    const prepared = await prepareReasonEmail(repos, secrets, config.publicUrl, email);
+    const prepare = email.kind === "campaign" ? prepareCampaignEmail : prepareReasonEmail;
+    const prepared = await prepare(repos, secrets, config.publicUrl, email);
     if ("skip" in prepared) {
       await repos.emails.finish(email.id, { status: "skipped", error: prepared.skip });
       return undefined;

@@ -7,6 +7,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** Extra headers (a campaign email's `List-Unsubscribe`). */
+  headers?: Record<string, string>;
 }
 
 /**

@@ -21,5 +21,8 @@ export function toApiEmail(row: EmailRow): ApiEmail {
       row.body_text !== null && row.body_html !== null
         ? { text: row.body_text, html: row.body_html }
         : null,
+    campaign_id: row.campaign_id,
+    step_index: row.step_index,
+    is_test: row.is_test,
   };
 }

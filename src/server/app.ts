@@ -17,6 +17,7 @@ import { demoRoutes } from "./routes/demo.js";
 import { healthRoutes } from "./routes/health.js";
 import { inviteAcceptRoutes } from "./routes/invites.js";
 import { reasonFormRoutes } from "./routes/reason-form.js";
+import { unsubscribeRoutes } from "./routes/unsubscribe.js";
 import { v1Routes } from "./routes/v1.js";
 import { widgetApiRoutes } from "./routes/widget-api.js";
 import { publicWidgetLogoRoutes } from "./routes/widget-logo.js";
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accountsRoutes);
   await app.register(inviteAcceptRoutes);
   await app.register(reasonFormRoutes);
+  await app.register(unsubscribeRoutes);
   await app.register(accountScopedRoutes, { prefix: "/api/accounts/:accountId" });
   await app.register(v1Routes, { prefix: "/v1" });
   await app.register(demoRoutes, { accessTokenId: options.demoAccessTokenId ?? null });

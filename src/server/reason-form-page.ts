@@ -1,16 +1,11 @@
 import type { WidgetTexts } from "../contract/widget-texts.js";
+import { escapeHtml } from "../escape-html.js";
 
 /**
  * The hosted reason form and its answers (thanks, refusals) as whole HTML pages: no script,
  * one inline style, readable by a screen reader (a fieldset with its legend, labels, the error
  * announced and tied to the field it is about).
  */
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
-  );
 
 /** Only a plain colour reaches the style sheet (it is the owner's, but checked anyway). */
 const safeColor = (color: string) => (/^#[0-9a-fA-F]{3,8}$/.test(color) ? color : "#4f46e5");
@@ -105,5 +100,21 @@ export function messagePage(title: string, message: string, role: "status" | "al
     title,
     "#4f46e5",
     `<h1>${escapeHtml(title)}</h1>\n<p role="${role}">${escapeHtml(message)}</p>`,
+  );
+}
+
+/**
+ * A question with one button that posts back to the page's own address: what a link that
+ * changes something (an unsubscribe) shows first, since mail scanners open links.
+ */
+export function confirmPage(title: string, message: string, button: string): string {
+  return page(
+    "en",
+    title,
+    "#4f46e5",
+    `<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(message)}</p>
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit">${escapeHtml(button)}</button></form>`,
   );
 }

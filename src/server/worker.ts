@@ -5,6 +5,7 @@ import type { JobKind } from "../jobs/job-kind.js";
 import { createJobQueue } from "../jobs/job-queue.js";
 import { createRunner } from "../jobs/runner.js";
 import type { WorkerLogger } from "../jobs/work-queue.js";
+import { campaignTick } from "../mail/campaign-tick.js";
 import { emailSend } from "../mail/send-email.js";
 import { offerSaveCheck } from "../offers/save-check.js";
 import { billingBackfill } from "../sync/backfill.js";
@@ -22,6 +23,7 @@ export const JOB_KINDS: readonly JobKind[] = [
   billingCatchUp,
   emailSend,
   offerSaveCheck,
+  campaignTick,
 ];
 
 export interface WorkerOptions {

@@ -49,7 +49,8 @@ export function factsOfRow(row: BillingSubscriptionRow): SubscriptionFacts {
  * the change; the portal's feedback as the account's reason) and linked to the answers that
  * explain it, which get its MRR and plan where they have none (an answer that gets its MRR
  * now is sent again as `cancellation.updated`), or a scheduled one reactivated. A new
- * voluntary cancellation that no answer explains gets a reason email, queued here too.
+ * voluntary cancellation that no answer explains gets a reason email, queued here too; a
+ * subscription that pays stops the customer's win-back campaigns.
  * `at` (Unix seconds) dates what the provider did not: a reactivation, an undated request.
  */
 export function applySubscription(
@@ -64,6 +65,7 @@ export function applySubscription(
     const snapshot = subscriptionRow(connection, subscription, mrr);
     const { previous, applied } = await tx.billingSubscriptions.apply(snapshot);
     if (!applied) return { applied, change: "none", cancellationId: null };
+    await tx.campaigns.stopForResubscription(snapshot);
     const change = cancellationChange(
       previous ? factsOfRow(previous) : null,
       subscription,

@@ -17,7 +17,8 @@ export interface Modal {
   choice: Promise<Choice | null>;
   /**
    * Puts a later step (the offer) in the dialog in place of the question, under the close
-   * button; from then on Esc, the close button and the backdrop call `leave`.
+   * button; from then on Esc, the close button and the backdrop call `leave`. Focus moves
+   * to the first node, the step's heading, so a screen reader reads the step out.
    */
   show(leave: () => void, ...nodes: Node[]): void;
   close(): void;
@@ -174,6 +175,7 @@ export function openModal(
     busy = false;
     form.replaceChildren(close, ...nodes);
     form.removeAttribute("aria-busy");
+    (nodes[0] as HTMLElement).focus();
   };
   return { choice, show, close: remove };
 }

@@ -19,7 +19,9 @@ interface Offer {
 const post = (body: Record<string, unknown>) => ({ method: "POST", body: JSON.stringify(body) });
 
 async function run(ctx: OfferContext): Promise<boolean> {
-  const { texts: t, p } = ctx;
+  const { texts: t, p, no } = ctx;
+  // The customer left (`no` disabled) while this script loaded: no offer is asked for.
+  if (no.disabled) return false;
   const who = {
     access_token_id: p.access_token_id,
     customer_oid: p.customer_oid,
@@ -32,31 +34,23 @@ async function run(ctx: OfferContext): Promise<boolean> {
     ctx.ms,
     "offer_failed",
   )) as { offer: Offer | null };
-  if (!offer) return false;
+  // Once the customer chose to cancel (`no` disabled), nothing this step waited for shows.
+  if (!offer || no.disabled) return false;
 
   return new Promise((resolve) => {
-    let done = false;
-    const finish = (stayed: boolean) => {
-      done = true;
-      resolve(stayed);
-    };
-    const decline = () => finish(false);
-    const title = h("h2", { id: "t", tabindex: -1 }, offer.title);
     const problem = h("p", { class: "e", role: "alert", hidden: "" });
-    const no = h("button", { type: "button" }, t.offer_decline);
-    // Equal buttons side by side: leaving must be as plain to see as staying.
+    // Equal buttons side by side: leaving must be as plain to see as staying. `no` is the
+    // base's, already on screen while the offer loaded; its click is the cancel.
     const yes = offer.url
       ? h("a", { href: offer.url, target: "_blank", rel: "noopener", class: "b" }, t.offer_contact)
       : h("button", { type: "button" }, t.offer_accept);
     ctx.show(
-      decline,
-      title,
+      () => no.click(),
+      h("h2", { id: "t", tabindex: -1 }, offer.title),
       ...(offer.description ? [h("p", { id: "s" }, offer.description)] : []),
       problem,
       h("div", { class: "a" }, no, yes),
     );
-    title.focus();
-    no.addEventListener("click", decline);
 
     let sent = false;
     yes.addEventListener("click", async () => {
@@ -72,16 +66,15 @@ async function run(ctx: OfferContext): Promise<boolean> {
           ACCEPT_TIMEOUT,
           "offer_failed",
         )) as { accepted: unknown };
-        // Declined meanwhile: the cancel is under way, and the site hears of that alone.
-        if (done) return;
+        // Declined meanwhile: the customer's choice wins, the cancel is under way and the
+        // site hears of that alone (docs/offers.md, "Accept and decline").
+        if (no.disabled) return;
         callSite(p, p.callback_saved, reply.accepted, "callback_saved");
         // Closed by the customer (the close button, Esc): nothing here runs out on a timer.
-        const thanks = h("h2", { id: "t", tabindex: -1 }, t.offer_saved);
-        ctx.show(() => finish(true), thanks);
-        thanks.focus();
+        ctx.show(() => resolve(true), h("h2", { id: "t", tabindex: -1 }, t.offer_saved));
       } catch (e) {
         report(p, e);
-        if (done) return;
+        if (no.disabled) return;
         yes.remove();
         problem.textContent = t.offer_failed;
         problem.hidden = false;

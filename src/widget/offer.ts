@@ -1,4 +1,5 @@
 import { base, call, type Texts, withTimeout } from "./api.js";
+import { h } from "./dom.js";
 import type { Modal } from "./modal.js";
 import type { Params } from "./params.js";
 import { fail, report } from "./report.js";
@@ -19,9 +20,18 @@ export interface OfferContext {
   show: Modal["show"];
   /** What is left of the time the cancel may wait for an offer, in milliseconds. */
   ms: number;
+  /**
+   * "No thanks, cancel", on screen while the offer loads; the step shows it beside the
+   * offer. Its click is the cancel: the base stops waiting for the step then, and disables
+   * it, which is how the step knows.
+   */
+  no: HTMLButtonElement;
 }
 
-/** Settles once the customer is done with the offer: true when they took it and stay. */
+/**
+ * Settles with true once the customer took the offer and is done with the thanks, with
+ * false when there is no offer; a click on `no` settles the cancel without it.
+ */
 export type OfferStep = (ctx: OfferContext) => Promise<boolean>;
 
 // The longest the cancel waits for an offer, the step's script included (usually loaded
@@ -54,13 +64,30 @@ export function loadOfferStep(): Promise<OfferStep> {
  * Shows the offer for the reason the customer gave, if there is one. Anything that goes
  * wrong before the offer is on screen reads as "no offer": the cancel goes on.
  */
-export async function offerStep(p: Params, modal: Modal, texts: Texts, reason_id: string) {
-  try {
-    const until = Date.now() + OFFER_TIMEOUT;
-    const run = await withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer");
-    return await run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now() });
-  } catch (e) {
-    report(p, e);
-    return false;
-  }
+export function offerStep(p: Params, modal: Modal, texts: Texts, reason_id: string) {
+  const until = Date.now() + OFFER_TIMEOUT;
+  return new Promise<boolean>((resolve) => {
+    // "No thanks, cancel" is there from the first moment, not only once an offer is: one
+    // click goes on with the cancel at once, whatever the wait would have brought. Esc,
+    // the close button and the backdrop click it too.
+    const no = h("button", { type: "button" }, texts.offer_decline);
+    no.onclick = () => {
+      // Disabled, it tells the step too, whenever that arrives, that the customer left.
+      no.disabled = true;
+      resolve(false);
+    };
+    modal.show(
+      () => no.click(),
+      h("h2", { id: "t", tabindex: -1 }, texts.sending),
+      h("div", { class: "a" }, no),
+    );
+    withTimeout(loadOfferStep(), OFFER_TIMEOUT, "offer")
+      .then((run) =>
+        run({ call, p, reason_id, texts, show: modal.show, ms: until - Date.now(), no }),
+      )
+      .then(resolve, (e) => {
+        report(p, e);
+        resolve(false);
+      });
+  });
 }

@@ -31,6 +31,8 @@ export interface Fixture {
   billingConnectionId: string;
   /** A portal cancellation of the customer, put down to `reasonId`. */
   cancellationId: string;
+  /** A win-back campaign for `reasonId`. */
+  campaignId: string;
   /** A retention offer for `reasonId`. */
   offerId: string;
 }
@@ -42,6 +44,9 @@ export interface AccountRoute {
   url(f: Fixture): string;
   body?: unknown;
 }
+
+/** A campaign step any account could write. */
+const STEP = { delay_days: 1, subject: "Hi {{name}}", body: "Come back" };
 
 const at = (f: Fixture, rest = "") => `/api/accounts/${f.accountId}${rest}`;
 
@@ -300,6 +305,52 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
     url: (f) => at(f, "/email-settings"),
     body: { reason_delay_minutes: 0 },
   },
+  { method: "GET", route: "/api/accounts/:accountId/campaigns", url: (f) => at(f, "/campaigns") },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/campaigns",
+    url: (f) => at(f, "/campaigns"),
+    body: { name: "Hijacked", reason_ids: ["rsn_hijack"] },
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/campaigns/:id",
+    url: (f) => at(f, `/campaigns/${f.campaignId}`),
+  },
+  {
+    method: "PUT",
+    route: "/api/accounts/:accountId/campaigns/:id",
+    url: (f) => at(f, `/campaigns/${f.campaignId}`),
+    body: { name: "Hijacked", reason_ids: ["rsn_hijack"] },
+  },
+  {
+    method: "DELETE",
+    route: "/api/accounts/:accountId/campaigns/:id",
+    url: (f) => at(f, `/campaigns/${f.campaignId}`),
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/campaigns/:id/test-send",
+    url: (f) => at(f, `/campaigns/${f.campaignId}/test-send`),
+    body: { to: "attacker@example.com" },
+  },
+  {
+    method: "POST",
+    route: "/api/accounts/:accountId/campaigns/preview",
+    url: (f) => at(f, "/campaigns/preview"),
+    body: { step: STEP },
+  },
+  {
+    method: "PATCH",
+    route: "/api/accounts/:accountId/campaign-settings",
+    url: (f) => at(f, "/campaign-settings"),
+    body: { daily_limit: 1 },
+  },
+  {
+    method: "GET",
+    route: "/api/accounts/:accountId/campaign-enrollments",
+    url: (f) => at(f, "/campaign-enrollments"),
+  },
   { method: "GET", route: "/api/accounts/:accountId/offers", url: (f) => at(f, "/offers") },
   {
     method: "POST",
@@ -434,6 +485,12 @@ export async function createFixture(server: TestServer, label: string): Promise<
     provider_feedback: "other",
     reason_id: reason.reason.id,
   });
+  const campaign = await owner.request("POST", `${base}/campaigns`, {
+    name: `${label} secret campaign`,
+    reason_ids: [reason.reason.id],
+    steps: [STEP],
+  });
+  expect(campaign.statusCode).toBe(201);
   const offer = await owner.request("POST", `${base}/offers`, {
     kind: "contact_link",
     title: `${label} secret offer`,
@@ -462,6 +519,7 @@ export async function createFixture(server: TestServer, label: string): Promise<
     deliveryId: deliveries[0].id,
     billingConnectionId: billing.id,
     cancellationId: cancellation.id,
+    campaignId: campaign.json().campaign.id,
     offerId: offer.json().offer.id,
   };
 }
@@ -489,6 +547,8 @@ export function secretsOf(f: Fixture): string[] {
     f.deliveryId,
     f.billingConnectionId,
     f.cancellationId,
+    f.campaignId,
+    `${f.accountName.split(" ")[0]} secret campaign`,
     f.offerId,
     `${f.accountName.split(" ")[0]} secret offer`,
     `${f.accountName.split(" ")[0]} secret reason`,

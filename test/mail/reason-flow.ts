@@ -16,9 +16,12 @@ export function reasonFlow(live: Live) {
   });
   const db = () => live.server().database.db;
 
-  /** A customer with a Pro subscription, told to the sync by its webhooks. */
-  async function subscribed(email: string | null = "ann@example.com") {
-    const customer = stripe.createCustomer(email === null ? {} : { email });
+  /** A customer (with a name, if given) with a Pro subscription, told to the sync by its webhooks. */
+  async function subscribed(email: string | null = "ann@example.com", name?: string) {
+    const customer = stripe.createCustomer({
+      ...(email === null ? {} : { email }),
+      ...(name === undefined ? {} : { name }),
+    });
     expect(await live.send(live.lastEvent())).toBe(200);
     const sub = stripe.createSubscription({ customer: customer.id, items: [{ price: pro.id }] });
     expect(await live.send(live.lastEvent())).toBe(200);

@@ -26,12 +26,21 @@ const basic = stripe.createPrice({
 });
 // Each test takes its own subscribed customer: one accepted offer per customer is the rule.
 // They exist before the sync, which is what the offer step reads them from.
-const pool = Array.from({ length: 11 }, () => {
+const TRIAL_END = Math.floor(Date.now() / 1000) + 14 * 86_400;
+const subscriber = (trialEnd?: number) => {
   const customer = stripe.createCustomer();
-  const sub = stripe.createSubscription({ customer: customer.id, items: [{ price: pro.id }] });
+  const sub = stripe.createSubscription({
+    customer: customer.id,
+    items: [{ price: pro.id }],
+    trialEnd,
+  });
   return { id: customer.id, subscription: sub.id };
-});
-const nextCustomer = () => pool.shift() as (typeof pool)[number];
+};
+type Customer = ReturnType<typeof subscriber>;
+const pool = Array.from({ length: 18 }, () => subscriber());
+const nextCustomer = () => pool.shift() as Customer;
+// A customer still in their trial, who may get only a trial extension.
+const trialing = subscriber(TRIAL_END);
 
 const env = setupWidgetTests({ server: { env: fakeStripeEnv(fake) } });
 let reasons: { id: string; text: string }[];
@@ -49,22 +58,33 @@ const offer = (kind: OfferInput["kind"], title: string, params: OfferInput["para
   active: true,
 });
 
-/** One offer per reason, in the order of the account's reasons. */
+/**
+ * The offers and the index of the reason each answers, one per reason; the trial extension
+ * shares the first reason: created after the discount, it is tried after it, so only a
+ * trialing customer (whom the discount is refused) gets it.
+ */
 const OFFERS = [
-  offer("discount", "20% off for 3 months", { percent_off: 20, duration_in_months: 3 }),
-  offer("pause", "Pause for a month", { months: 1 }),
-  offer("price_switch", "Switch to Basic", { price_id: basic.id, proration: "none" }),
-  offer("contact_link", "Talk to our team", { url: "/talk" }),
+  {
+    reason: 0,
+    ...offer("discount", "20% off for 3 months", { percent_off: 20, duration_in_months: 3 }),
+  },
+  { reason: 1, ...offer("pause", "Pause for a month", { months: 1 }) },
+  {
+    reason: 2,
+    ...offer("price_switch", "Switch to Basic", { price_id: basic.id, proration: "none" }),
+  },
+  { reason: 3, ...offer("contact_link", "Talk to our team", { url: "/talk" }) },
+  { reason: 0, ...offer("trial_extension", "Two more weeks free", { days: 14 }) },
 ];
 
 beforeAll(async () => {
   ({ reasons, hashSecret } = await connectFakeStripe(env.server, fakeStripeEnv(fake)));
-  for (const [i, o] of OFFERS.entries()) {
+  for (const { reason, ...o } of OFFERS) {
     const params = o.params.url ? { url: env.site.origin + o.params.url } : o.params;
     await env.server.app.repos.offers.create(env.server.accountId, {
       ...o,
       params,
-      reason_ids: [reasons[i]?.id ?? ""],
+      reason_ids: [reasons[reason]?.id ?? ""],
     });
   }
 });
@@ -73,8 +93,24 @@ const texts = () => env.config.texts as Record<string, string>;
 const button = (page: Page, key: string) =>
   modal(page).getByRole("button", { name: texts()[key], exact: true });
 
+interface CancelOptions {
+  /** false: the customer is not verified (no `customer_oid_hash`). */
+  hash?: boolean;
+  /**
+   * "button": the site cancels in callback_send alone, so the page stays after the cancel
+   * and shows what the widget does after it; "link" (default) navigates away.
+   */
+  trigger?: "link" | "button";
+  customer?: Customer;
+  /**
+   * The site's callback_send is recorded but never settles, so the dialog stays up for
+   * the callback's 5 s: what the widget shows meanwhile can be seen.
+   */
+  sendHangs?: boolean;
+}
+
 /** A settings page whose cancel link is the trigger, for a verified customer unless told. */
-async function openCancelPage(page: Page, customer: string, options: { hash?: boolean } = {}) {
+async function openCancelPage(page: Page, customer: string, options: CancelOptions = {}) {
   const target = `/cancelled-${customer}`;
   const hash = createHmac("sha256", hashSecret).update(customer).digest("hex");
   const source = paramsSource({
@@ -83,7 +119,10 @@ async function openCancelPage(page: Page, customer: string, options: { hash?: bo
     test_mode: true,
     ...(options.hash === false ? {} : { customer_oid_hash: hash }),
   });
-  const body = `<a id="barecancel-trigger" href="${target}">Cancel subscription</a>`;
+  const body =
+    options.trigger === "button"
+      ? `<button id="barecancel-trigger" type="button">Cancel subscription</button>`
+      : `<a id="barecancel-trigger" href="${target}">Cancel subscription</a>`;
   await page.goto(
     env.site.page(`/settings-${customer}`, htmlPage(body + snippet(env.server.url, source))),
   );
@@ -91,16 +130,28 @@ async function openCancelPage(page: Page, customer: string, options: { hash?: bo
 }
 
 /**
- * A fresh customer on their settings page clicks cancel, picks the reason with `index` and
- * sends it; the site's callbacks are recorded.
+ * A fresh customer on their settings page clicks cancel, picks the reason of the offer with
+ * `index` and sends it; the site's callbacks are recorded.
  */
-async function cancelWith(index: number, options: { hash?: boolean } = {}) {
+async function cancelWith(index: number, options: CancelOptions = {}) {
   const { page } = env;
   const calls = await recordCallbacks(page);
-  const customer = nextCustomer();
+  const customer = options.customer ?? nextCustomer();
   const target = await openCancelPage(page, customer.id, options);
-  await page.getByRole("link", { name: "Cancel subscription" }).click();
-  await page.getByRole("radio", { name: reasons[index]?.text, exact: true }).check();
+  if (options.sendHangs) {
+    await page.evaluate(() => {
+      const params = (window as unknown as { barecancel: { params: Record<string, unknown> } })
+        .barecancel.params;
+      const send = params.callback_send as (data: unknown) => void;
+      params.callback_send = (data: unknown) => {
+        send(data);
+        return new Promise(() => {});
+      };
+    });
+  }
+  await page.getByRole(options.trigger ?? "link", { name: "Cancel subscription" }).click();
+  const reason = reasons[OFFERS[index]?.reason ?? -1]?.text;
+  await page.getByRole("radio", { name: reason, exact: true }).check();
   await button(page, "submit").click();
   return { page, calls, customer, target };
 }
@@ -110,8 +161,8 @@ const offerHeading = (page: Page, index: number) =>
   modal(page).getByRole("heading", { name: OFFERS[index]?.title });
 
 /** `cancelWith`, up to the reason's offer on screen. */
-async function atOffer(index: number) {
-  const at = await cancelWith(index);
+async function atOffer(index: number, options: CancelOptions = {}) {
+  const at = await cancelWith(index, options);
   await offerHeading(at.page, index).waitFor();
   return at;
 }
@@ -162,10 +213,21 @@ describe("an offer after the reason", () => {
         },
       ],
     },
+    {
+      index: 4,
+      kind: "trial_extension",
+      customer: trialing,
+      writes: (sub: string) => [
+        {
+          path: `/v1/subscriptions/${sub}`,
+          params: expect.objectContaining({ trial_end: String(TRIAL_END + 14 * 86_400) }),
+        },
+      ],
+    },
   ])(
     "$kind: accepting applies it at Stripe, tells callback_saved, and cancels nothing",
-    async ({ index, kind, writes }) => {
-      const { page, calls, customer, target } = await atOffer(index);
+    async ({ index, kind, writes, customer: who }) => {
+      const { page, calls, customer, target } = await atOffer(index, { customer: who });
       // Focus moves to the offer, so a screen reader reads it out.
       expect(await focusedName(page)).toBe(`modal:h2:${OFFERS[index]?.title}`);
       await modal(page).getByText(`${OFFERS[index]?.title}: stay with us`).waitFor();
@@ -185,7 +247,10 @@ describe("an offer after the reason", () => {
       });
       // The answer was stored as always.
       const [event] = await env.eventsOf(customer.id);
-      expect(event).toMatchObject({ kind: "answer", reason_id: reasons[index]?.id });
+      expect(event).toMatchObject({
+        kind: "answer",
+        reason_id: reasons[OFFERS[index]?.reason ?? -1]?.id,
+      });
 
       await button(page, "close").click();
       await modal(page).waitFor({ state: "detached" });
@@ -220,6 +285,35 @@ const looks = (control: Locator) =>
     const box = el.getBoundingClientRect();
     return [s.backgroundColor, s.color, s.fontSize, s.fontWeight, s.borderColor, box.height];
   });
+
+/**
+ * Holds the page's requests to `path` until released (`reached` settles with the first);
+ * released, they go on to the server.
+ */
+async function hold(page: Page, path: string) {
+  let reach = () => {};
+  let release = () => {};
+  const reached = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(path, async (route) => {
+    reach();
+    await released;
+    // The page may have moved on meanwhile; a request it dropped cannot go on.
+    await route.continue().catch(() => {});
+  });
+  return { reached, release };
+}
+
+/** The page's requests for an offer, from now on. */
+function countOfferCalls(page: Page): string[] {
+  const urls: string[] = [];
+  page.on("request", (r) => r.url().endsWith("/api/widget/offer") && urls.push(r.url()));
+  return urls;
+}
 
 describe("leaving is always one click away", () => {
   it("declining continues the cancel as before; it looks like the offer's button", async () => {
@@ -280,12 +374,96 @@ describe("leaving is always one click away", () => {
     expect(calls.saved).toEqual([]);
   });
 
-  it("a customer no offer fits (unverified) goes straight on to the cancel", async () => {
-    const offerCalls: string[] = [];
-    env.page.on(
-      "request",
-      (r) => r.url().includes("/api/widget/offer") && offerCalls.push(r.url()),
+  it("while the offer loads, 'No thanks, cancel' is there, looking like the offer's button", async () => {
+    const held = await hold(env.page, "**/api/widget/offer");
+    const { page } = await cancelWith(0);
+    await held.reached;
+    // Focus is on what the dialog says now, not lost with the question's removed buttons.
+    expect(await focusedName(page)).toBe(`modal:h2:${texts().sending}`);
+    const waiting = await looks(button(page, "offer_decline"));
+    held.release();
+    await offerHeading(page, 0).waitFor();
+    expect(await looks(button(page, "offer_accept"))).toEqual(waiting);
+  });
+
+  it.each([
+    { name: "the offer call", path: "**/api/widget/offer" },
+    { name: "the offer step's script", path: "**/barecancel-offer.js" },
+  ])(
+    "one click while waiting for $name cancels at once; what comes later shows nothing",
+    async ({ path }) => {
+      // The script is fetched as the modal opens: held from the start, it is still loading.
+      const held = await hold(env.page, path);
+      const offerCalls = countOfferCalls(env.page);
+      const { page, calls } = await cancelWith(0, { trigger: "button", sendHangs: true });
+      await held.reached;
+      await button(page, "offer_decline").click();
+      // The cancel went on at once; the dialog stays while the site's callback runs.
+      const sent = await waitFor(() => calls.sent[0], "callback_send");
+      expect(sent).toMatchObject({ reason_id: reasons[0]?.id });
+
+      const late = page.waitForEvent("requestfinished", (r) => r.url().endsWith(path.slice(3)));
+      held.release();
+      await late;
+      // Two frames for the widget to act on what arrived: nothing more may happen.
+      await page.evaluate(
+        () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+      );
+      // The dialog still says it is sending the cancel: the late offer is not shown.
+      expect(await modal(page).getByRole("heading", { name: texts().sending }).count()).toBe(1);
+      expect(await offerHeading(page, 0).count()).toBe(0);
+      expect(await button(page, "offer_accept").count()).toBe(0);
+      // Left before the script ran: the offer is never asked for.
+      expect(offerCalls).toHaveLength(path.endsWith(".js") ? 0 : 1);
+      expect(calls.sent).toHaveLength(1);
+      expect(calls.saved).toEqual([]);
+      expect(calls.errors).toEqual([]);
+    },
+  );
+
+  it("declining while the accept is on its way cancels; the site is not told of a save", async () => {
+    const { page, calls, customer, target } = await atOffer(0);
+    // The server answers (the offer is applied at Stripe), but the answer is held back.
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    await page.route("**/api/widget/offer/accept", async (route) => {
+      const response = await route.fetch();
+      answer();
+      await page.waitForURL(env.site.origin + target);
+      await route.fulfill({ response }).catch(() => {});
+    });
+    const from = fake.requests.length;
+    await button(page, "offer_accept").click();
+    await answered;
+    expect(writesFor(customer.subscription, from)).toContainEqual(
+      expect.objectContaining({ path: `/v1/subscriptions/${customer.subscription}` }),
     );
+    // Still clickable: the customer's choice wins over the offer they took a moment ago.
+    await button(page, "offer_decline").click();
+    await page.waitForURL(env.site.origin + target);
+    expect(calls.sent).toEqual([expect.objectContaining({ reason_id: reasons[0]?.id })]);
+    expect(calls.saved).toEqual([]);
+  });
+
+  it.each([
+    { name: "declining the offer", options: {} },
+    { name: "no offer for the customer (unverified)", options: { hash: false } },
+  ])("one offer per cancel: $name asks for none again", async ({ options }) => {
+    const offerCalls = countOfferCalls(env.page);
+    const { page, calls } = await cancelWith(0, { ...options, trigger: "button" });
+    if (options.hash !== false) {
+      await offerHeading(page, 0).waitFor();
+      await button(page, "offer_decline").click();
+    }
+    await modal(page).waitFor({ state: "detached" });
+    await waitFor(() => calls.sent.length, "callback_send");
+    expect(offerCalls).toEqual([`${env.server.url}/api/widget/offer`]);
+  });
+
+  it("a customer no offer fits (unverified) goes straight on to the cancel", async () => {
+    const offerCalls = countOfferCalls(env.page);
     const { page, calls, target } = await cancelWith(0, { hash: false });
     await page.waitForURL(env.site.origin + target);
     expect(offerCalls).toEqual([`${env.server.url}/api/widget/offer`]);

@@ -3,6 +3,7 @@ import type { Static } from "typebox";
 import type * as accounts from "../../contract/accounts.js";
 import type * as authSchemas from "../../contract/auth.js";
 import type * as billing from "../../contract/billing.js";
+import type * as campaignSchemas from "../../contract/campaigns.js";
 import type * as cancellations from "../../contract/cancellations.js";
 import type * as dashboard from "../../contract/dashboard.js";
 import type * as emailSchemas from "../../contract/emails.js";
@@ -219,6 +220,33 @@ export function accountApi(accountId: string) {
     setEmailSettings: (body: Static<typeof emailSchemas.EmailSettingsBody>) =>
       api.patch<Static<typeof emailSchemas.EmailSettingsReply>>(`${base}/email-settings`, body),
 
+    campaigns: () => api.get<Static<typeof campaignSchemas.CampaignsReply>>(`${base}/campaigns`),
+    createCampaign: (body: Static<typeof campaignSchemas.CampaignBody>) =>
+      api.post<Static<typeof campaignSchemas.CampaignReply>>(`${base}/campaigns`, body),
+    updateCampaign: (id: string, body: Static<typeof campaignSchemas.CampaignBody>) =>
+      api.put<Static<typeof campaignSchemas.CampaignReply>>(
+        `${base}/campaigns/${encodeURIComponent(id)}`,
+        body,
+      ),
+    deleteCampaign: (id: string) => api.delete<void>(`${base}/campaigns/${encodeURIComponent(id)}`),
+    previewCampaignStep: (body: Static<typeof campaignSchemas.CampaignPreviewBody>) =>
+      api.post<Static<typeof campaignSchemas.CampaignPreviewReply>>(
+        `${base}/campaigns/preview`,
+        body,
+      ),
+    testSendCampaign: (id: string, body: Static<typeof campaignSchemas.CampaignTestSendBody>) =>
+      api.post<Static<typeof campaignSchemas.CampaignTestSendReply>>(
+        `${base}/campaigns/${encodeURIComponent(id)}/test-send`,
+        body,
+      ),
+    setCampaignDailyLimit: (dailyLimit: number) =>
+      api.patch<Static<typeof campaignSchemas.CampaignSettingsReply>>(`${base}/campaign-settings`, {
+        daily_limit: dailyLimit,
+      }),
+    campaignEnrollments: (campaignId: string) =>
+      api.get<Static<typeof campaignSchemas.EnrollmentsReply>>(
+        `${base}/campaign-enrollments?campaign_id=${encodeURIComponent(campaignId)}`,
+      ),
     offers: () => api.get<Static<typeof offers.OffersReply>>(`${base}/offers`),
     createOffer: (body: offers.OfferBody) =>
       api.post<Static<typeof offers.OfferReply>>(`${base}/offers`, body),

@@ -12,6 +12,7 @@ const SECTIONS = [
   { page: "export", label: "Export" },
   { page: "webhooks", label: "Webhooks" },
   { page: "emails", label: "Emails" },
+  { page: "campaigns", label: "Campaigns" },
   { page: "settings", label: "Settings" },
 ] as const;
 

@@ -42,7 +42,10 @@ const REASON_WORDS: Record<string, string> = {
   answered: "the customer answered meanwhile",
   reactivated: "the customer resubscribed meanwhile",
   no_customer_email: "the billing provider knows no email address for the customer",
-  gone: "the cancellation was deleted",
+  gone: "the cancellation or campaign was deleted",
+  unsubscribed: "the address unsubscribed from campaign emails",
+  resubscribed: "the customer subscribed again",
+  campaign_inactive: "the campaign was paused",
 };
 
 /** The reason email's log (with the outbox's messages) and its settings. */
@@ -117,8 +120,11 @@ function EmailItem({ email }: { email: ApiEmail }) {
   return (
     <li className="email-item">
       <p>
-        <strong>{email.subject ?? "Reason email"}</strong>
+        <strong>
+          {email.subject ?? (email.kind === "campaign" ? "Campaign email" : "Reason email")}
+        </strong>
         {email.to && <> to {email.to}</>}
+        {email.is_test && " (test)"}
       </p>
       <p className="hint">
         {STATUS_WORDS[email.status]}

@@ -20,6 +20,7 @@ import * as reportingCurrency from "./0019-reporting-currency.js";
 import * as email from "./0020-email.js";
 import * as offers from "./0021-offers.js";
 import * as offerSaves from "./0022-offer-saves.js";
+import * as campaigns from "./0023-campaigns.js";
 
 /** Migrations ship inside the code, so a packaged install needs no migration folder on disk. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   "0020-email": email,
   "0021-offers": offers,
   "0022-offer-saves": offerSaves,
+  "0023-campaigns": campaigns,
 };
 
 export const migrationProvider: MigrationProvider = {

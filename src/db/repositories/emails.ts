@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Database } from "../database.js";
 import { newId } from "../ids.js";
-import { decodeKeysetCursor, encodeKeysetCursor } from "../keyset-cursor.js";
+import { newestFirstPage } from "../keyset-cursor.js";
 import type { Cancellation, EmailRow, EmailSettings } from "../schema.js";
 
 /** What an account has until it changes them. */
@@ -74,6 +74,72 @@ export function createEmailsRepository(db: Database) {
         .onConflict((oc) => oc.column("cancellation_id").where("kind", "=", "reason").doNothing())
         .returningAll()
         .executeTakeFirst();
+    },
+
+    /**
+     * A campaign step's email for an enrollment, scheduled, dated `at` (the tick's time, what
+     * the daily limit counts by); undefined when the step has its email already.
+     */
+    async scheduleCampaignStep(
+      step: {
+        account_id: string;
+        cancellation_id: string;
+        campaign_id: string;
+        enrollment_id: string;
+        step_index: number;
+        to: string;
+      },
+      at: Date,
+    ): Promise<EmailRow | undefined> {
+      const { to, ...rest } = step;
+      return db
+        .insertInto("emails")
+        .values({ id: newId("eml"), kind: "campaign", to_address: to, created_at: at, ...rest })
+        .onConflict((oc) =>
+          oc
+            .columns(["enrollment_id", "step_index"])
+            .where("kind", "=", "campaign")
+            .where("enrollment_id", "is not", null)
+            .doNothing(),
+        )
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    /** A test send of a campaign's step to an address the owner gave, with sample values. */
+    scheduleCampaignTest(
+      accountId: string,
+      campaignId: string,
+      stepIndex: number,
+      to: string,
+    ): Promise<EmailRow> {
+      return db
+        .insertInto("emails")
+        .values({
+          id: newId("eml"),
+          account_id: accountId,
+          kind: "campaign",
+          campaign_id: campaignId,
+          step_index: stepIndex,
+          to_address: to,
+          is_test: true,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
+    /** Campaign emails (not tests) the account queued in [from, from + 1 day). */
+    async campaignEmailsOn(accountId: string, from: Date): Promise<number> {
+      const row = await db
+        .selectFrom("emails")
+        .select((eb) => eb.fn.countAll<string>().as("count"))
+        .where("account_id", "=", accountId)
+        .where("kind", "=", "campaign")
+        .where("is_test", "=", false)
+        .where("created_at", ">=", from)
+        .where("created_at", "<", new Date(from.getTime() + 86_400_000))
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
     },
 
     find(id: string): Promise<EmailRow | undefined> {
@@ -200,25 +266,9 @@ export function createEmailsRepository(db: Database) {
       accountId: string,
       page: { limit: number; cursor?: string | null },
     ): Promise<{ emails: EmailRow[]; nextCursor: string | null }> {
-      let query = db.selectFrom("emails").selectAll().where("account_id", "=", accountId);
-      const after = page.cursor ? decodeKeysetCursor(page.cursor) : null;
-      if (after) {
-        query = query.where((eb) =>
-          eb.or([
-            eb("created_at", "<", after.at),
-            eb.and([eb("created_at", "=", after.at), eb("id", "<", after.id)]),
-          ]),
-        );
-      }
-      const rows = await query
-        .orderBy("created_at", "desc")
-        .orderBy("id", "desc")
-        .limit(page.limit + 1)
-        .execute();
-      const emails = rows.slice(0, page.limit);
-      const last = emails.at(-1);
-      const more = rows.length > page.limit && last;
-      return { emails, nextCursor: more ? encodeKeysetCursor(last.created_at, last.id) : null };
+      const query = db.selectFrom("emails").selectAll().where("account_id", "=", accountId);
+      const { rows, nextCursor } = await newestFirstPage(query, page);
+      return { emails: rows, nextCursor };
     },
   };
 }

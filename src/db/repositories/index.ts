@@ -7,6 +7,7 @@ import { createBillingConnectionsRepository } from "./billing-connections.js";
 import { createBillingCustomersRepository } from "./billing-customers.js";
 import { createBillingSubscriptionsRepository } from "./billing-subscriptions.js";
 import { createBillingSyncRunsRepository } from "./billing-sync-runs.js";
+import { createCampaignsRepository } from "./campaigns.js";
 import { createCancellationAnswersRepository } from "./cancellation-answers.js";
 import { createCancellationsRepository } from "./cancellations.js";
 import { createEmailsRepository } from "./emails.js";
@@ -41,6 +42,7 @@ const FACTORIES = {
   billingSubscriptions: createBillingSubscriptionsRepository,
   billingSyncRuns: createBillingSyncRunsRepository,
   cancellationAnswers: createCancellationAnswersRepository,
+  campaigns: createCampaignsRepository,
   cancellations: createCancellationsRepository,
   emails: createEmailsRepository,
   embedTokens: createEmbedTokensRepository,

@@ -4,6 +4,7 @@ import { requireMembership } from "../auth/require-account.js";
 import { accountEventsRoutes } from "./account-events.js";
 import { accountRoutes } from "./accounts.js";
 import { billingRoutes } from "./billing.js";
+import { campaignRoutes } from "./campaigns.js";
 import { cancellationInsightsRoutes } from "./cancellation-insights.js";
 import { cancellationReasonRoutes } from "./cancellation-reason.js";
 import { customerBillingRoutes } from "./customer-billing.js";
@@ -50,6 +51,7 @@ export async function accountScopedRoutes(app: FastifyInstance) {
   await app.register(cancellationReasonRoutes);
   await app.register(billingRoutes);
   await app.register(emailRoutes);
+  await app.register(campaignRoutes);
   await app.register(offerRoutes);
   await app.register(reportingCurrencyRoutes);
   await app.register(offerPerformanceRoutes);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { escapeHtml } from "../../escape-html.js";
 import { renderSnippet } from "../../snippet.js";
 
 export interface DemoOptions {
@@ -8,10 +9,6 @@ export interface DemoOptions {
 }
 
 const DEMO_CUSTOMER = "cus_demo_123";
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const STYLE = `
 *{box-sizing:border-box}
