@@ -27,7 +27,7 @@ function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...process.env, SECRETS_KEY: TEST_SECRETS_KEY, ...env };
 }
 
-/** The real CLI in a child process, as a user's shell would start it. */
+/** The real CLI in a child process, as a user's shell would start it (with TEST_NODE_FLAGS). */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawn(process.execPath, [...TEST_NODE_FLAGS, CLI, ...args], {
     env: cliEnv(env),
