@@ -13,9 +13,12 @@ beforeAll(async () => {
 
 const stored = () => env.server.app.repos.offers.list(env.server.accountId);
 
-/** The error tied to a control by its aria-describedby, as a screen reader reads it. */
+/**
+ * The error tied to a control by its aria-describedby, as a screen reader reads it; waits
+ * for it, since it comes with the server's refusal.
+ */
 async function errorOf(page: Page, control: Locator): Promise<string> {
-  expect(await control.getAttribute("aria-invalid")).toBe("true");
+  await expect.poll(() => control.getAttribute("aria-invalid"), { timeout: 15_000 }).toBe("true");
   const ids = (await control.getAttribute("aria-describedby")) ?? "";
   const errorId = ids.split(" ").find((id) => id.endsWith("-error")) ?? "missing";
   return (await page.locator(`[id="${errorId}"]`).textContent()) ?? "";
