@@ -71,9 +71,12 @@ for (const entry of readdirSync(tmpDir, { recursive: true, withFileTypes: true }
   );
 }
 
-rmSync(outDir, { recursive: true, force: true });
+// The old build is moved aside (one rename) before the new one moves in and only then
+// deleted, so the gap in which dist/dashboard is missing is two renames, not a deletion.
+const oldDir = `${root}dist/.dashboard-old-${process.pid}`;
+if (existsSync(outDir)) renameSync(outDir, oldDir);
 renameSync(tmpDir, outDir);
-if (existsSync(tmpDir)) rmSync(tmpDir, { recursive: true, force: true });
+rmSync(oldDir, { recursive: true, force: true });
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 console.log(
