@@ -6,7 +6,7 @@ type Live = Awaited<ReturnType<typeof liveSync>>;
 
 /** What the reason email tests do to a live sync: subscribe, cancel, let time pass. */
 export function reasonFlow(live: Live) {
-  const { stripe } = live;
+  const { stripe, change } = live;
   const pro = stripe.createPrice({
     currency: "usd",
     product: "prod_pro",
@@ -27,13 +27,6 @@ export function reasonFlow(live: Live) {
     expect(await live.send(live.lastEvent())).toBe(200);
     await live.drain();
     return { customer, sub };
-  }
-
-  /** Applies a change at Stripe, delivers its event, and runs the jobs it queued. */
-  async function change(id: string, what: Parameters<typeof stripe.change>[1]) {
-    stripe.change(id, what);
-    expect(await live.send(live.lastEvent())).toBe(200);
-    await live.drain();
   }
 
   /** A subscribed customer who cancels at Stripe: the cancellation's id. */

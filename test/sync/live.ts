@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { FakeStripeAccount } from "../../src/billing/stripe/fake/account.js";
 import { loadConfig } from "../../src/config.js";
 import type { BillingConnection } from "../../src/db/repositories/billing-connections.js";
@@ -75,6 +75,13 @@ export async function liveSync(extraEnv: Record<string, string> = {}) {
     return fake.sendWebhook(`${server.url}/webhooks/stripe/${connection.id}`, secret, event);
   }
 
+  /** Applies a change at Stripe (test mode), delivers its event, and runs the jobs it queued. */
+  async function change(id: string, what: Parameters<FakeStripeAccount["change"]>[1]) {
+    fake.test.change(id, what);
+    expect(await send(lastEvent())).toBe(200);
+    await drain();
+  }
+
   /** What the sync wrote for the account, to compare before and after (ids kept, times not). */
   async function tables() {
     const db = server.database.db;
@@ -135,6 +142,7 @@ export async function liveSync(extraEnv: Record<string, string> = {}) {
     repos: (): Repositories => createRepositories(server.database.db, { secrets: testSecrets }),
     deps,
     drain,
+    change,
     lastEvent,
     send,
     tables,

@@ -11,7 +11,7 @@ import { postWidgetEvent } from "../helpers/api.js";
 import { liveSync } from "./live.js";
 
 const live = await liveSync();
-const { stripe } = live;
+const { stripe, change } = live;
 const pro = stripe.createPrice({
   currency: "usd",
   product: "prod_pro",
@@ -31,13 +31,6 @@ async function subscribed(quantity = 1) {
   expect(await live.send(live.lastEvent())).toBe(200);
   await live.drain();
   return { customer, sub };
-}
-
-/** Applies a change at Stripe, delivers its event, and runs the job it queued. */
-async function change(id: string, what: Parameters<typeof stripe.change>[1]) {
-  stripe.change(id, what);
-  expect(await live.send(live.lastEvent())).toBe(200);
-  await live.drain();
 }
 
 async function cancellationsOf(subscriptionId: string) {
