@@ -97,7 +97,8 @@ document.getElementById("live").addEventListener("change", function (e) {
 /** What the visitor can expect of the retention offer, said plainly: it's a demo. */
 function offerNote(visitor: Visitor): string {
   if (!visitor.customerOidHash) {
-    return `<p class="note">This customer is made up, so the widget shows no retention offer.</p>`;
+    return `<p class="note">This customer is made up (no demo offers on this server, or every
+demo customer has taken one), so the widget shows no retention offer.</p>`;
   }
   return `<p class="note">Choose "Too expensive" to see the demo account's retention offer.
 Accepting it applies a 20% discount to this customer's subscription at a fake Stripe bundled
