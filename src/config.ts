@@ -56,6 +56,11 @@ export interface MailSettings {
 export interface StripeSettings {
   /** Stripe's API, or a proxy or a fake in front of it: an origin, no path. */
   readonly apiBase: string;
+  /**
+   * Keys whose requests go elsewhere than `apiBase`: the demo's key to the fake Stripe
+   * bundled with the server (src/demo/demo-offers.ts), which runs only as long as it.
+   */
+  readonly apiBaseByKey?: ReadonlyMap<string, string>;
   /** Requests per second one live connection makes at most; 0: no limit. */
   readonly liveRequestsPerSecond: number;
   /** The same for a test-mode connection, which Stripe allows fewer. */

@@ -4,6 +4,7 @@ import { runBackfill } from "../sync/backfill.js";
 import { catchUp } from "../sync/catch-up.js";
 import { connectBilling, disconnectBilling } from "../sync/connect.js";
 import type { SyncDeps } from "../sync/deps.js";
+import { addDemoRetention } from "./demo-retention.js";
 import { DEMO_STRIPE_KEY, type DemoAnswered, startDemoStripe } from "./demo-stripe.js";
 
 export interface CreatedDemo {
@@ -18,7 +19,8 @@ const subjectsOf = (answered: DemoAnswered[]): DemoSubject[] =>
  * A new demo account, marked as such: about `answers` past answers from the widget, and
  * the revenue behind them from the bundled fake Stripe through the real sync (backfill,
  * then the event catch-up for today's changes). The connection is closed afterwards, as
- * the fake lives only this long; what it brought stays, as after any disconnect.
+ * the fake lives only this long; what it brought stays, as after any disconnect. It also
+ * has a retention offer and a win-back campaign to look at (src/demo/demo-retention.ts).
  */
 export async function createDemoAccount(
   deps: SyncDeps,
@@ -27,6 +29,7 @@ export async function createDemoAccount(
   const repos = createRepositories(deps.db, { secrets: deps.secrets });
   const created = await repos.accounts.create("Demo SaaS", { demo: true });
   const accountId = created.account.id;
+  await addDemoRetention(repos, accountId);
   // About half of the customers cancel after the widget asked; the rest stay or leave
   // another way.
   const demo = await startDemoStripe({

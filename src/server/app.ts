@@ -13,7 +13,7 @@ import { accountsRoutes } from "./routes/accounts.js";
 import { authRoutes } from "./routes/auth.js";
 import { billingWebhookRoutes } from "./routes/billing-webhooks.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
-import { demoRoutes } from "./routes/demo.js";
+import { type DemoOptions, demoRoutes } from "./routes/demo.js";
 import { healthRoutes } from "./routes/health.js";
 import { inviteAcceptRoutes } from "./routes/invites.js";
 import { reasonFormRoutes } from "./routes/reason-form.js";
@@ -37,6 +37,8 @@ export interface AppOptions {
   widgetDir?: string;
   /** The token the /demo page embeds; null leaves the page explaining how to get one. */
   demoAccessTokenId?: string | null;
+  /** The customer each /demo load speaks for (src/demo/demo-offers.ts); absent: a made-up one. */
+  demoCustomer?: DemoOptions["customer"];
 }
 
 /** Composes the server in a visible order: shared behaviour, services, then routes. */
@@ -80,7 +82,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(unsubscribeRoutes);
   await app.register(accountScopedRoutes, { prefix: "/api/accounts/:accountId" });
   await app.register(v1Routes, { prefix: "/v1" });
-  await app.register(demoRoutes, { accessTokenId: options.demoAccessTokenId ?? null });
+  await app.register(demoRoutes, {
+    accessTokenId: options.demoAccessTokenId ?? null,
+    ...(options.demoCustomer ? { customer: options.demoCustomer } : {}),
+  });
   await app.register(billingWebhookRoutes, {
     deps: { db: database.db, secrets, config, log: app.log },
   });

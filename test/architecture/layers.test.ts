@@ -54,8 +54,9 @@ const MAY_IMPORT: Record<string, readonly string[] | "anything"> = {
   jobs: ["jobs", "db", "root"],
   // Providers and what is computed from their objects; the sync that stores them sits above.
   billing: ["billing", "jobs", "root"],
-  // The demo account's fake billing history, brought in through the real sync.
-  demo: ["demo", "sync", "billing", "db", "jobs", "root"],
+  // The demo account's fake billing history, brought in through the real sync, and its
+  // retention offer and win-back campaign, checked as the dashboard's API checks them.
+  demo: ["demo", "sync", "billing", "db", "jobs", "root", "offers", "mail"],
   // Providers' news into storage: backfill, webhooks, catch-up; the server and the CLI call it.
   sync: ["sync", "billing", "db", "jobs", "presenters", "webhooks", "contract", "root", "mail"],
   // Email: its transport, the reason email and its signed link, the job that sends.

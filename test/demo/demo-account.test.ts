@@ -4,6 +4,8 @@ import { loadConfig } from "../../src/config.js";
 import type { DatabaseHandle } from "../../src/db/database.js";
 import { createRepositories } from "../../src/db/repositories/index.js";
 import { createDemoAccount } from "../../src/demo/demo-account.js";
+import { DEMO_OFFER_REASON } from "../../src/demo/demo-retention.js";
+import { defaultSteps } from "../../src/mail/campaign-defaults.js";
 import { createTestDatabase } from "../helpers/database.js";
 import { testSecrets } from "../helpers/secrets.js";
 import { silent } from "../jobs/setup.js";
@@ -71,6 +73,27 @@ describe("the demo account", () => {
     const subscriptions = await rows<{ n: number }>(sql`
       select count(*)::int as n from billing_subscriptions where account_id = ${accountId}`);
     expect(subscriptions[0]?.n).toBe(240);
+  });
+
+  it("has a discount offer and a paused win-back campaign with the default steps, both on the too-expensive reason", async () => {
+    const repos = createRepositories(handle.db, { secrets: testSecrets });
+    const reason = (await repos.reasons.list(accountId)).find((r) => r.text === DEMO_OFFER_REASON);
+    const [offer, ...otherOffers] = await repos.offers.list(accountId);
+    expect(otherOffers).toEqual([]);
+    expect(offer).toMatchObject({
+      kind: "discount",
+      active: true,
+      reason_ids: [reason?.id],
+      params: { percent_off: 20, duration_in_months: 3 },
+    });
+    const [campaign, ...otherCampaigns] = await repos.campaigns.list(accountId);
+    expect(otherCampaigns).toEqual([]);
+    expect(campaign).toMatchObject({
+      active: false,
+      reason_ids: [reason?.id],
+      offer_id: offer?.id,
+      steps: defaultSteps(),
+    });
   });
 
   it("is live data of the demo account only", async () => {

@@ -4,8 +4,12 @@ import { loadConfig } from "../../src/config.js";
 import type { ApiEvent } from "../../src/contract/event.js";
 import type { DatabaseHandle } from "../../src/db/database.js";
 import { createAccountsRepository } from "../../src/db/repositories/accounts.js";
+import { createRepositories } from "../../src/db/repositories/index.js";
+import { type DemoOffers, startDemoOffers } from "../../src/demo/demo-offers.js";
+import { addDemoRetention } from "../../src/demo/demo-retention.js";
 import { toApiEvent } from "../../src/presenters/event.js";
 import { buildApp } from "../../src/server/app.js";
+import { silent } from "../jobs/setup.js";
 import { createTestDatabase } from "./database.js";
 import { testSecrets } from "./secrets.js";
 
@@ -17,6 +21,8 @@ export interface TestServer {
   accountId: string;
   accessTokenId: string;
   secretKey: string;
+  /** The demo's offers when asked for (`demoOffers`). */
+  demoOffers: DemoOffers | null;
   /** The account's events, test ones included, oldest first. */
   storedEvents(): Promise<ApiEvent[]>;
   close(): Promise<void>;
@@ -35,6 +41,11 @@ export interface TestServerOptions {
   port?: number;
   /** Where the server's logs go, at info level (default: no logs). */
   logStream?: DestinationStream;
+  /**
+   * With `demoPage`: the demo's offer and campaign, and its bundled fake Stripe with this many
+   * offer-eligible customers, as `npm start` serves the demo account.
+   */
+  demoOffers?: number;
 }
 
 /** The real app on a fresh database with one account, as `npm start` would serve it. */
@@ -51,8 +62,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const created = await createAccountsRepository(database.db, { secrets: testSecrets }).create(
     "Acme Test",
   );
+  const offers =
+    options.demoOffers === undefined
+      ? null
+      : await demoOffersFor(database, created.account.id, config, options.demoOffers);
   const app = await buildApp({
-    config,
+    config: offers ? { ...config, stripe: offers.stripe } : config,
+    ...(offers ? { demoCustomer: offers.nextCustomer } : {}),
     database,
     secrets: testSecrets,
     demoAccessTokenId: options.demoPage ? created.accessTokenId : null,
@@ -75,6 +91,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     accountId: created.account.id,
     accessTokenId: created.accessTokenId,
     secretKey: created.secretKey,
+    demoOffers: offers,
     async storedEvents() {
       const rows = await database.db
         .selectFrom("events")
@@ -89,7 +106,19 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (closed) return;
       closed = true;
       await app.close();
+      await offers?.close();
       await database.close();
     },
   };
+}
+
+async function demoOffersFor(
+  database: DatabaseHandle,
+  accountId: string,
+  config: ReturnType<typeof loadConfig>,
+  customers: number,
+): Promise<DemoOffers> {
+  const deps = { db: database.db, secrets: testSecrets, config, log: silent };
+  await addDemoRetention(createRepositories(database.db, { secrets: testSecrets }), accountId);
+  return startDemoOffers(deps, accountId, { customers });
 }

@@ -1,10 +1,11 @@
 import Fastify from "fastify";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_OFFER_REASON } from "../../src/demo/demo-retention.js";
 import type { toApiEvent } from "../../src/presenters/event.js";
 import { demoRoutes } from "../../src/server/routes/demo.js";
 import { ensureWidgetBuilt, launchBrowser, modal, waitFor } from "../helpers/browser.js";
-import { startTestServer } from "../helpers/server.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
 
 /**
  * The real app with the account's token for its /demo page, as `npm start` serves it. The
@@ -139,5 +140,56 @@ describe("the /demo page without a browser", () => {
     });
     expect(posted.body).toContain("&lt;img src=x&gt;");
     await app.close();
+  });
+});
+
+describe("the /demo page's retention offer", () => {
+  const at = {} as { server: TestServer };
+  beforeAll(async () => {
+    ensureWidgetBuilt();
+    at.server = await startTestServer({ demoPage: true, demoOffers: 2 });
+  }, 60_000);
+  afterAll(() => at.server?.close());
+
+  /** The customer and subscription a /demo load's widget speaks for. */
+  async function visitor(html: string) {
+    const customer = /customer_oid: "([^"]+)"/.exec(html)?.[1];
+    const subscription = /subscription_oids: \["([^"]+)"\]/.exec(html)?.[1];
+    expect(html).toMatch(/customer_oid_hash: "[0-9a-f]{64}"/);
+    return { customer: customer ?? "", subscription: subscription ?? "" };
+  }
+
+  it("choosing the offer's reason shows it, and accepting applies it at the bundled fake Stripe; the next load speaks for another customer", async () => {
+    const { server } = at;
+    const fake = server.demoOffers?.fake;
+    const page = env.page;
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${server.url}/demo`);
+    const { customer, subscription } = await visitor(await page.content());
+    expect(fake?.test.subscriptions.get(subscription)?.customer).toBe(customer);
+
+    const config = await (
+      await fetch(`${server.url}/api/widget/config?access_token_id=${server.accessTokenId}`)
+    ).json();
+    const texts = config.texts as Record<string, string>;
+    await page.getByRole("button", { name: "Cancel in this page" }).click();
+    await modal(page).waitFor();
+    await page.getByRole("radio", { name: DEMO_OFFER_REASON, exact: true }).check();
+    await modal(page).getByRole("button", { name: texts.submit, exact: true }).click();
+    await modal(page).getByRole("heading", { name: "20% off your next 3 months" }).waitFor();
+    await modal(page).getByRole("button", { name: texts.offer_accept, exact: true }).click();
+    await modal(page).getByRole("heading", { name: texts.offer_saved }).waitFor();
+
+    const discounts = fake?.test.subscriptions.get(subscription)?.discounts ?? [];
+    expect(discounts).toHaveLength(1);
+    const coupon = fake?.requests.find((r) => r.method === "POST" && r.path === "/v1/coupons");
+    expect(coupon?.params).toMatchObject({ percent_off: "20", duration_in_months: "3" });
+    expect(errors).toEqual([]);
+
+    // The customer took their offer: the page moves on to the next one, never back to them.
+    const next = await visitor(await (await fetch(`${server.url}/demo`)).text());
+    expect(next.customer).not.toBe(customer);
+    expect(await visitor(await (await fetch(`${server.url}/demo`)).text())).toEqual(next);
   });
 });

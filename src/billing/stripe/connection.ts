@@ -33,7 +33,7 @@ export function openStripeConnection(options: StripeConnectionOptions): StripeCo
   const clock = options.clock ?? systemClock;
   const stripe = createStripeClient({
     apiKey,
-    apiBase: settings.apiBase,
+    apiBase: settings.apiBaseByKey?.get(apiKey) ?? settings.apiBase,
     timeoutMs: settings.timeoutMs,
   });
   const rate = mode === "live" ? settings.liveRequestsPerSecond : settings.testRequestsPerSecond;

@@ -9,7 +9,7 @@ import { DASHBOARD_DIR, PROJECT_ROOT as ROOT, WIDGET_DIR } from "../../paths.js"
 import { buildApp } from "../../server/app.js";
 import { createFirstUser } from "../../server/auth/first-user.js";
 import { REFERENCE_PATH } from "../../server/openapi.js";
-import { createDemo } from "../demo-account.js";
+import { createDemo, serveDemoOffers } from "../demo-account.js";
 import { configFrom, openConfiguredDatabase, parseCommand } from "../options.js";
 import { prepareConfiguredSecrets, secretsNotice, shownPath } from "../secrets-key.js";
 
@@ -79,13 +79,19 @@ export async function startCommand(argv: string[]): Promise<void> {
         ? { ...(await createDemo(config, database.db, secrets)), created: true }
         : null;
     const login = await loginLine(repos, demo?.created ?? false);
+    const offers = demo
+      ? await serveDemoOffers(config, database.db, secrets, demo.accountId)
+      : null;
     const app = await buildApp({
-      config,
+      // The demo's key reaches its bundled fake Stripe; every other key, Stripe.
+      config: offers ? { ...config, stripe: offers.stripe } : config,
       database,
       secrets,
       logger: { level: config.logLevel },
       demoAccessTokenId: demo?.accessTokenId ?? null,
+      ...(offers ? { demoCustomer: offers.nextCustomer } : {}),
     });
+    if (offers) app.addHook("onClose", offers.close);
     const shutdown = async (signal: string) => {
       app.log.info({ signal }, "shutting down");
       await app.close();

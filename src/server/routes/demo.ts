@@ -1,14 +1,27 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { DemoCustomer } from "../../demo/demo-offers.js";
 import { escapeHtml } from "../../escape-html.js";
-import { renderSnippet } from "../../snippet.js";
+import { jsString, renderSnippet } from "../../snippet.js";
 
 export interface DemoOptions {
   /** The embed token the page uses; null shows how to get one instead. */
   accessTokenId: string | null;
+  /**
+   * The customer each load speaks for, eligible for the demo's offer (src/demo/demo-offers.ts);
+   * absent or null: a made-up customer, who gets no offer.
+   */
+  customer?: () => Promise<DemoCustomer | null>;
 }
 
-const DEMO_CUSTOMER = "cus_demo_123";
+/** Who the page's widget speaks for; without a hash, the customer is unverified. */
+type Visitor = Omit<DemoCustomer, "customerOidHash"> & { customerOidHash: string | null };
+
+const MADE_UP: Visitor = {
+  customerOid: "cus_demo_123",
+  subscriptionOid: "sub_demo_pro",
+  customerOidHash: null,
+};
 
 const STYLE = `
 *{box-sizing:border-box}
@@ -48,14 +61,17 @@ function page(nonce: string, title: string, body: string): string {
 }
 
 /** The snippet exactly as the setup page publishes it, plus the params this demo needs. */
-function snippet(nonce: string, publicUrl: string, token: string): string {
+function snippet(nonce: string, publicUrl: string, token: string, visitor: Visitor): string {
   return renderSnippet({
     publicUrl,
     accessTokenId: token,
-    customerOid: DEMO_CUSTOMER,
+    customerOid: visitor.customerOid,
     nonce,
     extraParams: [
-      'subscription_oids: ["sub_demo_pro"]',
+      ...(visitor.customerOidHash
+        ? [`customer_oid_hash: ${jsString(visitor.customerOidHash)}`]
+        : []),
+      `subscription_oids: [${jsString(visitor.subscriptionOid)}]`,
       // Test data unless the visitor ticks "live" (liveSwitch): a public page must not fill
       // the demo account's numbers by default.
       "test_mode: true",
@@ -78,13 +94,31 @@ document.getElementById("live").addEventListener("change", function (e) {
 </script>`;
 }
 
-function settingsBody(nonce: string, publicUrl: string, token: string | null): string {
+/** What the visitor can expect of the retention offer, said plainly: it's a demo. */
+function offerNote(visitor: Visitor): string {
+  if (!visitor.customerOidHash) {
+    return `<p class="note">This customer is made up (no demo offers on this server, or every
+demo customer has taken one), so the widget shows no retention offer.</p>`;
+  }
+  return `<p class="note">Choose "Too expensive" to see the demo account's retention offer.
+Accepting it applies a 20% discount to this customer's subscription at a fake Stripe bundled
+with this server (test mode: nothing is charged). A customer takes one offer, so each visit
+to this page speaks for the next demo customer who has not taken it. The offer shows with
+test data only.</p>`;
+}
+
+function settingsBody(
+  nonce: string,
+  publicUrl: string,
+  token: string | null,
+  visitor: Visitor,
+): string {
   const intro = `<h1>Account settings</h1>
 <p class="lead">A make-believe SaaS page with the Cancel Insights snippet on it. Every cancel
 button below asks why first, stores the answer, then carries on as it would have.</p>
 <section aria-labelledby="plan"><h2 id="plan">Your plan</h2><dl>
 <dt>Plan</dt><dd>Pro, billed monthly</dd><dt>Price</dt><dd>$49 / month</dd>
-<dt>Customer</dt><dd><code>${escapeHtml(DEMO_CUSTOMER)}</code></dd></dl></section>`;
+<dt>Customer</dt><dd><code>${escapeHtml(visitor.customerOid)}</code></dd></dl></section>`;
   if (!token) {
     return `${intro}<section><h2>No demo account</h2>
 <p>This server has no demo account, and this page writes only into one. Start the server
@@ -102,11 +136,12 @@ reload this page.</p></section>`;
 <button class="btn cancel-trigger" type="button">Cancel in this page</button></div>
 </div>
 <p id="status" role="status"></p>
-<p class="note">Answers are stored in the demo account for customer <code>${escapeHtml(DEMO_CUSTOMER)}</code>,
+<p class="note">Answers are stored in the demo account for customer <code>${escapeHtml(visitor.customerOid)}</code>,
 as test data: the dashboard shows them with "Include test data", and keeps them out of the numbers.</p>
 <label class="note"><input type="checkbox" id="live"> Store my answers as live data instead
 (they then count in the demo account's numbers)</label>
-</section>${snippet(nonce, publicUrl, token)}${liveSwitch(nonce)}`;
+${offerNote(visitor)}
+</section>${snippet(nonce, publicUrl, token, visitor)}${liveSwitch(nonce)}`;
 }
 
 function securityHeaders(reply: FastifyReply, nonce: string): void {
@@ -143,7 +178,8 @@ export async function demoRoutes(app: FastifyInstance, options: DemoOptions) {
     const nonce = randomBytes(16).toString("base64");
     securityHeaders(reply, nonce);
     const publicUrl = `${request.protocol}://${request.host}`;
-    return page(nonce, "Account settings", settingsBody(nonce, publicUrl, token));
+    const visitor = (token && (await options.customer?.())) || MADE_UP;
+    return page(nonce, "Account settings", settingsBody(nonce, publicUrl, token, visitor));
   });
 
   const cancelled = async (request: FastifyRequest, reply: FastifyReply) => {
