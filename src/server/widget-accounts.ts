@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import type { Repositories } from "../db/repositories/index.js";
 import type { Reason, WidgetTextOverrides } from "../db/schema.js";
 import { AppError } from "../errors.js";
@@ -91,3 +92,18 @@ export function createWidgetAccounts(
 }
 
 export type WidgetAccounts = ReturnType<typeof createWidgetAccounts>;
+
+/**
+ * An account that lists its sites refuses the widget on any other. Browsers always send
+ * Origin on these cross-origin calls; a call without one is not from a page, and an
+ * allow-list could not stop it anyway (any client can claim any Origin).
+ */
+export function checkOrigin(account: WidgetAccount, request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (account.allowedOrigins.length === 0 || origin === undefined) return;
+  if (!account.allowedOrigins.includes(origin)) {
+    throw new AppError("origin_not_allowed", `${origin} may not use this widget.`, {
+      field: "origin",
+    });
+  }
+}

@@ -14,26 +14,11 @@ import { newId } from "../../db/ids.js";
 import { AppError } from "../../errors.js";
 import { toApiEvent } from "../../presenters/event.js";
 import { verifiedCustomer } from "../customer-hash.js";
-import type { WidgetAccount } from "../widget-accounts.js";
+import { checkOrigin, type WidgetAccount } from "../widget-accounts.js";
 import { publicLogoUrl } from "../widget-logo.js";
 import { widgetOfferRoutes } from "./widget-offers.js";
 
 const BODY_LIMIT = 16 * 1024;
-
-/**
- * An account that lists its sites refuses the widget on any other. Browsers always send
- * Origin on these cross-origin calls; a call without one is not from a page, and an
- * allow-list could not stop it anyway (any client can claim any Origin).
- */
-export function checkOrigin(account: WidgetAccount, request: FastifyRequest): void {
-  const origin = request.headers.origin;
-  if (account.allowedOrigins.length === 0 || origin === undefined) return;
-  if (!account.allowedOrigins.includes(origin)) {
-    throw new AppError("origin_not_allowed", `${origin} may not use this widget.`, {
-      field: "origin",
-    });
-  }
-}
 
 /** The reason as the customer saw it, or the right error for the answer. */
 function chosenReason(account: WidgetAccount, body: WidgetEventBody) {

@@ -12,7 +12,7 @@ import { chooseOffer, isHeldOut } from "../../offers/eligibility.js";
 import { issueOfferToken, verifyOfferToken } from "../../offers/offer-token.js";
 import { verifiedCustomer } from "../customer-hash.js";
 import { gatherOfferFacts } from "../offer-facts.js";
-import { checkOrigin } from "./widget-api.js";
+import { checkOrigin } from "../widget-accounts.js";
 
 /** How long a shown offer may be accepted: the customer reads it, then decides. */
 const OFFER_TOKEN_SECONDS = 30 * 60;
