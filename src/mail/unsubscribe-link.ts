@@ -1,4 +1,5 @@
 import type { Keyring } from "../db/secrets/keyring.js";
+import { readSignedToken, signedToken } from "./signed-token.js";
 
 /** What the keyring signs unsubscribe links for: a signature for anything else never passes. */
 const PURPOSE = "campaign-unsubscribe";
@@ -9,14 +10,12 @@ const PURPOSE = "campaign-unsubscribe";
  * the email is kept.
  */
 export function unsubscribeToken(secrets: Keyring, emailId: string): string {
-  return `${emailId}.${secrets.sign(emailId, PURPOSE)}`;
+  return signedToken(secrets, [emailId], PURPOSE);
 }
 
 /** The email a token is for, or null when it is not one we made (altered, cut short). */
 export function checkUnsubscribeToken(secrets: Keyring, token: string): string | null {
-  const [emailId, keyId, mac, ...extra] = token.split(".");
-  if (!emailId || !keyId || !mac || extra.length > 0) return null;
-  return secrets.verify(emailId, `${keyId}.${mac}`, PURPOSE) ? emailId : null;
+  return readSignedToken(secrets, token, 1, PURPOSE)?.[0] ?? null;
 }
 
 /** The link's address, for the `List-Unsubscribe` header and the email's footer. */
