@@ -6,6 +6,7 @@ import { bodyOf, draftOf, type OfferDraft, type SetDraft } from "../lib/offer-dr
 import { entries, INTERVAL_LABELS, KIND_LABELS } from "../lib/offer-words.js";
 import { FieldFrame, SelectField } from "./field.js";
 import { DraftField, OfferKindFields } from "./offer-kind-fields.js";
+import { ReasonChecks } from "./reason-checks.js";
 
 /** Every field the server may name in a refusal, as the form shows it. */
 const FIELDS = [
@@ -67,14 +68,6 @@ export function OfferForm({
     }
   }
 
-  // Archived reasons stay listed only while the offer still names them.
-  const choices = reasons.filter((r) => !r.archived || draft.reasonIds.includes(r.id));
-  const toggleReason = (reasonId: string, on: boolean) =>
-    set(
-      "reasonIds",
-      on ? [...draft.reasonIds, reasonId] : draft.reasonIds.filter((r) => r !== reasonId),
-    );
-
   return (
     <form className="offer-form" onSubmit={submit} noValidate aria-labelledby={`${id}-heading`}>
       <h3 id={`${id}-heading`}>{heading}</h3>
@@ -105,28 +98,14 @@ export function OfferForm({
         )}
       </FieldFrame>
       <OfferKindFields draft={draft} set={set} errors={errors.fields} />
-      <fieldset
+      <ReasonChecks
+        legend="For customers who answer"
         className="offer-reasons"
-        aria-describedby={errors.fields.reason_ids ? `${id}-reasons-error` : undefined}
-      >
-        <legend>For customers who answer</legend>
-        {choices.map((reason) => (
-          <label key={reason.id} className="check">
-            <input
-              type="checkbox"
-              checked={draft.reasonIds.includes(reason.id)}
-              onChange={(e) => toggleReason(reason.id, e.target.checked)}
-            />
-            {reason.text}
-            {reason.archived && " (archived)"}
-          </label>
-        ))}
-        {errors.fields.reason_ids && (
-          <p className="field-error" id={`${id}-reasons-error`}>
-            {errors.fields.reason_ids}
-          </p>
-        )}
-      </fieldset>
+        reasons={reasons}
+        selected={draft.reasonIds}
+        onChange={(ids) => set("reasonIds", ids)}
+        error={errors.fields.reason_ids}
+      />
       <fieldset className="offer-conditions">
         <legend>Only when (optional)</legend>
         <DraftField

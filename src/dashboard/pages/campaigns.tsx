@@ -4,6 +4,7 @@ import type * as schemas from "../../contract/campaigns.js";
 import { accountApi } from "../api/endpoints.js";
 import { Field, FieldFrame, SelectField } from "../components/field.js";
 import { type NumberSetting, NumberSettingsForm } from "../components/number-settings.js";
+import { ReasonChecks, type ReasonChoice } from "../components/reason-checks.js";
 import { EmptyState, Loaded } from "../components/states.js";
 import { formErrors, NO_ERRORS } from "../lib/form-errors.js";
 import { formatDateTime } from "../lib/format.js";
@@ -145,7 +146,7 @@ function CampaignEditor({
 }: {
   client: Client;
   campaign: ApiCampaign | null;
-  reasons: ReadonlyArray<{ id: string; text: string }>;
+  reasons: readonly ReasonChoice[];
   offers: ReadonlyArray<{ id: string; title: string }>;
   owner: boolean;
   done(): void;
@@ -190,28 +191,14 @@ function CampaignEditor({
             onChange={(e) => setName(e.target.value)}
             error={errors.fields.name}
           />
-          <fieldset className="campaign-reasons">
-            <legend>For cancellations put down to</legend>
-            {reasons.map((reason) => (
-              <label key={reason.id}>
-                <input
-                  type="checkbox"
-                  checked={reasonIds.includes(reason.id)}
-                  onChange={(e) =>
-                    setReasonIds((ids) =>
-                      e.target.checked ? [...ids, reason.id] : ids.filter((id) => id !== reason.id),
-                    )
-                  }
-                />{" "}
-                {reason.text}
-              </label>
-            ))}
-            {errors.fields.reason_ids && (
-              <p className="field-error" role="alert">
-                {errors.fields.reason_ids}
-              </p>
-            )}
-          </fieldset>
+          <ReasonChecks
+            legend="For cancellations put down to"
+            className="campaign-reasons"
+            reasons={reasons}
+            selected={reasonIds}
+            onChange={setReasonIds}
+            error={errors.fields.reason_ids}
+          />
           <SelectField
             label="Offer ({{offer}} shows its title)"
             options={[["", "No offer"], ...offers.map((o) => [o.id, o.title] as const)]}
