@@ -1,6 +1,6 @@
-import { createHmac } from "node:crypto";
 import { type FakeStripe, startFakeStripe } from "../billing/stripe/fake/server.js";
 import type { StripeSettings } from "../config.js";
+import { customerOidHash } from "../customer-oid-hash.js";
 import { isHeldOut } from "../offers/eligibility.js";
 import { runBackfill } from "../sync/backfill.js";
 import { connectBilling, disconnectBilling } from "../sync/connect.js";
@@ -85,10 +85,8 @@ export async function startDemoOffers(
             candidate.customerOid,
           );
           if (taken.length > 0) continue;
-          const customerOidHash = createHmac("sha256", account.customer_hash_secret)
-            .update(candidate.customerOid)
-            .digest("hex");
-          return { ...candidate, customerOidHash };
+          const hash = customerOidHash(account.customer_hash_secret, candidate.customerOid);
+          return { ...candidate, customerOidHash: hash };
         }
         return null;
       },

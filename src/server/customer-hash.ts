@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { customerOidHash } from "../customer-oid-hash.js";
 import { AppError } from "../errors.js";
 import type { WidgetAccount } from "./widget-accounts.js";
 
@@ -13,7 +14,7 @@ export function verifiedCustomer(
   hash: string | undefined,
 ): boolean {
   if (hash === undefined && !account.verifyCustomers) return false;
-  const expected = createHmac("sha256", account.customerHashSecret).update(customerOid).digest();
+  const expected = Buffer.from(customerOidHash(account.customerHashSecret, customerOid), "hex");
   const given = Buffer.from(hash ?? "", "hex");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new AppError("invalid_customer_hash", undefined, { field: "customer_oid_hash" });
