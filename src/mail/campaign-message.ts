@@ -119,11 +119,8 @@ export async function prepareCampaignEmail(
   if (enrollment.state === "stopped" || enrollment.state === "unsubscribed") {
     return { skip: enrollment.stop_reason ?? enrollment.state };
   }
-  const stop = await repos.campaigns.stopReason(enrollment);
-  if (stop !== null) {
-    await repos.campaigns.stop(enrollment.id, stop === "unsubscribed" ? stop : "stopped", stop);
-    return { skip: stop };
-  }
+  const stop = await repos.campaigns.stopIfOver(enrollment);
+  if (stop !== null) return { skip: stop };
   const values = await campaignValues(repos, campaign, cancellation, unsubscribe);
   return { message: campaignMessage(step, values, email.to_address), linkExpiresAt: null };
 }

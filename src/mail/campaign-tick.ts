@@ -18,11 +18,7 @@ export const utcDayStart = (at: Date) => new Date(Math.floor(at.getTime() / DAY_
  * the customer unsubscribed or came back. Whether an email was queued.
  */
 async function queueStep(tx: Repositories, enrollment: DueEnrollment, now: Date) {
-  const stop = await tx.campaigns.stopReason(enrollment);
-  if (stop !== null) {
-    await tx.campaigns.stop(enrollment.id, stop === "unsubscribed" ? stop : "stopped", stop);
-    return false;
-  }
+  if ((await tx.campaigns.stopIfOver(enrollment)) !== null) return false;
   const index = enrollment.next_step;
   if (!enrollment.steps[index]) {
     // The campaign lost steps since: nothing is left to send.

@@ -315,6 +315,23 @@ export function createCampaignsRepository(db: Database) {
       return row !== undefined;
     },
 
+    /**
+     * Stops the enrollment when `stopReason` says it is over: why it stopped, or null while
+     * it goes on. The tick asks before queueing a step and the send before sending it.
+     */
+    async stopIfOver(
+      enrollment: Pick<
+        CampaignEnrollment,
+        "id" | "account_id" | "email" | "connection_id" | "customer_id" | "cancellation_id"
+      >,
+    ): Promise<"unsubscribed" | "resubscribed" | null> {
+      const reason = await this.stopReason(enrollment);
+      if (reason !== null) {
+        await this.stop(enrollment.id, reason === "unsubscribed" ? reason : "stopped", reason);
+      }
+      return reason;
+    },
+
     /** Ends an enrollment early (unsubscribed, resubscribed, no address any more). */
     async stop(id: string, state: Exclude<EnrollmentState, "active">, reason: string | null) {
       await db
